@@ -1,0 +1,95 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: model → formats → transport and store → daemon → CLI.
+let package = Package(
+    name: "ddexd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ddexd", targets: ["ddexd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        // MARK: C libraries from Debian
+        .systemLibrary(name: "CLibSSH2", path: "Sources/CLibSSH2", pkgConfig: "libssh2",
+                       providers: [.apt(["libssh2-1-dev"])]),
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CDDEXZlib", path: "Sources/CDDEXZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        // MARK: Model
+        .target(name: "DDEXModel"),
+        .target(name: "DDEXConfig", dependencies: [
+            "DDEXModel",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+
+        // MARK: Formats
+        .target(name: "XMLSupport", dependencies: ["CLibXML2", "DDEXModel"]),
+        .target(name: "Media", dependencies: [
+            "DDEXModel",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "Intake", dependencies: [
+            "DDEXModel", "DDEXConfig", "XMLSupport", "Media",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+        .target(name: "ERN", dependencies: ["DDEXModel", "DDEXConfig", "XMLSupport"]),
+        .target(name: "Bundling", dependencies: ["DDEXModel", "DDEXConfig", "ERN", "Media", "XMLSupport"]),
+        .target(name: "DSR", dependencies: ["DDEXModel", "CDDEXZlib"]),
+
+        // MARK: Transport and store
+        .target(name: "SFTP", dependencies: ["CLibSSH2", "DDEXModel"]),
+        .target(name: "Store", dependencies: ["CSQLite", "DDEXModel", "DSR"]),
+        .target(name: "Delivery", dependencies: [
+            "DDEXModel", "DDEXConfig", "Bundling", "ERN", "SFTP", "Store", "DSR",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Ledger", dependencies: ["DDEXModel", "DDEXConfig", "Store", "DSR"]),
+
+        // MARK: Daemon and command line
+        .target(name: "Daemon", dependencies: [
+            "DDEXModel", "DDEXConfig", "Intake", "ERN", "Bundling", "Delivery", "Store", "DSR", "Ledger",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "ddexd", dependencies: [
+            "Daemon", "DDEXModel", "DDEXConfig", "Intake", "ERN", "Bundling", "Delivery", "Store", "DSR", "Ledger",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // MARK: Benchmarks (release-build tools that compare against a reference in the same run)
+        .executableTarget(name: "ddexd-bench", dependencies: [
+            "DDEXModel", "DDEXConfig", "Intake", "Media", "ERN", "Bundling", "SFTP", "Delivery", "Store", "DSR", "Ledger",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Benchmarks/ddexd-bench"),
+
+        // MARK: Tests
+        .target(name: "TestSupport", dependencies: ["DDEXModel"], path: "Tests/TestSupport"),
+        .testTarget(name: "DDEXModelTests", dependencies: ["DDEXModel"]),
+        .testTarget(name: "DDEXConfigTests", dependencies: ["DDEXConfig", "TestSupport"]),
+        .testTarget(name: "XMLSupportTests", dependencies: ["XMLSupport", "TestSupport"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "TestSupport"]),
+        .testTarget(name: "IntakeTests", dependencies: ["Intake", "TestSupport"]),
+        .testTarget(name: "ERNTests", dependencies: ["ERN", "Intake", "XMLSupport", "TestSupport"]),
+        .testTarget(name: "BundlingTests", dependencies: ["Bundling", "Intake", "TestSupport"]),
+        .testTarget(name: "DSRTests", dependencies: ["DSR", "TestSupport"]),
+        .testTarget(name: "SFTPTests", dependencies: ["SFTP", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Bundling", "Intake", "TestSupport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Store", "DSR", "TestSupport"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// DSR module.

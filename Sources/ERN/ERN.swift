@@ -1,0 +1,1 @@
+// ERN module.

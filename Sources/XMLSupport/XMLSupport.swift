@@ -1,0 +1,1 @@
+// XMLSupport module.

@@ -1,0 +1,5 @@
+import XCTest
+
+final class BundlingPlaceholderTests: XCTestCase {
+    func testModuleLinks() {}
+}

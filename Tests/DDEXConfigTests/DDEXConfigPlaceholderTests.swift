@@ -1,0 +1,5 @@
+import XCTest
+
+final class DDEXConfigPlaceholderTests: XCTestCase {
+    func testModuleLinks() {}
+}

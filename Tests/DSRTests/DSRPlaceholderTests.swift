@@ -1,0 +1,5 @@
+import XCTest
+
+final class DSRPlaceholderTests: XCTestCase {
+    func testModuleLinks() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class DaemonPlaceholderTests: XCTestCase {
+    func testModuleLinks() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class DeliveryPlaceholderTests: XCTestCase {
+    func testModuleLinks() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class ERNPlaceholderTests: XCTestCase {
+    func testModuleLinks() {}
+}

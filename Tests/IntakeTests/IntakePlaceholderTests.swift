@@ -1,0 +1,5 @@
+import XCTest
+
+final class IntakePlaceholderTests: XCTestCase {
+    func testModuleLinks() {}
+}

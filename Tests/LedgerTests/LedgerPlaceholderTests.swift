@@ -1,0 +1,5 @@
+import XCTest
+
+final class LedgerPlaceholderTests: XCTestCase {
+    func testModuleLinks() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class SFTPPlaceholderTests: XCTestCase {
+    func testModuleLinks() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class XMLSupportPlaceholderTests: XCTestCase {
+    func testModuleLinks() {}
+}
