@@ -46,7 +46,10 @@ let package = Package(
         ]),
         .target(name: "ERN", dependencies: ["DDEXModel", "DDEXConfig", "XMLSupport"]),
         .target(name: "Bundling", dependencies: ["DDEXModel", "DDEXConfig", "ERN", "Media", "XMLSupport"]),
-        .target(name: "DSR", dependencies: ["DDEXModel", "CDDEXZlib"]),
+        .target(name: "DSR", dependencies: [
+            "DDEXModel", "CDDEXZlib",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
 
         // MARK: Transport and store
         .target(name: "SFTP", dependencies: ["CLibSSH2", "DDEXModel"]),
