@@ -15,12 +15,16 @@ public final class Statement {
     init(database: Database, sql: String) throws(StoreError) {
         let db = try database.liveHandle(for: sql)
         var statement: OpaquePointer?
-        var tail: UnsafePointer<CChar>?
-        let result = sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail)
+        // The tail must be read while the C string is alive: it points into it.
+        let (result, rest) = sql.withCString { cSQL -> (Int32, String) in
+            var tail: UnsafePointer<CChar>?
+            let result = sqlite3_prepare_v3(db, cSQL, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail)
+            return (result, tail.map { String(cString: $0) } ?? "")
+        }
         guard result == SQLITE_OK else {
             throw StoreError.sqlite(result, db, during: .prepare, sql: sql)
         }
-        if let tail, tail.pointee != 0, !String(cString: tail).allSatisfy({ $0.isWhitespace || $0 == ";" }) {
+        if !rest.allSatisfy({ $0.isWhitespace || $0 == ";" }) {
             sqlite3_finalize(statement)
             throw StoreError(.prepare, message: "only one statement may be prepared at a time (use execute for scripts)", sql: sql)
         }

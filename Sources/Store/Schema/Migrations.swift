@@ -3,5 +3,6 @@
 public enum Migrations {
     public static let all: [Migration] = [
         .dsrReports,
+        .deliveries,
     ]
 }
