@@ -166,7 +166,7 @@ final class ReleaseJSONContext {
         for (value, path) in r.array(o, "contributors", required: false) ?? [] {
             guard let c = r.object(value, path, known: ["name", "role", "isni"]) else { continue }
             let name = r.string(c, "name", required: true)
-            let role = r.allowed(c, "role", required: true, in: AllowedValues.resourceContributorRoles, what: "ResourceContributorRole")
+            let role = r.allowed(c, "role", required: true, in: AllowedValues.contributorRoles, what: "ContributorRole")
             let isni = r.identifier(c, "isni", required: false) { s throws(IdentifierError) in try ISNI(validating: s) }
             if let name, let role { out.append(Contributor(name: name, role: role, isni: isni)) }
         }
