@@ -1,5 +1,0 @@
-import XCTest
-
-final class XMLSupportPlaceholderTests: XCTestCase {
-    func testModuleLinks() {}
-}
