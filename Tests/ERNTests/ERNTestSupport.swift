@@ -4,6 +4,7 @@ import ERN
 import Foundation
 import TestSupport
 import XCTest
+import XMLSupport
 
 /// Sender, DSP profiles and XSD validation shared by the ERN tests.
 enum ERNFixtures {
@@ -74,8 +75,29 @@ enum ERNFixtures {
         return String(decoding: output, as: UTF8.self) + "\n" + String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The in-process gate, compiled once for the whole test run.
+    static let schemas = ERNSchemaSet(settings: SchemaSettings(folder: RepositoryPaths.xsd.path))
+
+    /// Validates with xmllint *and* with the in-process `XSDSchema` gate; both must accept.
     static func assertValid(_ bytes: [UInt8], schema: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let issues = try xmllintIssues(bytes, schema: schema)
-        XCTAssertEqual(issues, "", "XSD validation failed", file: file, line: line)
+        XCTAssertEqual(issues, "", "xmllint: XSD validation failed", file: file, line: line)
+        let compiled: XSDSchema = switch schema {
+        case xsd43: try schemas.schema(for: .ern43)
+        case xsd382: try schemas.schema(for: .ern382)
+        default: try schemas.choreography()
+        }
+        let inProcess = compiled.validate(data: bytes, name: "message.xml")
+        XCTAssertEqual(inProcess, [], "XSDSchema: validation failed", file: file, line: line)
+    }
+
+    /// Writes `message` in `version` and checks it against the official XSD; returns the XML text.
+    @discardableResult
+    static func writeValid(_ message: ERNMessage, _ version: ERNVersion, file: StaticString = #filePath,
+                           line: UInt = #line) throws -> String
+    {
+        let bytes = try ERNWriter(version: version).bytes(of: message)
+        try assertValid(bytes, schema: xsd(for: version), file: file, line: line)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
