@@ -1,5 +1,0 @@
-import XCTest
-
-final class ERNPlaceholderTests: XCTestCase {
-    func testModuleLinks() {}
-}
