@@ -39,6 +39,7 @@ final class LineReader {
         while true {
             if scanFrom < end, let hit = memchr(base + scanFrom, 0x0A, end - scanFrom) {
                 let newline = base.distance(to: UnsafeMutableRawPointer(hit))
+                if newline - start > maxLineLength { throw .lineTooLong(maxLineLength) }
                 let line = lineSlice(from: start, to: newline)
                 start = newline + 1
                 scanFrom = start
@@ -46,6 +47,7 @@ final class LineReader {
                 return line
             }
             scanFrom = end
+            if end - start > maxLineLength { throw .lineTooLong(maxLineLength) }
             if eof {
                 guard start < end else { return nil }
                 let line = lineSlice(from: start, to: end)
@@ -75,8 +77,9 @@ final class LineReader {
             start = 0
         }
         if end == buffer.count {
-            guard buffer.count < maxLineLength else { throw .lineTooLong(buffer.count) }
-            let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: min(buffer.count * 2, maxLineLength), alignment: 16)
+            // Room for one maximal line and its terminator.
+            guard buffer.count <= maxLineLength else { throw .lineTooLong(maxLineLength) }
+            let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: min(buffer.count * 2, maxLineLength + 2), alignment: 16)
             if let target = grown.baseAddress, let source = buffer.baseAddress {
                 target.copyMemory(from: source, byteCount: end)
             }

@@ -164,6 +164,10 @@ public final class DSRFileParser {
         if let lastLayout, type.elementsEqual(lastTypeBytes) { return lastLayout }
         let name = String(decoding: type, as: UTF8.self)
         guard let layout = RecordLayout.known[name] else {
+            if phase == .beforeHead {
+                throw DSRError(.headMissing, file: fileName, line: number, cell: 1, column: "RecordType",
+                               "the first record is '\(name)', not HEAD")
+            }
             let hint = name.isEmpty ? "the record type cell is empty" : "record type '\(name)' is not one this reader knows in that exact version"
             throw DSRError(.unknownRecord, file: fileName, line: number, cell: 1, column: "RecordType",
                            "\(hint) (cell layouts differ between versions, so unknown versions are not guessed)")
