@@ -116,7 +116,7 @@ extension DSRFileParser {
 
     func makeUsage(_ row: DSRRow) throws(DSRError) -> DSRUsageRecord {
         let at = row.layout.at
-        let isUGC = row.layout.recordType.hasPrefix("SU03")
+        let isUGC = row.layout.isUGCUsage
         // SU03.02: SummaryRecordId may be left empty when LI01 records follow and carry it.
         let summary = isUGC ? row.text(at.summaryRecordId) : try row.required(at.summaryRecordId, "SummaryRecordId")
         let release = row.text(at.transactedRelease)

@@ -29,6 +29,7 @@ public final class DSRReportReader {
     public private(set) var summaries: [DSRSummary] = []
     private var summaryKeys = Set<DSRSummaryKey>()
     private var summaryIds = Set<String>()
+    private var lastKnownSummaryId = ""
     private var summaryIndexInFile = 0
 
     private var blockOrdinal = -1
@@ -99,8 +100,7 @@ public final class DSRReportReader {
                 return .usage(resolve(usage, position: position, file: name.text))
             case .licensor(let licensor):
                 try checkSummariesComplete(name: name, line: position.line)
-                checkSummary(DSRSummaryKey(summaryRecordId: licensor.summaryRecordId, rightsController: licensor.rightsController),
-                             file: name.text, line: position.line, allowEmpty: false)
+                checkSummary(licensor.summaryRecordId, file: name.text, line: position.line, allowEmpty: false)
                 return .licensor(licensor, position, blockOrdinal: blockOrdinal, parent: lastSalesLine)
             case .otherBlockRecord:
                 try checkSummariesComplete(name: name, line: position.line)
@@ -200,20 +200,25 @@ public final class DSRReportReader {
         }
     }
 
-    private func checkSummary(_ key: DSRSummaryKey, file: String, line: Int, allowEmpty: Bool) {
-        if key.summaryRecordId.isEmpty {
+    /// Lines name their summary by SummaryRecordId; UGC summaries sharing an id differ by RightsController,
+    /// which the line's own RightsController (LI01) or the accounting picks.
+    private func checkSummary(_ id: String, file: String, line: Int, allowEmpty: Bool) {
+        if id.isEmpty {
             if !allowEmpty { warn(.dsrSummaryUnknown, at: "\(file):\(line)", "the line names no SummaryRecordId") }
             return
         }
-        if summaryKeys.contains(key) || summaryIds.contains(key.summaryRecordId) { return }
-        warn(.dsrSummaryUnknown, at: "\(file):\(line)", "SummaryRecordId '\(key)' matches no summary record (known: \(summaries.prefix(5).map(\.key.description).joined(separator: ", "))\(summaries.count > 5 ? ", …" : ""))")
+        if id == lastKnownSummaryId || summaryIds.contains(id) {
+            lastKnownSummaryId = id
+            return
+        }
+        warn(.dsrSummaryUnknown, at: "\(file):\(line)", "SummaryRecordId '\(id)' matches no summary record (known: \(summaries.prefix(5).map(\.key.description).joined(separator: ", "))\(summaries.count > 5 ? ", …" : ""))")
     }
 
     // MARK: Lines
 
     private func resolve(_ usage: DSRUsageRecord, position: DSRPosition, file: String) -> DSRUsageLine {
-        let isUGC = usage.recordType.hasPrefix("SU03")
-        checkSummary(DSRSummaryKey(summaryRecordId: usage.summaryRecordId), file: file, line: position.line, allowEmpty: isUGC)
+        // The parser already refused an empty SummaryRecordId where it is mandatory (all but SU03).
+        checkSummary(usage.summaryRecordId, file: file, line: position.line, allowEmpty: true)
         var line = DSRUsageLine(record: usage, position: position, blockOrdinal: blockOrdinal, isrc: "",
                                 icpn: blockFirstICPN, resourceOrdinal: nil, releaseOrdinal: nil)
         if !usage.releaseReference.isEmpty {

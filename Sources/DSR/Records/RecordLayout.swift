@@ -22,6 +22,9 @@ public struct RecordLayout: Sendable {
     public let multiValued: Set<String>
     /// Positions of the cells the typed records read.
     public let at: Indexes
+    /// True for the UGC sales records (SU03.xx), whose SummaryRecordId is conditional and which carry
+    /// their own NetRevenue.
+    public let isUGCUsage: Bool
 
     init(_ recordType: String, _ family: Family, required: Int, _ columns: [String], multiValued: Set<String> = []) {
         precondition(columns.first == "RecordType" && required <= columns.count && Set(columns).count == columns.count,
@@ -32,6 +35,7 @@ public struct RecordLayout: Sendable {
         self.requiredCellCount = required
         self.multiValued = multiValued
         self.at = Indexes(columns: columns)
+        self.isUGCUsage = family == .usage && recordType.hasPrefix("SU03")
     }
 
     /// The 0-based index of the cell called `name`, if this version has it.

@@ -6,6 +6,7 @@ extension Database {
     /// `IMMEDIATE` takes the write lock up front, so a transaction never fails half-way with `SQLITE_BUSY`
     /// on its first write; it waits up to the busy timeout instead. A nested call becomes a savepoint, so
     /// helpers can open a transaction whether or not their caller already did.
+    @discardableResult
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         let depth = transactionDepth
         let savepoint = "ddexd_sp\(depth)"

@@ -15,16 +15,17 @@ public final class Statement {
     init(database: Database, sql: String) throws(StoreError) {
         let db = try database.liveHandle(for: sql)
         var statement: OpaquePointer?
-        // The tail must be read while the C string is alive: it points into it.
-        let (result, rest) = sql.withCString { cSQL -> (Int32, String) in
+        // The tail points into the C string, so it is read inside withCString, while that string lives.
+        let (result, hasMore) = sql.withCString { text -> (Int32, Bool) in
             var tail: UnsafePointer<CChar>?
-            let result = sqlite3_prepare_v3(db, cSQL, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail)
-            return (result, tail.map { String(cString: $0) } ?? "")
+            let result = sqlite3_prepare_v3(db, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail)
+            guard result == SQLITE_OK, let tail else { return (result, false) }
+            return (result, !String(cString: tail).allSatisfy { $0.isWhitespace || $0 == ";" })
         }
         guard result == SQLITE_OK else {
             throw StoreError.sqlite(result, db, during: .prepare, sql: sql)
         }
-        if !rest.allSatisfy({ $0.isWhitespace || $0 == ";" }) {
+        if hasMore {
             sqlite3_finalize(statement)
             throw StoreError(.prepare, message: "only one statement may be prepared at a time (use execute for scripts)", sql: sql)
         }

@@ -1,0 +1,57 @@
+import Foundation
+import Store
+import TestSupport
+import XCTest
+
+final class MigrationTests: XCTestCase {
+    var directory: TemporaryDirectory!
+
+    override func setUpWithError() throws { directory = try TemporaryDirectory(prefix: "store-migration") }
+    override func tearDown() { directory = nil }
+
+    var path: String { directory.url.appendingPathComponent("m.sqlite").path }
+
+    let first = Migration(version: 1, name: "one", sql: "CREATE TABLE a (x INTEGER); CREATE TABLE b (y INTEGER);")
+    let second = Migration(version: 2, name: "two", sql: "ALTER TABLE a ADD COLUMN z TEXT;")
+
+    func testMigrationsApplyInOrderOnceAndTrackUserVersion() throws {
+        let db = try Database(path: path)
+        XCTAssertEqual(try Migrator.currentVersion(of: db), 0)
+        XCTAssertEqual(try Migrator.migrate(db, to: [first]), [1])
+        XCTAssertEqual(try Migrator.migrate(db, to: [first, second]), [2])
+        XCTAssertEqual(try Migrator.migrate(db, to: [first, second]), [])
+        XCTAssertEqual(try Migrator.currentVersion(of: db), 2)
+        try db.run("INSERT INTO a (x, z) VALUES (1, 'z')")
+    }
+
+    func testAFailingMigrationRollsBackAloneAndKeepsTheVersion() throws {
+        let db = try Database(path: path)
+        let broken = Migration(version: 2, name: "broken", sql: "CREATE TABLE c (v INTEGER); CREATE TABLE a (x INTEGER);")
+        do {
+            try Migrator.migrate(db, to: [first, broken])
+            XCTFail("a failing migration passed")
+        } catch let error as StoreError {
+            XCTAssertEqual(error.kind, .migration)
+            XCTAssertTrue(error.message.contains("'broken'"), error.message)
+        }
+        XCTAssertEqual(try Migrator.currentVersion(of: db), 1)
+        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE name = 'c'"), 0, "half a migration never stays")
+    }
+
+    func testNumberingAndNewerFilesAreRefused() throws {
+        let db = try Database(path: path)
+        assertStoreError(.migration) { try Migrator.migrate(db, to: [second]) }
+        try Migrator.migrate(db, to: [first, second])
+        assertStoreError(.schemaTooNew) { try Migrator.migrate(db, to: [first]) }
+    }
+
+    func testTheProjectMigrationsApply() throws {
+        let db = try Database.openMigrated(path: path)
+        XCTAssertEqual(try Migrator.currentVersion(of: db), Int32(Migrations.all.count))
+        for table in ["dsr_reports", "dsr_report_files", "dsr_summaries", "dsr_releases", "dsr_resources", "dsr_usage_lines"] {
+            XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", .text(table)), 1, table)
+        }
+        // Reopening applies nothing.
+        XCTAssertEqual(try Migrator.migrate(Database(path: path)), [])
+    }
+}
