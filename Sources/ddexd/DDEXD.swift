@@ -5,6 +5,11 @@ struct DDEXD: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ddexd",
         abstract: "DDEX file-exchange daemon: label packages in, per-DSP ERN bundles out over SFTP, acknowledgements and sales reports back.",
-        subcommands: [CheckConfigCommand.self, StatusCommand.self, IngestDSRCommand.self]
+        subcommands: [
+            ValidateCommand.self,
+            CheckConfigCommand.self,
+            StatusCommand.self,
+            IngestDSRCommand.self,
+        ]
     )
 }
