@@ -49,7 +49,10 @@ let package = Package(
             "DDEXModel", "DDEXConfig", "ERN", "Media", "XMLSupport",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "DSR", dependencies: ["DDEXModel", "CDDEXZlib"]),
+        .target(name: "DSR", dependencies: [
+            "DDEXModel", "CDDEXZlib",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
 
         // MARK: Transport and store
         .target(name: "SFTP", dependencies: ["CLibSSH2", "DDEXModel"]),

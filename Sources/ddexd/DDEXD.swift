@@ -5,6 +5,6 @@ struct DDEXD: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ddexd",
         abstract: "DDEX file-exchange daemon: label packages in, per-DSP ERN bundles out over SFTP, acknowledgements and sales reports back.",
-        subcommands: []
+        subcommands: [CheckConfigCommand.self, StatusCommand.self]
     )
 }

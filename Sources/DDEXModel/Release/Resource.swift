@@ -88,9 +88,12 @@ public struct AudioDetails: Sendable, Hashable, Codable {
     public var wavFormatTag: UInt16?
     /// FLAC only: the STREAMINFO MD5 signature of the decoded audio (hex; all zeros when the encoder left it unset).
     public var flacAudioMD5: String?
+    /// WAV only: bytes in the file after the data chunk (other chunks or junk). Some DSPs refuse any (Spotify).
+    public var bytesAfterData: UInt64?
 
     public init(codec: Codec, container: String, sampleRate: UInt32, bitsPerSample: UInt16, channels: UInt16,
-                totalSamples: UInt64, duration: ISODuration, wavFormatTag: UInt16? = nil, flacAudioMD5: String? = nil)
+                totalSamples: UInt64, duration: ISODuration, wavFormatTag: UInt16? = nil, flacAudioMD5: String? = nil,
+                bytesAfterData: UInt64? = nil)
     {
         self.codec = codec
         self.container = container
@@ -101,6 +104,7 @@ public struct AudioDetails: Sendable, Hashable, Codable {
         self.duration = duration
         self.wavFormatTag = wavFormatTag
         self.flacAudioMD5 = flacAudioMD5
+        self.bytesAfterData = bytesAfterData
     }
 }
 

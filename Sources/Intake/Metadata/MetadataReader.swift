@@ -6,10 +6,14 @@ import Foundation
 public struct MetadataReadResult: Sendable {
     public var release: Release?
     public var problems: [Problem]
+    /// Resource files named by parts of the metadata that could not be read into `release` (a track with a
+    /// bad ISRC), so the validator still checks them and reports every problem in one pass.
+    public var unmodelledResources: [ResourceFile]
 
-    public init(release: Release?, problems: [Problem]) {
+    public init(release: Release?, problems: [Problem], unmodelledResources: [ResourceFile] = []) {
         self.release = release
         self.problems = problems
+        self.unmodelledResources = unmodelledResources
     }
 }
 

@@ -23,6 +23,8 @@ final class DiagnosticCollector {
     /// A hostile document can raise an error per byte; keep the first ones, count the rest.
     let limit: Int
     private(set) var dropped = 0
+    /// The line of a DOCTYPE the parse stopped at, when there was one.
+    var doctypeLine: Int?
 
     init(fallbackFile: String, limit: Int = 500) {
         self.fallbackFile = fallbackFile
@@ -36,6 +38,8 @@ final class DiagnosticCollector {
         }
         var message = error.message.map { String(cString: $0) } ?? "unknown libxml2 error"
         while message.last?.isWhitespace == true { message.removeLast() }
+        // Some messages continue on a second line ("…indicate encoding !\nBytes: 0xC3 0x28"): keep one line.
+        message = message.split(whereSeparator: \.isNewline).joined(separator: "; ")
         let file = error.file.map { String(cString: $0) } ?? fallbackFile
         entries.append(Entry(domain: error.domain, code: error.code, level: error.level,
                              file: file.isEmpty ? fallbackFile : file, line: Int(error.line),

@@ -1,0 +1,37 @@
+/// Where one label package stands.
+///
+/// ```
+/// received → valid → built → done
+///    └─────→ rejected
+/// ```
+public enum PackageState: String, StateMachine {
+    /// Claimed from the inbound folder into the work folder.
+    case received
+    /// Validation passed.
+    case valid
+    /// Validation failed; the package is in the rejected folder with its report.
+    case rejected
+    /// Bundles were built for every target DSP (some DSPs may have been refused with problems).
+    case built
+    /// Every delivery reached a terminal state.
+    case done
+
+    public enum Event: String, Sendable, Hashable {
+        case validationPassed = "validation-passed"
+        case validationFailed = "validation-failed"
+        case bundlesBuilt = "bundles-built"
+        case deliveriesFinished = "deliveries-finished"
+    }
+
+    public func next(after event: Event) -> PackageState? {
+        switch (self, event) {
+        case (.received, .validationPassed): .valid
+        case (.received, .validationFailed): .rejected
+        case (.valid, .bundlesBuilt): .built
+        case (.built, .deliveriesFinished): .done
+        default: nil
+        }
+    }
+
+    public var isTerminal: Bool { self == .rejected || self == .done }
+}

@@ -1,0 +1,108 @@
+import Crypto
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The bytes of one DSR file, read in fixed chunks: inflated when the file is gzip, and hashed
+/// (SHA-256 of the file as stored) on the way, so a file is read exactly once.
+final class DSRByteSource {
+    enum Failure: Error {
+        case io(String)
+        case gzip(GzipInflater.Failure)
+    }
+
+    let path: String
+    private let descriptor: Int32
+    private let inflater: GzipInflater?
+    private var hasher = SHA256()
+    private let raw: UnsafeMutableRawBufferPointer
+    private var rawStart = 0
+    private var rawEnd = 0
+    private var rawEOF = false
+    private var finished = false
+    /// Bytes of the file read so far (the compressed size for gzip).
+    private(set) var fileBytesRead: Int64 = 0
+
+    static let rawChunkSize = 1 << 20
+
+    init(path: String, gzip: Bool) throws(Failure) {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io("cannot open: \(String(cString: strerror(errno)))") }
+        descriptor = fd
+        do {
+            inflater = gzip ? try GzipInflater() : nil
+        } catch {
+            close(fd)
+            throw .gzip(error)
+        }
+        raw = .allocate(byteCount: DSRByteSource.rawChunkSize, alignment: 16)
+    }
+
+    deinit {
+        close(descriptor)
+        raw.deallocate()
+    }
+
+    /// The SHA-256 of the whole file, lowercase hex. Valid once `read` has returned 0.
+    private(set) var sha256Hex = ""
+
+    private func fillRaw() throws(Failure) {
+        rawStart = 0
+        rawEnd = 0
+        while !rawEOF {
+            let count = systemRead(descriptor, raw.baseAddress, raw.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .io("read failed: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { rawEOF = true; break }
+            rawEnd = count
+            fileBytesRead += Int64(count)
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[0..<count]))
+            return
+        }
+    }
+
+    /// Reads up to `buffer.count` bytes of content into `buffer`; 0 means the end of the file.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(Failure) -> Int {
+        guard !finished else { return 0 }
+        while true {
+            if rawStart == rawEnd {
+                try fillRaw()
+                if rawStart == rawEnd {
+                    if let inflater {
+                        do { try inflater.finish() } catch { throw .gzip(error) }
+                    }
+                    finished = true
+                    sha256Hex = hasher.finalize().map { byte in
+                        let hex = String(byte, radix: 16)
+                        return byte < 16 ? "0" + hex : hex
+                    }.joined()
+                    return 0
+                }
+            }
+            let pending = UnsafeRawBufferPointer(rebasing: raw[rawStart..<rawEnd])
+            guard let inflater else {
+                let count = min(pending.count, buffer.count)
+                guard count > 0, let target = buffer.baseAddress, let source = pending.baseAddress else { return 0 }
+                target.copyMemory(from: source, byteCount: count)
+                rawStart += count
+                return count
+            }
+            let step: (consumed: Int, produced: Int)
+            do { step = try inflater.inflate(input: pending, output: buffer) } catch { throw .gzip(error) }
+            rawStart += step.consumed
+            if step.produced > 0 { return step.produced }
+            if step.consumed == 0 { throw .gzip(.corrupt("the inflater makes no progress")) }
+        }
+    }
+}
+
+/// `read(2)`, named apart from `DSRByteSource.read(into:)`.
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}

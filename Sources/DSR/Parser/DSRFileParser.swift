@@ -1,0 +1,218 @@
+import DDEXModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads one DSR file (`.tsv` or `.tsv.gz`) record by record, in bounded memory.
+///
+/// Call `next()` until it returns nil. Each call returns one typed record; `#` heading lines and blank
+/// lines are skipped but counted, as FOOT counts them. The parser checks the file on its own: HEAD first,
+/// summaries before blocks, FOOT last and nothing after it, every cell count and kept cell, and the
+/// FOOT's file-level counts. Report-level rules (file x of y, counts over several files, references)
+/// are `DSRReportReader`'s.
+///
+/// The file's SHA-256 and size are computed on the same pass; they are final once `next()` returned nil.
+public final class DSRFileParser {
+    /// The path as given.
+    public let path: String
+    /// The file name (last path component), used in every error.
+    public let fileName: String
+    private let source: DSRByteSource
+    private let lines: LineReader
+    private var bounds: [Int] = []
+    private enum Phase { case beforeHead, summaries, blocks, afterFoot, done }
+    private var phase = Phase.beforeHead
+    private var lastTypeBytes: [UInt8] = []
+    private var lastLayout: RecordLayout?
+    private var blockIdBytes: [UInt8] = []
+
+    public private(set) var header: DSRHeader?
+    public private(set) var footer: DSRFooter?
+    /// Summary records read so far.
+    public private(set) var summaryCount = 0
+    /// Blocks begun so far (a block is a run of records with one BlockId).
+    public private(set) var blockCount = 0
+    /// The physical line of the record `next()` returned last.
+    public private(set) var lineNumber = 0
+    /// The BlockId of the current block ("" before the first block).
+    public private(set) var currentBlockId = ""
+
+    /// Opens `path`. `gzip` defaults to whether the name ends in `.gz`.
+    public init(path: String, gzip: Bool? = nil, maxLineLength: Int = 1 << 22) throws(DSRError) {
+        self.path = path
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        fileName = name
+        do {
+            source = try DSRByteSource(path: path, gzip: gzip ?? name.lowercased().hasSuffix(".gz"))
+        } catch {
+            throw DSRFileParser.map(error, file: name, line: 0)
+        }
+        lines = LineReader(source: source, maxLineLength: maxLineLength)
+    }
+
+    /// SHA-256 of the file as stored (lowercase hex); final once `next()` returned nil.
+    public var sha256: String { source.sha256Hex }
+    /// Bytes of the file read so far (its size once `next()` returned nil).
+    public var bytesRead: Int64 { source.fileBytesRead }
+    /// Physical lines read so far.
+    public var linesRead: Int { lines.lineNumber }
+
+    /// The next record, or nil after FOOT when the file is done.
+    public func next() throws(DSRError) -> DSRRecord? {
+        while true {
+            guard var line = try readLine() else { return try finish() }
+            let number = lines.lineNumber
+            if number == 1, line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
+                line = UnsafeRawBufferPointer(rebasing: line[3...])
+            }
+            if phase == .afterFoot {
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                throw DSRError(.recordOrder, file: fileName, line: number, "line \(number) follows the FOOT record; FOOT must be the last record")
+            }
+            if line.isEmpty || line[0] == 0x23 { continue }
+            return try record(line, number: number)
+        }
+    }
+
+    private func record(_ line: UnsafeRawBufferPointer, number: Int) throws(DSRError) -> DSRRecord {
+        let escaped = line.baseAddress.map { memchr($0, Int32(CellEscapes.backslash), line.count) != nil } ?? false
+        bounds.removeAll(keepingCapacity: true)
+        CellEscapes.split(line, escaped: escaped, into: &bounds)
+        if !UTF8Validation.isASCII(line), let bad = UTF8Validation.firstInvalidOffset(line) {
+            var cell = 0
+            while cell + 1 < bounds.count / 2, bounds[2 * cell + 1] < bad { cell += 1 }
+            let type = String(decoding: UnsafeRawBufferPointer(rebasing: line[bounds[0]..<bounds[1]]), as: UTF8.self)
+            let column = RecordLayout.known[type]?.columnName(at: cell)
+            throw DSRError(.encoding, file: fileName, line: number, cell: cell + 1, column: column,
+                           "byte 0x\(String(line[bad], radix: 16, uppercase: true)) at offset \(bad + 1) of the line is not valid UTF-8")
+        }
+        let layout = try layoutOf(line, number: number)
+        let cells = bounds.count / 2
+        if cells > layout.columns.count {
+            for index in layout.columns.count..<cells where bounds[2 * index] != bounds[2 * index + 1] {
+                throw DSRError(.cellCount, file: fileName, line: number, cell: index + 1, column: nil,
+                               "\(layout.recordType) has \(layout.columns.count) cells, but cell \(index + 1) holds data (only empty padding may follow)")
+            }
+        }
+        if cells < layout.requiredCellCount {
+            throw DSRError(.cellCount, file: fileName, line: number, cell: cells + 1, column: layout.columnName(at: cells),
+                           "\(layout.recordType) needs at least \(layout.requiredCellCount) of its \(layout.columns.count) cells; this record has \(cells)")
+        }
+        let row = DSRRow(line: line, bounds: bounds, escaped: escaped, layout: layout, file: fileName, lineNumber: number)
+        lineNumber = number
+
+        switch layout.family {
+        case .header:
+            guard phase == .beforeHead else {
+                throw DSRError(.recordOrder, file: fileName, line: number, "a second HEAD record; HEAD must be the first record only")
+            }
+            let header = try makeHeader(row)
+            self.header = header
+            phase = .summaries
+            return .header(header)
+        case .footer:
+            try requireHead(layout, number)
+            let footer = try makeFooter(row, number: number)
+            self.footer = footer
+            phase = .afterFoot
+            return .footer(footer)
+        case .summary:
+            try requireHead(layout, number)
+            guard phase == .summaries else {
+                throw DSRError(.recordOrder, file: fileName, line: number,
+                               "summary record \(layout.recordType) after the first block; all summary records come before the blocks")
+            }
+            summaryCount += 1
+            return .summary(try makeSummary(row))
+        case .release, .resource, .usage, .licensor, .otherBlock:
+            try requireHead(layout, number)
+            try enterBlock(row)
+            switch layout.family {
+            case .release: return .release(try makeRelease(row))
+            case .resource: return .resource(try makeResource(row))
+            case .usage: return .usage(try makeUsage(row))
+            case .licensor: return .licensor(try makeLicensor(row))
+            default: return .otherBlockRecord(recordType: layout.recordType, blockId: currentBlockId)
+            }
+        }
+    }
+
+    private func requireHead(_ layout: RecordLayout, _ number: Int) throws(DSRError) {
+        if phase == .beforeHead {
+            throw DSRError(.headMissing, file: fileName, line: number, cell: 1, column: "RecordType",
+                           "the first record is \(layout.recordType), not HEAD")
+        }
+    }
+
+    /// Counts a new block when the BlockId changes (blocks are runs of one BlockId).
+    private func enterBlock(_ row: DSRRow) throws(DSRError) {
+        let blockIndex = 1
+        let cell = row.raw(blockIndex)
+        if cell.isEmpty { throw row.error(.cellInvalid, blockIndex, "BlockId is empty") }
+        phase = .blocks
+        if blockCount > 0, cell.elementsEqual(blockIdBytes) { return }
+        blockIdBytes.removeAll(keepingCapacity: true)
+        blockIdBytes.append(contentsOf: cell)
+        currentBlockId = row.text(blockIndex)
+        blockCount += 1
+    }
+
+    private func layoutOf(_ line: UnsafeRawBufferPointer, number: Int) throws(DSRError) -> RecordLayout {
+        let type = UnsafeRawBufferPointer(rebasing: line[bounds[0]..<bounds[1]])
+        if let lastLayout, type.elementsEqual(lastTypeBytes) { return lastLayout }
+        let name = String(decoding: type, as: UTF8.self)
+        guard let layout = RecordLayout.known[name] else {
+            if phase == .beforeHead {
+                throw DSRError(.headMissing, file: fileName, line: number, cell: 1, column: "RecordType",
+                               "the first record is '\(name)', not HEAD")
+            }
+            let hint = name.isEmpty ? "the record type cell is empty" : "record type '\(name)' is not one this reader knows in that exact version"
+            throw DSRError(.unknownRecord, file: fileName, line: number, cell: 1, column: "RecordType",
+                           "\(hint) (cell layouts differ between versions, so unknown versions are not guessed)")
+        }
+        lastTypeBytes = Array(type)
+        lastLayout = layout
+        return layout
+    }
+
+    private func readLine() throws(DSRError) -> UnsafeRawBufferPointer? {
+        do {
+            return try lines.nextLine()
+        } catch {
+            switch error {
+            case .lineTooLong(let limit):
+                throw DSRError(.lineTooLong, file: fileName, line: lines.lineNumber + 1,
+                               "line \(lines.lineNumber + 1) is longer than \(limit) bytes")
+            case .source(let failure):
+                throw DSRFileParser.map(failure, file: fileName, line: lines.lineNumber)
+            }
+        }
+    }
+
+    static func map(_ failure: DSRByteSource.Failure, file: String, line: Int) -> DSRError {
+        let reached = line > 0 ? " after line \(line)" : " before the first line"
+        switch failure {
+        case .io(let message):
+            return DSRError(.io, file: file, line: line > 0 ? line : nil, message)
+        case .gzip(.truncated(let message)):
+            return DSRError(.gzipTruncated, file: file, line: line > 0 ? line : nil, "\(message)\(reached)")
+        case .gzip(.corrupt(let message)):
+            return DSRError(.gzipCorrupt, file: file, line: line > 0 ? line : nil, "gzip data is damaged (\(message))\(reached)")
+        }
+    }
+
+    private func finish() throws(DSRError) -> DSRRecord? {
+        switch phase {
+        case .beforeHead:
+            throw DSRError(.headMissing, file: fileName, line: nil, "the file holds no HEAD record (\(lines.lineNumber) lines)")
+        case .summaries, .blocks:
+            throw DSRError(.footMissing, file: fileName, line: lines.lineNumber,
+                           "the file ends at line \(lines.lineNumber) without a FOOT record (is it cut short?)")
+        case .afterFoot, .done:
+            phase = .done
+            return nil
+        }
+    }
+}

@@ -1,0 +1,287 @@
+import DDEXModel
+
+/// Reads every file of one report in order and checks what no single file can: X of Y against HEAD,
+/// HEAD and summary records repeated alike in every file, the report totals in the last FOOT, and the
+/// references of usage lines to summaries and to their block's release and resources.
+///
+/// Pull events with `next()` until nil. Memory holds one line, the summaries, and the current block's
+/// release and resource references: it does not grow with the number of lines.
+///
+/// Warnings (kept in `warnings`, at most `warningLimit` per code):
+/// - `DSR_FOOT_BLOCKS_IN_REPORT`: the last FOOT's NumberOfBlocksInReport is wrong or empty although every
+///   line count reconciles, so nothing is missing (the Orfium AdFunded sample says 94 for 3 blocks).
+/// - `DSR_SUMMARY_UNKNOWN`: a usage or licensor line names no known summary (that sample's lines say
+///   `SY1`, its summary `1`). The line is kept; accounting cannot allocate it to a summary.
+/// - `DSR_REFERENCE_UNKNOWN`: a usage line names a release or resource its block lacks.
+/// - `DSR_FILE_NAME_HEAD_DIFFERS`: the file name's sender, recipient or service is not in HEAD.
+public final class DSRReportReader {
+    public let report: DSRReportFiles
+    public private(set) var warnings: [Problem] = []
+    public let warningLimit: Int
+    private var warningCounts: [ProblemCode: Int] = [:]
+
+    private var fileIndex = -1
+    private var parser: DSRFileParser?
+    private var currentName: DSRFileName?
+    /// HEAD of file 1, which later files are checked against.
+    public private(set) var firstHeader: DSRHeader?
+    /// The summary records (of file 1).
+    public private(set) var summaries: [DSRSummary] = []
+    private var summaryKeys = Set<DSRSummaryKey>()
+    private var summaryIds = Set<String>()
+    private var summaryIndexInFile = 0
+
+    private var blockOrdinal = -1
+    private var parserBlockCount = 0
+    private var blockReleases: [String: (icpn: String, ordinal: Int)] = [:]
+    private var blockResources: [String: (isrc: String, ordinal: Int)] = [:]
+    private var blockFirstICPN = ""
+    private var lastSalesLine: DSRPosition?
+    private var releaseOrdinal = -1
+    private var resourceOrdinal = -1
+
+    /// Files read to the end, in order.
+    public private(set) var finishedFiles: [DSRFileSummary] = []
+    private var done = false
+
+    public init(report: DSRReportFiles, warningLimit: Int = 50) {
+        self.report = report
+        self.warningLimit = warningLimit
+    }
+
+    /// The file being read (its name), for progress and errors.
+    public var currentFileName: String? { currentName?.text }
+    /// Bytes read of the current file.
+    public var currentFileBytesRead: Int64 { parser?.bytesRead ?? 0 }
+    /// Physical lines read of the current file.
+    public var currentFileLinesRead: Int { parser?.linesRead ?? 0 }
+
+    /// The next event, or nil when every file was read and the report reconciles.
+    public func next() throws(DSRError) -> DSRReportEvent? {
+        while !done {
+            guard let parser, let name = currentName else {
+                try openNextFile()
+                continue
+            }
+            guard let record = try parser.next() else {
+                let summary = try finishFile(parser, name: name)
+                self.parser = nil
+                self.currentName = nil
+                return .fileFinished(summary)
+            }
+            let position = DSRPosition(fileNumber: name.fileNumber, line: parser.lineNumber)
+            if parser.blockCount != parserBlockCount {
+                parserBlockCount = parser.blockCount
+                startBlock()
+            }
+            switch record {
+            case .header(let header):
+                try checkHeader(header, name: name, line: position.line)
+                return .fileStarted(name, header)
+            case .summary(let summary):
+                if let event = try takeSummary(summary, name: name, position: position) { return event }
+            case .release(let release):
+                releaseOrdinal += 1
+                blockReleases[release.releaseReference] = (release.icpn, releaseOrdinal)
+                if blockFirstICPN.isEmpty { blockFirstICPN = release.icpn }
+                return .release(release, position, blockOrdinal: blockOrdinal)
+            case .resource(let resource):
+                resourceOrdinal += 1
+                blockResources[resource.resourceReference] = (resource.isrc, resourceOrdinal)
+                if !resource.dspResourceId.isEmpty, resource.dspResourceId != resource.resourceReference,
+                   blockResources[resource.dspResourceId] == nil {
+                    blockResources[resource.dspResourceId] = (resource.isrc, resourceOrdinal)
+                }
+                return .resource(resource, position, blockOrdinal: blockOrdinal)
+            case .usage(let usage):
+                try checkSummariesComplete(name: name, line: position.line)
+                lastSalesLine = position
+                return .usage(resolve(usage, position: position, file: name.text))
+            case .licensor(let licensor):
+                try checkSummariesComplete(name: name, line: position.line)
+                checkSummary(DSRSummaryKey(summaryRecordId: licensor.summaryRecordId, rightsController: licensor.rightsController),
+                             file: name.text, line: position.line, allowEmpty: false)
+                return .licensor(licensor, position, blockOrdinal: blockOrdinal, parent: lastSalesLine)
+            case .otherBlockRecord:
+                try checkSummariesComplete(name: name, line: position.line)
+                continue
+            case .footer:
+                try checkSummariesComplete(name: name, line: position.line)
+                continue
+            }
+        }
+        return nil
+    }
+
+    private func openNextFile() throws(DSRError) {
+        fileIndex += 1
+        guard fileIndex < report.files.count else {
+            try finishReport()
+            done = true
+            return
+        }
+        let file = report.files[fileIndex]
+        parser = try DSRFileParser(path: file.path, gzip: file.name.isGzip)
+        currentName = file.name
+        summaryIndexInFile = 0
+        parserBlockCount = 0
+        lastSalesLine = nil
+    }
+
+    private func startBlock() {
+        blockOrdinal += 1
+        blockReleases.removeAll(keepingCapacity: true)
+        blockResources.removeAll(keepingCapacity: true)
+        blockFirstICPN = ""
+        lastSalesLine = nil
+    }
+
+    // MARK: HEAD
+
+    private func checkHeader(_ header: DSRHeader, name: DSRFileName, line: Int) throws(DSRError) {
+        if header.fileNumber != name.fileNumber || header.numberOfFiles != name.numberOfFiles {
+            throw DSRError(.fileNameMismatch, file: name.text, line: line, cell: 7, column: "FileNumber",
+                           "HEAD says file \(header.fileNumber) of \(header.numberOfFiles), the file name \(name.hasFileCount ? "says \(name.fileNumber)of\(name.numberOfFiles)" : "has no XofY (1 of 1)")")
+        }
+        let location = "\(name.text):\(line)"
+        if name.sender != header.senderPartyId, name.sender != header.senderName {
+            warn(.dsrFileNameHeadDiffers, at: location, "the file name's sender '\(name.sender)' is neither SenderPartyId '\(header.senderPartyId)' nor SenderName '\(header.senderName)'")
+        }
+        if !name.recipient.isEmpty, name.recipient != header.recipientPartyId, name.recipient != header.recipientName,
+           !header.representedRepertoire.contains(name.recipient) {
+            warn(.dsrFileNameHeadDiffers, at: location, "the file name's recipient '\(name.recipient)' is neither RecipientPartyId '\(header.recipientPartyId)' nor RecipientName '\(header.recipientName)'")
+        }
+        if !name.service.isEmpty, !header.serviceDescription.isEmpty, name.service != header.serviceDescription {
+            warn(.dsrFileNameHeadDiffers, at: location, "the file name's service '\(name.service)' differs from ServiceDescription '\(header.serviceDescription)'")
+        }
+        guard let first = firstHeader else {
+            firstHeader = header
+            return
+        }
+        let pairs: [(String, String, String, Int)] = [
+            ("SenderPartyId", first.senderPartyId, header.senderPartyId, 11),
+            ("RecipientPartyId", first.recipientPartyId, header.recipientPartyId, 14),
+            ("ServiceDescription", first.serviceDescription, header.serviceDescription, 13),
+            ("UsageStartDate", first.usageStartDate, header.usageStartDate, 9),
+            ("UsageEndDate", first.usageEndDate, header.usageEndDate, 10),
+            ("Profile", first.profile, header.profile, 3),
+        ]
+        for (column, expected, actual, cell) in pairs where expected != actual {
+            throw DSRError(.reportInconsistent, file: name.text, line: line, cell: cell, column: column,
+                           "\(column) is '\(actual)', but file 1 of the report says '\(expected)'")
+        }
+    }
+
+    // MARK: Summaries
+
+    private func takeSummary(_ summary: DSRSummary, name: DSRFileName, position: DSRPosition) throws(DSRError) -> DSRReportEvent? {
+        defer { summaryIndexInFile += 1 }
+        if fileIndex == 0 {
+            guard summaryKeys.insert(summary.key).inserted else {
+                throw DSRError(.summaryDuplicate, file: name.text, line: position.line, cell: 2, column: "SummaryRecordId",
+                               "summary \(summary.key) appears twice")
+            }
+            summaryIds.insert(summary.summaryRecordId)
+            summaries.append(summary)
+            return .summary(summary, position)
+        }
+        // Later files repeat the full set of summary records (DSR Part 1 §6.3): check, do not load twice.
+        guard summaryIndexInFile < summaries.count, summaries[summaryIndexInFile] == summary else {
+            throw DSRError(.reportInconsistent, file: name.text, line: position.line, cell: 2, column: "SummaryRecordId",
+                           "summary record \(summaryIndexInFile + 1) (\(summary.key)) differs from file 1's; every file must repeat the same summary records")
+        }
+        return nil
+    }
+
+    private func checkSummariesComplete(name: DSRFileName, line: Int) throws(DSRError) {
+        if fileIndex > 0, summaryIndexInFile != summaries.count {
+            throw DSRError(.reportInconsistent, file: name.text, line: line,
+                           "this file repeats \(summaryIndexInFile) of the \(summaries.count) summary records of file 1; every file must repeat all of them")
+        }
+    }
+
+    private func checkSummary(_ key: DSRSummaryKey, file: String, line: Int, allowEmpty: Bool) {
+        if key.summaryRecordId.isEmpty {
+            if !allowEmpty { warn(.dsrSummaryUnknown, at: "\(file):\(line)", "the line names no SummaryRecordId") }
+            return
+        }
+        if summaryKeys.contains(key) || summaryIds.contains(key.summaryRecordId) { return }
+        warn(.dsrSummaryUnknown, at: "\(file):\(line)", "SummaryRecordId '\(key)' matches no summary record (known: \(summaries.prefix(5).map(\.key.description).joined(separator: ", "))\(summaries.count > 5 ? ", …" : ""))")
+    }
+
+    // MARK: Lines
+
+    private func resolve(_ usage: DSRUsageRecord, position: DSRPosition, file: String) -> DSRUsageLine {
+        let isUGC = usage.recordType.hasPrefix("SU03")
+        checkSummary(DSRSummaryKey(summaryRecordId: usage.summaryRecordId), file: file, line: position.line, allowEmpty: isUGC)
+        var line = DSRUsageLine(record: usage, position: position, blockOrdinal: blockOrdinal, isrc: "",
+                                icpn: blockFirstICPN, resourceOrdinal: nil, releaseOrdinal: nil)
+        if !usage.releaseReference.isEmpty {
+            if let release = blockReleases[usage.releaseReference] {
+                line.icpn = release.icpn
+                line.releaseOrdinal = release.ordinal
+            } else {
+                warn(.dsrReferenceUnknown, at: "\(file):\(position.line)", "TransactedRelease '\(usage.releaseReference)' is not a release of block \(usage.blockId)")
+            }
+        }
+        let resourceKey = usage.resourceReference.isEmpty ? usage.dspResourceId : usage.resourceReference
+        if !resourceKey.isEmpty {
+            if let resource = blockResources[resourceKey] {
+                line.isrc = resource.isrc
+                line.resourceOrdinal = resource.ordinal
+            } else {
+                warn(.dsrReferenceUnknown, at: "\(file):\(position.line)", "resource '\(resourceKey)' is not a resource of block \(usage.blockId)")
+            }
+        }
+        return line
+    }
+
+    // MARK: FOOT
+
+    private func finishFile(_ parser: DSRFileParser, name: DSRFileName) throws(DSRError) -> DSRFileSummary {
+        guard let header = parser.header, let footer = parser.footer else {
+            throw DSRError(.footMissing, file: name.text, "the file ended without HEAD and FOOT")
+        }
+        let summary = DSRFileSummary(name: name, path: report.files[fileIndex].path, sha256: parser.sha256,
+                                     sizeBytes: parser.bytesRead, header: header, footer: footer,
+                                     lineCount: footer.numberOfLinesInFile, blockCount: parser.blockCount,
+                                     summaryCount: parser.summaryCount)
+        finishedFiles.append(summary)
+        return summary
+    }
+
+    private func finishReport() throws(DSRError) {
+        guard let last = finishedFiles.last else { return }
+        let footLine = last.lineCount
+        let totalLines = finishedFiles.reduce(0) { $0 + $1.lineCount }
+        let totalBlocks = finishedFiles.reduce(0) { $0 + $1.blockCount }
+        guard let linesInReport = last.footer.numberOfLinesInReport else {
+            throw DSRError(.footMismatch, file: last.name.text, line: footLine, cell: 3, column: "NumberOfLinesInReport",
+                           "NumberOfLinesInReport is empty; the last file of a report must give it (\(totalLines))")
+        }
+        if linesInReport != totalLines {
+            throw DSRError(.footMismatch, file: last.name.text, line: footLine, cell: 3, column: "NumberOfLinesInReport",
+                           "NumberOfLinesInReport is \(linesInReport), but the report's \(finishedFiles.count) file(s) have \(totalLines) lines")
+        }
+        if last.footer.numberOfBlocksInReport != totalBlocks {
+            // Every line is accounted for, so a wrong block total cannot hide missing data: a warning.
+            let given = last.footer.numberOfBlocksInReport.map(String.init) ?? "empty"
+            warn(.dsrFootBlocksInReport, at: "\(last.name.text):\(footLine): cell 6 (NumberOfBlocksInReport)",
+                 "NumberOfBlocksInReport is \(given), but the report has \(totalBlocks) blocks (every line count reconciles)")
+        }
+    }
+
+    private func warn(_ code: ProblemCode, at location: String, _ message: String) {
+        let count = warningCounts[code, default: 0] + 1
+        warningCounts[code] = count
+        if count <= warningLimit {
+            warnings.append(.warning(code, at: location, message))
+        } else if count == warningLimit + 1 {
+            warnings.append(.warning(.dsrWarningsTruncated, at: report.key.description,
+                                     "more \(code) warnings follow; only the first \(warningLimit) are listed"))
+        }
+    }
+
+    /// How many warnings of `code` were found, listed or not.
+    public func warningCount(_ code: ProblemCode) -> Int { warningCounts[code, default: 0] }
+}

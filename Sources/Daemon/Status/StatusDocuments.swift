@@ -1,0 +1,193 @@
+import DDEXModel
+import Foundation
+
+/// `Spool/status/ddexd.json`: the daemon's own health, rewritten atomically on every heartbeat.
+/// Its JSON Schema is `Config/schemas/status-daemon.schema.json`.
+public struct DaemonStatus: Codable, Sendable, Equatable {
+    public var schema: String = "ddexd-status/1"
+    public var version: String
+    public var pid: Int32
+    public var startedAt: String
+    public var heartbeatAt: String
+    /// `starting`, `running`, `reloading`, `stopping`.
+    public var state: String
+    public var configFile: String
+    public var packages: PackageCounts
+    public var dsps: [String: DSPHealth]
+
+    public init(version: String, pid: Int32, startedAt: String, heartbeatAt: String, state: String, configFile: String,
+                packages: PackageCounts = PackageCounts(), dsps: [String: DSPHealth] = [:])
+    {
+        self.version = version
+        self.pid = pid
+        self.startedAt = startedAt
+        self.heartbeatAt = heartbeatAt
+        self.state = state
+        self.configFile = configFile
+        self.packages = packages
+        self.dsps = dsps
+    }
+
+    public struct PackageCounts: Codable, Sendable, Equatable {
+        public var received: Int = 0
+        public var valid: Int = 0
+        public var rejected: Int = 0
+        public var built: Int = 0
+        public var done: Int = 0
+        public init() {}
+    }
+
+    public struct DSPHealth: Codable, Sendable, Equatable {
+        public var enabled: Bool
+        public var lastSuccessAt: String?
+        public var lastError: StatusError?
+        /// Deliveries waiting (queued or in retry-wait).
+        public var queueDepth: Int
+        /// Deliveries being uploaded now.
+        public var inFlight: Int
+        public var delivered: Int
+        public var acknowledged: Int
+        public var rejectedByDSP: Int
+        public var failed: Int
+
+        public init(enabled: Bool, lastSuccessAt: String? = nil, lastError: StatusError? = nil, queueDepth: Int = 0,
+                    inFlight: Int = 0, delivered: Int = 0, acknowledged: Int = 0, rejectedByDSP: Int = 0, failed: Int = 0)
+        {
+            self.enabled = enabled
+            self.lastSuccessAt = lastSuccessAt
+            self.lastError = lastError
+            self.queueDepth = queueDepth
+            self.inFlight = inFlight
+            self.delivered = delivered
+            self.acknowledged = acknowledged
+            self.rejectedByDSP = rejectedByDSP
+            self.failed = failed
+        }
+    }
+}
+
+/// An error as status files show it: stable code, sentence, when.
+public struct StatusError: Codable, Sendable, Equatable {
+    public var code: String
+    public var message: String
+    public var at: String
+
+    public init(code: String, message: String, at: String) {
+        self.code = code
+        self.message = message
+        self.at = at
+    }
+}
+
+/// `Spool/status/packages/<package-id>.json`: what the label system gets back about one package.
+/// Its JSON Schema is `Config/schemas/status-package.schema.json`.
+public struct PackageStatus: Codable, Sendable, Equatable {
+    public var schema: String = "ddexd-package-status/1"
+    public var packageId: String
+    public var account: String
+    public var source: String
+    public var state: String
+    public var release: ReleaseSummary?
+    public var problems: [Problem]
+    public var timeline: [TimelineEntry]
+    public var dsps: [String: DSPDeliveryStatus]
+    public var updatedAt: String
+
+    public init(packageId: String, account: String, source: String, state: String, release: ReleaseSummary? = nil,
+                problems: [Problem] = [], timeline: [TimelineEntry] = [], dsps: [String: DSPDeliveryStatus] = [:],
+                updatedAt: String)
+    {
+        self.packageId = packageId
+        self.account = account
+        self.source = source
+        self.state = state
+        self.release = release
+        self.problems = problems
+        self.timeline = timeline
+        self.dsps = dsps
+        self.updatedAt = updatedAt
+    }
+
+    public struct TimelineEntry: Codable, Sendable, Equatable {
+        public var at: String
+        public var event: String
+        public var dsp: String?
+        public var detail: String?
+
+        public init(at: String, event: String, dsp: String? = nil, detail: String? = nil) {
+            self.at = at
+            self.event = event
+            self.dsp = dsp
+            self.detail = detail
+        }
+    }
+
+    public struct DSPDeliveryStatus: Codable, Sendable, Equatable {
+        /// A `DeliveryState` raw value, or `not-built` when the DSP's profile refused the release.
+        public var state: String
+        public var batchId: String?
+        public var messageId: String?
+        public var attempts: Int
+        public var nextAttemptAt: String?
+        public var problems: [Problem]
+        public var ack: AckStatus?
+
+        public init(state: String, batchId: String? = nil, messageId: String? = nil, attempts: Int = 0,
+                    nextAttemptAt: String? = nil, problems: [Problem] = [], ack: AckStatus? = nil)
+        {
+            self.state = state
+            self.batchId = batchId
+            self.messageId = messageId
+            self.attempts = attempts
+            self.nextAttemptAt = nextAttemptAt
+            self.problems = problems
+            self.ack = ack
+        }
+    }
+
+    /// What the DSP said, in its own words.
+    public struct AckStatus: Codable, Sendable, Equatable {
+        public var status: String
+        public var text: String?
+        public var receivedAt: String
+        public var file: String
+
+        public init(status: String, text: String?, receivedAt: String, file: String) {
+            self.status = status
+            self.text = text
+            self.receivedAt = receivedAt
+            self.file = file
+        }
+    }
+}
+
+/// The release as status files and reports summarise it.
+public struct ReleaseSummary: Codable, Sendable, Equatable {
+    public var icpn: String?
+    public var grid: String?
+    public var catalogNumber: String?
+    public var title: String
+    public var displayArtist: String
+    public var tracks: Int
+    public var takedown: Bool
+
+    public init(_ release: Release) {
+        icpn = release.icpn?.value
+        grid = release.grid?.value
+        catalogNumber = release.catalogNumber
+        title = release.title
+        displayArtist = release.displayArtist
+        tracks = release.tracks.count
+        takedown = release.takedown
+    }
+}
+
+/// RFC 3339 UTC timestamps with milliseconds, as every status file writes them.
+public enum StatusClock {
+    public static func timestamp(_ date: Date = Date()) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Writes the status files under `Spool/status/` atomically (temporary file + rename).
+public struct StatusWriter: Sendable {
+    public let folder: String
+
+    public init(folder: String) { self.folder = folder }
+
+    public var daemonFile: String { folder + "/ddexd.json" }
+    public var prometheusFile: String { folder + "/ddexd.prom" }
+    public func packageFile(_ packageId: String) -> String { folder + "/packages/\(packageId).json" }
+
+    private static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    public func write(_ status: DaemonStatus) throws {
+        try AtomicFile.write(try Self.encoder().encode(status), to: daemonFile)
+        try AtomicFile.write(Data(PrometheusText.render(status).utf8), to: prometheusFile)
+    }
+
+    public func write(_ status: PackageStatus) throws {
+        try AtomicFile.write(try Self.encoder().encode(status), to: packageFile(status.packageId))
+    }
+
+    public func readDaemonStatus() throws -> DaemonStatus {
+        try JSONDecoder().decode(DaemonStatus.self, from: Data(contentsOf: URL(fileURLWithPath: daemonFile)))
+    }
+
+    public func readPackageStatuses() throws -> [PackageStatus] {
+        let dir = folder + "/packages"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return try names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map {
+            try JSONDecoder().decode(PackageStatus.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/" + $0)))
+        }
+    }
+}
+
+/// The daemon status in the Prometheus text exposition format, for node_exporter's textfile collector.
+public enum PrometheusText {
+    public static func render(_ status: DaemonStatus) -> String {
+        var out = ""
+        func metric(_ name: String, _ help: String, _ type: String, _ samples: [(labels: String, value: String)]) {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for s in samples { out += "\(name)\(s.labels.isEmpty ? "" : "{\(s.labels)}") \(s.value)\n" }
+        }
+        func label(_ dsp: String) -> String { "dsp=\"\(dsp.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\"" }
+        let dsps = status.dsps.keys.sorted()
+        metric("ddexd_up", "1 while the daemon runs.", "gauge", [("", status.state == "stopping" ? "0" : "1")])
+        if let heartbeat = ISO8601DateFormatter.withFractions.date(from: status.heartbeatAt) {
+            metric("ddexd_heartbeat_timestamp_seconds", "Time of the last heartbeat.", "gauge",
+                   [("", String(format: "%.3f", heartbeat.timeIntervalSince1970))])
+        }
+        let p = status.packages
+        metric("ddexd_packages", "Packages by state.", "gauge", [
+            ("state=\"received\"", "\(p.received)"), ("state=\"valid\"", "\(p.valid)"), ("state=\"rejected\"", "\(p.rejected)"),
+            ("state=\"built\"", "\(p.built)"), ("state=\"done\"", "\(p.done)"),
+        ])
+        metric("ddexd_dsp_queue_depth", "Deliveries waiting per DSP.", "gauge", dsps.map { (label($0), "\(status.dsps[$0]!.queueDepth)") })
+        metric("ddexd_dsp_in_flight", "Deliveries uploading per DSP.", "gauge", dsps.map { (label($0), "\(status.dsps[$0]!.inFlight)") })
+        metric("ddexd_dsp_deliveries", "Deliveries per DSP and outcome.", "gauge", dsps.flatMap { d -> [(String, String)] in
+            let h = status.dsps[d]!
+            return [("\(label(d)),outcome=\"delivered\"", "\(h.delivered)"), ("\(label(d)),outcome=\"acknowledged\"", "\(h.acknowledged)"),
+                    ("\(label(d)),outcome=\"rejected-by-dsp\"", "\(h.rejectedByDSP)"), ("\(label(d)),outcome=\"failed\"", "\(h.failed)")]
+        })
+        metric("ddexd_dsp_last_success_timestamp_seconds", "Last successful transfer per DSP.", "gauge", dsps.compactMap { d in
+            guard let at = status.dsps[d]?.lastSuccessAt, let date = ISO8601DateFormatter.withFractions.date(from: at) else { return nil }
+            return (label(d), String(format: "%.3f", date.timeIntervalSince1970))
+        })
+        return out
+    }
+}
+
+extension ISO8601DateFormatter {
+    static var withFractions: ISO8601DateFormatter {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f
+    }
+}

@@ -1,0 +1,207 @@
+import DDEXModel
+
+/// The ledger's CSV inputs, as dsrgen writes them. Each parse reads the whole file first: any bad row
+/// rejects the file (every problem is listed with file and line) and nothing is imported.
+public enum LedgerImportKind: String, Sendable, CaseIterable, Codable {
+    /// `icpn,isrc,title,display_artist`
+    case catalog
+    /// `isrc,payee,share_bp`, rows of one ISRC in split order, shares summing to 10000
+    case splits
+    /// `payee,currency,amount`
+    case advances
+    /// `currency,period,rate`
+    case rates
+
+    public var header: [String] {
+        switch self {
+        case .catalog: ["icpn", "isrc", "title", "display_artist"]
+        case .splits: ["isrc", "payee", "share_bp"]
+        case .advances: ["payee", "currency", "amount"]
+        case .rates: ["currency", "period", "rate"]
+        }
+    }
+}
+
+/// Parsers for the ledger's CSV files.
+public enum LedgerImport {
+    /// At most this many problems are listed for one file.
+    static let problemLimit = 100
+
+    /// Reads `path`, checks its header, and calls `row` for each data row; collects problems.
+    private static func read(_ kind: LedgerImportKind, path: String,
+                             _ row: ([String], String, inout [Problem]) throws -> Void) throws
+    {
+        var problems: [Problem] = []
+        var sawHeader = false
+        try CSVReader(path: path).forEachRecord { fields, line in
+            let location = "\(path):\(line)"
+            if !sawHeader {
+                sawHeader = true
+                guard fields == kind.header else {
+                    throw LedgerError(.ledgerCSVHeader, at: location,
+                                      "the header is '\(fields.joined(separator: ","))'; a \(kind.rawValue) file starts with '\(kind.header.joined(separator: ","))'")
+                }
+                return
+            }
+            guard fields.count == kind.header.count else {
+                problems.append(.error(.ledgerCSVMalformed, at: location, "the row has \(fields.count) fields, the header \(kind.header.count)"))
+                return
+            }
+            if problems.count < problemLimit { try row(fields, location, &problems) }
+        }
+        guard sawHeader else {
+            throw LedgerError(.ledgerCSVHeader, at: "\(path):1", "the file is empty; it must start with '\(kind.header.joined(separator: ","))'")
+        }
+        if !problems.isEmpty { throw LedgerError(problems: Array(problems.prefix(problemLimit))) }
+    }
+
+    /// Parses catalog.csv; every row is a track of `account`.
+    public static func catalogue(path: String, account: String = CatalogueEntry.defaultAccount) throws -> [CatalogueEntry] {
+        var entries: [CatalogueEntry] = []
+        var seen: [String: String] = [:]
+        try read(.catalog, path: path) { f, location, problems in
+            do throws(IdentifierError) {
+                let icpn = try ICPN(validating: f[0])
+                let isrc = try ISRC(validating: f[1])
+                guard !f[2].isEmpty else {
+                    problems.append(.error(.ledgerCSVMalformed, at: location, "the title is empty"))
+                    return
+                }
+                let key = icpn.value + "/" + isrc.value
+                if let first = seen[key] {
+                    problems.append(.error(.ledgerDuplicateRow, at: location, "\(isrc) on \(icpn) is listed twice (first at \(first))"))
+                    return
+                }
+                seen[key] = location
+                entries.append(CatalogueEntry(icpn: icpn, isrc: isrc, title: f[2], displayArtist: f[3], account: account))
+            } catch {
+                problems.append(error.problem(at: location))
+            }
+        }
+        return entries
+    }
+
+    /// Parses splits.csv: payees in row order per ISRC; every ISRC's shares must sum to 10000 bp.
+    public static func splits(path: String) throws -> [Split] {
+        var splits: [Split] = []
+        var index: [ISRC: (Int, String)] = [:]
+        try read(.splits, path: path) { f, location, problems in
+            let isrc: ISRC
+            do throws(IdentifierError) { isrc = try ISRC(validating: f[0]) } catch {
+                problems.append(error.problem(at: location))
+                return
+            }
+            let payee = f[1].trimmingCharacters(in: .whitespaces)
+            guard !payee.isEmpty, payee == f[1] else {
+                problems.append(.error(.ledgerPayeeInvalid, at: location, "the payee name is empty or has leading or trailing spaces"))
+                return
+            }
+            guard let bp = Int(f[2]), (1...10_000).contains(bp), f[2].allSatisfy(\.isASCII) else {
+                problems.append(.error(.ledgerShareInvalid, at: location, "share_bp '\(f[2])' is not a whole number of basis points from 1 to 10000"))
+                return
+            }
+            if let (i, _) = index[isrc] {
+                guard !splits[i].shares.contains(where: { $0.payee == payee }) else {
+                    problems.append(.error(.ledgerDuplicateRow, at: location, "\(payee) is listed twice in the split of \(isrc)"))
+                    return
+                }
+                splits[i].shares.append(PayeeShare(payee: payee, basisPoints: bp))
+            } else {
+                index[isrc] = (splits.count, location)
+                splits.append(Split(isrc: isrc, shares: [PayeeShare(payee: payee, basisPoints: bp)]))
+            }
+        }
+        var problems: [Problem] = []
+        for split in splits {
+            let sum = split.shares.reduce(0) { $0 + $1.basisPoints }
+            if sum != 10_000, let (_, location) = index[split.isrc] {
+                problems.append(.error(.ledgerSplitSum, at: location, "the shares of \(split.isrc) sum to \(sum) bp, not 10000"))
+            }
+        }
+        if !problems.isEmpty { throw LedgerError(problems: Array(problems.prefix(problemLimit))) }
+        return splits
+    }
+
+    /// Parses advances.csv. Amounts are exact and never negative; with `accountingCurrency`, every row must use it.
+    public static func advances(path: String, accountingCurrency: String? = nil) throws -> [Advance] {
+        var advances: [Advance] = []
+        try read(.advances, path: path) { f, location, problems in
+            let payee = f[0]
+            guard !payee.isEmpty, payee.trimmingCharacters(in: .whitespaces) == payee else {
+                problems.append(.error(.ledgerPayeeInvalid, at: location, "the payee name is empty or has leading or trailing spaces"))
+                return
+            }
+            guard CurrencyMinorUnits.isWellFormed(f[1]) else {
+                problems.append(.error(.ledgerCurrencyInvalid, at: location, "'\(f[1])' is not an ISO 4217 currency code"))
+                return
+            }
+            if let accountingCurrency, f[1] != accountingCurrency {
+                problems.append(.error(.ledgerCurrencyInvalid, at: location, "the advance is in \(f[1]); advances must be in the accounting currency \(accountingCurrency)"))
+                return
+            }
+            do throws(IdentifierError) {
+                let amount = try MicroAmount(parsing: f[2])
+                guard amount >= .zero else {
+                    problems.append(.error(.ledgerAdvanceNegative, at: location, "the amount \(f[2]) is negative; an unrecouped balance is 0 or more"))
+                    return
+                }
+                advances.append(Advance(payee: payee, currency: f[1], amount: amount))
+            } catch {
+                problems.append(error.problem(at: location))
+            }
+        }
+        return advances
+    }
+
+    /// Parses rates.csv: accounting-currency units per unit of `currency`, per period (DSR period syntax).
+    public static func rates(path: String) throws -> [RateEntry] {
+        var rates: [RateEntry] = []
+        var seen: [String: String] = [:]
+        try read(.rates, path: path) { f, location, problems in
+            guard CurrencyMinorUnits.isWellFormed(f[0]) else {
+                problems.append(.error(.ledgerCurrencyInvalid, at: location, "'\(f[0])' is not an ISO 4217 currency code"))
+                return
+            }
+            do throws(IdentifierError) {
+                let period = try StatementPeriod(parsing: f[1])
+                let rate = try ExchangeRate(parsing: f[2])
+                let key = f[0] + " " + period.description
+                if let first = seen[key] {
+                    problems.append(.error(.ledgerDuplicateRow, at: location, "a rate for \(f[0]) in \(period) is listed twice (first at \(first))"))
+                    return
+                }
+                seen[key] = location
+                rates.append(RateEntry(currency: f[0], period: period, rate: rate))
+            } catch {
+                problems.append(error.problem(at: location))
+            }
+        }
+        return rates
+    }
+
+    /// Parses `path` as `kind` and imports it into `store` in one call (the store makes it atomic).
+    /// Returns the number of rows imported.
+    @discardableResult
+    public static func importFile(_ kind: LedgerImportKind, path: String, into store: some LedgerStore,
+                                  account: String = CatalogueEntry.defaultAccount, accountingCurrency: String? = nil) throws -> Int
+    {
+        switch kind {
+        case .catalog:
+            let rows = try catalogue(path: path, account: account)
+            try store.importCatalogue(rows)
+            return rows.count
+        case .splits:
+            let rows = try splits(path: path)
+            try store.importSplits(rows)
+            return rows.reduce(0) { $0 + $1.shares.count }
+        case .advances:
+            let rows = try advances(path: path, accountingCurrency: accountingCurrency)
+            try store.importAdvances(rows)
+            return rows.count
+        case .rates:
+            let rows = try rates(path: path)
+            try store.importRates(rows)
+            return rows.count
+        }
+    }
+}

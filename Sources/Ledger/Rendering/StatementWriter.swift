@@ -1,0 +1,64 @@
+import DDEXModel
+import Foundation
+
+/// Output formats of `ddexd statements`.
+public enum StatementFormat: String, Sendable, CaseIterable, Codable {
+    case json
+    case csv
+    case html
+}
+
+/// Writes a statement set into a folder in one format.
+public enum StatementWriter {
+    /// Writes the files and returns their names (relative to `folder`).
+    @discardableResult
+    public static func write(_ set: StatementSet, format: StatementFormat, to folder: String, issuer: String? = nil) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var files: [(String, Data)] = []
+        switch format {
+        case .json:
+            files.append(("statements.json", try SummaryJSONRenderer.render(set, includeStatements: true)))
+        case .csv:
+            files.append(("statements.csv", Data(StatementCSVRenderer.renderSummary(set).utf8)))
+            files.append(("statement-lines.csv", Data(StatementCSVRenderer.renderLines(set).utf8)))
+            files.append(("unmatched.csv", Data(StatementCSVRenderer.renderUnmatched(set).utf8)))
+        case .html:
+            var names: [String: String] = [:]
+            for (i, s) in set.statements.enumerated() {
+                let name = "payee-\(String(format: "%04d", i + 1))-\(slug(s.payee)).html"
+                names[s.payee] = name
+                files.append((name, Data(StatementHTMLRenderer.render(s, issuer: issuer).utf8)))
+            }
+            var rosterNames: [String: String] = [:]
+            for o in set.rosters {
+                let name = "overview-\(slug(o.account)).html"
+                rosterNames[o.account] = name
+                files.append((name, Data(StatementHTMLRenderer.render(o).utf8)))
+            }
+            files.append(("unmatched.html", Data(StatementHTMLRenderer.renderUnmatched(set).utf8)))
+            files.append(("index.html", Data(StatementHTMLRenderer.renderIndex(set, fileNames: names, rosterFiles: rosterNames,
+                                                                              unmatchedFile: "unmatched.html").utf8)))
+        }
+        for (name, data) in files {
+            try data.write(to: URL(fileURLWithPath: folder).appendingPathComponent(name), options: .atomic)
+        }
+        return files.map(\.0)
+    }
+
+    /// A file-name fragment: ASCII letters and digits, other runs as one hyphen, at most 40 characters.
+    static func slug(_ name: String) -> String {
+        var out = ""
+        var hyphen = false
+        for s in name.unicodeScalars {
+            if s.isASCII, s.properties.isAlphabetic || ("0"..."9").contains(s) {
+                out.unicodeScalars.append(s)
+                hyphen = false
+            } else if !hyphen, !out.isEmpty {
+                out += "-"
+                hyphen = true
+            }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        return out.isEmpty ? "payee" : String(out.prefix(40)).lowercased()
+    }
+}

@@ -1,0 +1,26 @@
+import DDEXConfig
+
+/// What a statement run needs from configuration.
+public struct LedgerSettings: Sendable, Hashable {
+    /// ISO 4217 accounting currency.
+    public var accountingCurrency: String
+    public var commission: CommissionPolicy
+
+    public init(accountingCurrency: String, commission: CommissionPolicy) {
+        self.accountingCurrency = accountingCurrency
+        self.commission = commission
+    }
+
+    public init(configuration: Configuration) {
+        self.init(accountingCurrency: configuration.accounting.currency, commission: CommissionPolicy(configuration: configuration))
+    }
+}
+
+/// Options of one run.
+public struct LedgerRunOptions: Sendable, Hashable {
+    /// Keep the per-payee breakdown (DSP × territory × release and track × use type) and per-account activity
+    /// that statements show. Without it a run keeps only totals (memory ≈ payees + unmatched keys).
+    public var collectDetail: Bool
+
+    public init(collectDetail: Bool = true) { self.collectDetail = collectDetail }
+}

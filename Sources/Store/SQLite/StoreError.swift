@@ -1,0 +1,58 @@
+import CSQLite
+import DDEXModel
+
+/// A failure of the persistent store, with SQLite's own message and the SQL that failed.
+///
+/// `code` is stable (`STORE_OPEN`, `STORE_PREPARE`, `STORE_STEP`, `STORE_CONSTRAINT`, `STORE_BUSY`,
+/// `STORE_MIGRATION`, `STORE_SCHEMA_TOO_NEW`, `STORE_MISUSE`); `sqliteCode` is SQLite's extended result code.
+public struct StoreError: CodedError, Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case open = "STORE_OPEN"
+        case prepare = "STORE_PREPARE"
+        case bind = "STORE_BIND"
+        case step = "STORE_STEP"
+        case constraint = "STORE_CONSTRAINT"
+        case busy = "STORE_BUSY"
+        case migration = "STORE_MIGRATION"
+        case schemaTooNew = "STORE_SCHEMA_TOO_NEW"
+        case misuse = "STORE_MISUSE"
+    }
+
+    public var kind: Kind
+    /// SQLite's extended result code, or 0 when the error did not come from SQLite.
+    public var sqliteCode: Int32
+    public var message: String
+    /// The statement that failed, when there is one.
+    public var sql: String?
+
+    public init(_ kind: Kind, sqliteCode: Int32 = 0, message: String, sql: String? = nil) {
+        self.kind = kind
+        self.sqliteCode = sqliteCode
+        self.message = message
+        self.sql = sql
+    }
+
+    public var code: String { kind.rawValue }
+
+    public var description: String {
+        var text = "\(code): \(message)"
+        if sqliteCode != 0 { text += " (SQLite \(sqliteCode))" }
+        if let sql { text += " in: \(sql.count > 300 ? String(sql.prefix(300)) + "…" : sql)" }
+        return text
+    }
+
+    /// Builds the error for a failed SQLite call on `handle`, choosing the kind from the result code.
+    static func sqlite(_ result: Int32, _ handle: OpaquePointer?, during kind: Kind, sql: String?) -> StoreError {
+        let extended = handle.map { sqlite3_extended_errcode($0) } ?? result
+        let message = handle.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+            ?? String(cString: sqlite3_errstr(result))
+        let primary = extended & 0xFF
+        let resolved: Kind
+        switch primary {
+        case SQLITE_CONSTRAINT: resolved = .constraint
+        case SQLITE_BUSY, SQLITE_LOCKED: resolved = .busy
+        default: resolved = kind
+        }
+        return StoreError(resolved, sqliteCode: extended, message: message, sql: sql)
+    }
+}

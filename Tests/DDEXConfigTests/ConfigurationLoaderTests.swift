@@ -1,0 +1,134 @@
+import DDEXConfig
+import DDEXModel
+import TestSupport
+import XCTest
+
+final class ConfigurationLoaderTests: XCTestCase {
+    private let schemaFolder = RepositoryPaths.xsd.path
+
+    private func minimal(extra: String = "", dsp: String? = nil) -> String {
+        """
+        [sender]
+        dpid = "PADPIDA2014122301Q"
+        name = "Sender"
+
+        [spool]
+        root = "spool"
+
+        [schemas]
+        folder = "\(schemaFolder)"
+
+        [accounting]
+        currency = "EUR"
+        commission_bp = 1500
+
+        [accounts.label-a]
+        commission_bp = 1000
+        \(extra)
+
+        [dsp.spotify]
+        recipient_dpid = "PADPIDA2011072101T"
+        recipient_name = "Spotify"
+        \(dsp ?? "")
+
+        [dsp.spotify.transport]
+        kind = "local"
+        remote_root = "dropbox"
+        """
+    }
+
+    private func load(_ text: String) throws -> (Configuration?, [Problem], String) {
+        let dir = try TemporaryDirectory()
+        let file = try dir.write(text, to: "ddexd.toml")
+        let (configuration, problems) = ConfigurationLoader.check(path: file.path)
+        return (configuration, problems, file.path)
+    }
+
+    func testExampleConfigurationLoadsWithItsThreeDSPs() throws {
+        let configuration = try ConfigurationLoader.load(path: RepositoryPaths.config.appendingPathComponent("ddexd.toml").path)
+        XCTAssertEqual(configuration.dsps.keys.sorted(), ["labelcamp", "spotify", "youtube"])
+        let spotify = try XCTUnwrap(configuration.dsps["spotify"])
+        XCTAssertEqual(spotify.ernVersion, .ern43)
+        XCTAssertEqual(spotify.choreography, .batch)
+        XCTAssertEqual(spotify.takedownStyle, .removeDeals)
+        XCTAssertEqual(spotify.coverMinPixels, 640)
+        XCTAssertEqual(spotify.audioFormats, [.flac, .pcm])
+        XCTAssertEqual(configuration.dsps["youtube"]?.recipientDPID.value, "PADPIDA2013020802I")
+        let labelcamp = try XCTUnwrap(configuration.dsps["labelcamp"])
+        XCTAssertEqual(labelcamp.ernVersion, .ern382)
+        XCTAssertEqual(labelcamp.recipientDPID.value, "PADPIDA2011111602K")
+        XCTAssertEqual(labelcamp.coverFormats, [.jpeg])
+        XCTAssertEqual(labelcamp.coverMinPixels, 3000)
+        XCTAssertEqual(configuration.accounting.currency, "EUR")
+        XCTAssertEqual(configuration.spool.root, RepositoryPaths.root.appendingPathComponent("Spool").standardizedFileURL.path)
+        XCTAssertEqual(configuration.accounts["example-label"]?.inbound, configuration.spool.inbound + "/example-label")
+    }
+
+    func testMinimalConfigurationResolvesPathsAgainstItsFolder() throws {
+        let (configuration, problems, file) = try load(minimal())
+        XCTAssertEqual(problems, [])
+        let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
+        XCTAssertEqual(configuration?.spool.root, folder + "/spool")
+        XCTAssertEqual(configuration?.dsps["spotify"]?.transport.remoteRoot, folder + "/dropbox")
+        XCTAssertEqual(configuration?.accounts["label-a"]?.commissionBasisPoints, 1000)
+    }
+
+    func testSyntaxErrorNamesTheLine() throws {
+        let (configuration, problems, file) = try load("[sender]\ndpid = \"PADPIDA2014122301Q\"\nname = \n")
+        XCTAssertNil(configuration)
+        XCTAssertEqual(problems.first?.code, .configSyntax)
+        XCTAssertEqual(problems.first?.location, "\(file):3")
+    }
+
+    func testEveryErrorIsReportedWithLineAndKey() throws {
+        let text = minimal(extra: "colour = \"red\"", dsp: "ern_version = \"4.2\"\ncover_min_pixels = \"large\"\nterritories = [\"WW\"]")
+        let (_, problems, file) = try load(text)
+        let byKey = Dictionary(grouping: problems, by: { $0.location.components(separatedBy: ": ").last ?? "" })
+        XCTAssertEqual(byKey["accounts.label-a.colour"]?.first?.code, .configUnknownKey)
+        XCTAssertEqual(byKey["dsp.spotify.ern_version"]?.first?.code, .configInvalidValue)
+        XCTAssertEqual(byKey["dsp.spotify.cover_min_pixels"]?.first?.code, .configWrongType)
+        XCTAssertEqual(byKey["dsp.spotify.territories"]?.first?.code, .configInvalidValue)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let ernLine = (lines.firstIndex { $0.hasPrefix("ern_version") } ?? -1) + 1
+        XCTAssertEqual(byKey["dsp.spotify.ern_version"]?.first?.location, "\(file):\(ernLine): dsp.spotify.ern_version")
+        XCTAssertEqual(problems.errors.count, 4, "\(problems)")
+    }
+
+    func testInvalidDPIDAndMissingKeysAreErrors() throws {
+        var text = minimal().replacingOccurrences(of: "PADPIDA2011072101T", with: "PADPIDA2011072101X")
+        text = text.replacingOccurrences(of: "commission_bp = 1500\n", with: "")
+        let (configuration, problems, _) = try load(text)
+        XCTAssertNil(configuration)
+        XCTAssertTrue(problems.contains { $0.code == .configInvalidValue && $0.location.hasSuffix("dsp.spotify.recipient_dpid") }, "\(problems)")
+        XCTAssertTrue(problems.contains { $0.code == .configMissingKey && $0.location.hasSuffix("accounting.commission_bp") }, "\(problems)")
+    }
+
+    func testSHA256IsRefusedForERN382() throws {
+        let (_, problems, _) = try load(minimal(dsp: "ern_version = \"3.8.2\"\nhash_algorithms = [\"MD5\", \"SHA-256\"]"))
+        XCTAssertTrue(problems.contains { $0.location.hasSuffix("dsp.spotify.hash_algorithms") }, "\(problems)")
+    }
+
+    func testSFTPTransportNeedsHostUserKeyAndKnownHosts() throws {
+        let text = minimal().replacingOccurrences(of: "kind = \"local\"", with: "kind = \"sftp\"")
+        let (configuration, problems, _) = try load(text)
+        XCTAssertNotNil(configuration)
+        let missing = Set(problems.filter { $0.code == .configMissingKey }.compactMap { $0.location.components(separatedBy: ".").last })
+        XCTAssertEqual(missing, ["host", "user", "private_key", "known_hosts"])
+    }
+
+    func testSpoolOverrideWins() throws {
+        let dir = try TemporaryDirectory()
+        let file = try dir.write(minimal(), to: "ddexd.toml")
+        let configuration = try ConfigurationLoader.load(path: file.path, spoolOverride: "/srv/ddexd-spool")
+        XCTAssertEqual(configuration.spool.root, "/srv/ddexd-spool")
+    }
+
+    func testMissingFileAndNonUTF8AreReported() throws {
+        let (_, missing) = ConfigurationLoader.check(path: "/nonexistent/ddexd.toml")
+        XCTAssertEqual(missing.first?.code, .configUnreadable)
+        let dir = try TemporaryDirectory()
+        let file = try dir.write(Data([0x5B, 0xFF, 0xFE, 0x5D]), to: "bad.toml")
+        let (_, bad) = ConfigurationLoader.check(path: file.path)
+        XCTAssertEqual(bad.first?.code, .configUnreadable)
+    }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class DDEXConfigPlaceholderTests: XCTestCase {
-    func testModuleLinks() {}
-}

@@ -1,0 +1,47 @@
+import DDEXModel
+import XCTest
+
+final class StateMachineTests: XCTestCase {
+    /// Every (state, event) pair, checked against the complete table of allowed transitions.
+    func testDeliveryTransitionsOneByOne() {
+        typealias S = DeliveryState
+        let allowed: [S: [S.Event: S]] = [
+            .queued: [.startUpload: .uploading, .retryableFailure: .retryWait, .permanentFailure: .failed],
+            .uploading: [.filesVerified: .uploaded, .retryableFailure: .retryWait, .permanentFailure: .failed],
+            .uploaded: [.completionWritten: .completed, .retryableFailure: .retryWait, .permanentFailure: .failed],
+            .completed: [.ackAccepted: .acknowledged, .ackRejected: .rejectedByDSP],
+            .acknowledged: [:],
+            .rejectedByDSP: [.requeue: .queued],
+            .retryWait: [.startUpload: .uploading, .permanentFailure: .failed, .requeue: .queued],
+            .failed: [.requeue: .queued],
+        ]
+        let events: [S.Event] = [.startUpload, .filesVerified, .completionWritten, .ackAccepted, .ackRejected,
+                                 .retryableFailure, .permanentFailure, .requeue]
+        for state in S.allCases {
+            for event in events {
+                XCTAssertEqual(state.next(after: event), allowed[state]?[event], "\(state) on \(event)")
+            }
+        }
+        XCTAssertThrowsError(try S.acknowledged.applying(.startUpload)) {
+            XCTAssertEqual(($0 as? InvalidTransition)?.code, "STATE_INVALID_TRANSITION")
+        }
+        XCTAssertEqual(Set(S.allCases.filter(\.isTerminal)), [.acknowledged, .rejectedByDSP, .failed])
+        XCTAssertEqual(S(rawValue: "rejected-by-dsp"), .rejectedByDSP)
+    }
+
+    func testPackageTransitionsOneByOne() {
+        typealias S = PackageState
+        let allowed: [S: [S.Event: S]] = [
+            .received: [.validationPassed: .valid, .validationFailed: .rejected],
+            .valid: [.bundlesBuilt: .built],
+            .built: [.deliveriesFinished: .done],
+        ]
+        let events: [S.Event] = [.validationPassed, .validationFailed, .bundlesBuilt, .deliveriesFinished]
+        for state in S.allCases {
+            for event in events {
+                XCTAssertEqual(state.next(after: event), allowed[state]?[event], "\(state) on \(event)")
+            }
+        }
+        XCTAssertEqual(try S.received.applying(.validationPassed).applying(.bundlesBuilt).applying(.deliveriesFinished), .done)
+    }
+}

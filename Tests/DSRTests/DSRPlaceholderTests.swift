@@ -1,5 +1,0 @@
-import XCTest
-
-final class DSRPlaceholderTests: XCTestCase {
-    func testModuleLinks() {}
-}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class DaemonPlaceholderTests: XCTestCase {
-    func testModuleLinks() {}
-}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class DeliveryPlaceholderTests: XCTestCase {
-    func testModuleLinks() {}
-}

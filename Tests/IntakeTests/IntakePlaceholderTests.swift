@@ -1,5 +1,0 @@
-import XCTest
-
-final class IntakePlaceholderTests: XCTestCase {
-    func testModuleLinks() {}
-}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class LedgerPlaceholderTests: XCTestCase {
-    func testModuleLinks() {}
-}

@@ -1,0 +1,35 @@
+import DDEXModel
+import Foundation
+import Ledger
+import XCTest
+
+/// The ledger against dsrgen's independent oracle: 0 mismatches on every case.
+final class OracleTests: XCTestCase {
+    func testDefaultReportWithUnmatchedLines() throws {
+        let set = try Oracle.verify(["--lines", "3000", "--seed", "1"])
+        XCTAssertFalse(set.unmatched.isEmpty, "dsrgen leaves some tracks out of the catalogue")
+        XCTAssertNotEqual(set.result.unmatched, .zero)
+    }
+
+    func testSeveralSeedsMultiFileGzip() throws {
+        try Oracle.verify(["--lines", "3000", "--seed", "7", "--files", "3", "--gzip"])
+        try Oracle.verify(["--lines", "2000", "--seed", "42", "--files", "2", "--crlf", "--pad"])
+    }
+
+    func testNegativeAndZeroUsageSummaries() throws {
+        let set = try Oracle.verify(["--lines", "3000", "--seed", "3", "--negative-summary", "--zero-usage-summary"])
+        XCTAssertNotEqual(set.result.unallocated, .zero)
+        XCTAssertTrue(set.statements.contains { $0.earnings < .zero }, "the reissue payee earns a negative amount")
+    }
+
+    func testUsageMismatchIsAWarning() throws {
+        let set = try Oracle.verify(["--lines", "3000", "--seed", "5", "--usage-mismatch"])
+        XCTAssertTrue(set.problems.contains { $0.code == .ledgerUsageMismatch && $0.severity == .warning })
+    }
+
+    func testForeignAccountingCurrencyAndCommission() throws {
+        try Oracle.verify(["--lines", "3000", "--seed", "11", "--accounting-currency", "USD", "--currency", "GBP",
+                           "--commission-bp", "2750", "--no-headings"],
+                          accountingCurrency: "USD", commissionBasisPoints: 2750)
+    }
+}

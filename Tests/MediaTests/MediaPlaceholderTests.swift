@@ -1,5 +1,0 @@
-import XCTest
-
-final class MediaPlaceholderTests: XCTestCase {
-    func testModuleLinks() {}
-}
