@@ -44,6 +44,12 @@ public struct BundleBuilder: Sendable {
 
     /// The bundle for one DSP under `<outboundRoot>/<profile.name>/`.
     public func build(_ validated: ValidatedRelease, for profile: DSPProfile, outboundRoot: String) -> BundleResult {
+        build(validated, for: profile, into: outboundRoot + "/" + profile.name)
+    }
+
+    /// The bundle for one DSP directly inside `dspFolder` (created if needed): `dspFolder/<bundle folder>`
+    /// and `dspFolder/<bundle folder>.bundle.json`.
+    public func build(_ validated: ValidatedRelease, for profile: DSPProfile, into dspFolder: String) -> BundleResult {
         func fail(_ problems: [Problem]) -> BundleResult { BundleResult(dsp: profile.name, bundle: nil, problems: problems) }
         let release = validated.release
         var warnings: [Problem] = []
@@ -56,8 +62,6 @@ public struct BundleBuilder: Sendable {
             return fail([.error(.bundleIOFailed, at: "dsp.\(profile.name)",
                                 "the release id \(releaseId) or DSP name \(profile.name) cannot be used as a folder name")])
         }
-        let dspFolder = outboundRoot + "/" + profile.name
-
         // A BatchId no existing bundle of this DSP uses (two builds in one millisecond get the next one).
         var now = clock()
         var layout = BundleLayout(profile: profile, releaseId: releaseId, batchId: now.compactUTC)
