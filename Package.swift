@@ -45,7 +45,10 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .target(name: "ERN", dependencies: ["DDEXModel", "DDEXConfig", "XMLSupport"]),
-        .target(name: "Bundling", dependencies: ["DDEXModel", "DDEXConfig", "ERN", "Media", "XMLSupport"]),
+        .target(name: "Bundling", dependencies: [
+            "DDEXModel", "DDEXConfig", "ERN", "Media", "XMLSupport",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "DSR", dependencies: [
             "DDEXModel", "CDDEXZlib",
             .product(name: "Crypto", package: "swift-crypto"),

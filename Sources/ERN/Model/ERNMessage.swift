@@ -309,11 +309,15 @@ public struct ERNNewReleaseMessage: Sendable, Hashable {
     /// Empty for a takedown (`remove-deals`): the message then has no DealList (ERN.md §4-5).
     public var releaseDeals: [ERNReleaseDeal]
     public var isTakedown: Bool
+    /// The resource files travel with this message (`IsProvidedInDelivery`); false for a takedown sent
+    /// without its files.
+    public var resourcesProvided: Bool
 
     public init(header: ERNHeader, languageAndScriptCode: String, parties: [ERNParty], soundRecordings: [ERNSoundRecording],
                 images: [ERNImage], release: ERNMainRelease, trackReleases: [ERNTrackRelease],
-                releaseDeals: [ERNReleaseDeal], isTakedown: Bool = false)
+                releaseDeals: [ERNReleaseDeal], isTakedown: Bool = false, resourcesProvided: Bool = true)
     {
+        self.resourcesProvided = resourcesProvided
         self.header = header
         self.languageAndScriptCode = languageAndScriptCode
         self.parties = parties

@@ -48,8 +48,9 @@ public struct ERN43Writer: Sendable {
         w.endElement()
 
         w.startElement("ResourceList")
-        for r in m.soundRecordings { soundRecording(r, to: w) }
-        for i in m.images { image(i, to: w) }
+        let provided = m.resourcesProvided ? "true" : "false"
+        for r in m.soundRecordings { soundRecording(r, provided: provided, to: w) }
+        for i in m.images { image(i, provided: provided, to: w) }
         w.endElement()
 
         w.startElement("ReleaseList")
@@ -162,7 +163,7 @@ public struct ERN43Writer: Sendable {
         w.endElement()
     }
 
-    private func soundRecording(_ r: ERNSoundRecording, to w: XMLStreamWriter) {
+    private func soundRecording(_ r: ERNSoundRecording, provided: String, to w: XMLStreamWriter) {
         w.startElement("SoundRecording")
         w.element("ResourceReference", r.reference)
         w.element("Type", "MusicalWorkSoundRecording")
@@ -186,7 +187,7 @@ public struct ERN43Writer: Sendable {
         w.element("BitsPerSample", Int(r.audio.bitsPerSample))
         w.element("Duration", r.audio.duration.iso8601)
         file(r.file, to: w)
-        w.element("IsProvidedInDelivery", "true")
+        w.element("IsProvidedInDelivery", provided)
         w.endElement()
         w.endElement()
         w.endElement()
@@ -209,7 +210,7 @@ public struct ERN43Writer: Sendable {
         w.endElement()
     }
 
-    private func image(_ i: ERNImage, to w: XMLStreamWriter) {
+    private func image(_ i: ERNImage, provided: String, to w: XMLStreamWriter) {
         w.startElement("Image")
         w.element("ResourceReference", i.reference)
         w.element("Type", i.type)
@@ -222,7 +223,7 @@ public struct ERN43Writer: Sendable {
         w.element("ImageHeight", attributes: ["UnitOfMeasure": "Pixel"], String(i.image.height))
         w.element("ImageWidth", attributes: ["UnitOfMeasure": "Pixel"], String(i.image.width))
         file(i.file, to: w)
-        w.element("IsProvidedInDelivery", "true")
+        w.element("IsProvidedInDelivery", provided)
         w.endElement()
         w.endElement()
     }

@@ -1,5 +1,0 @@
-import XCTest
-
-final class BundlingPlaceholderTests: XCTestCase {
-    func testModuleLinks() {}
-}
