@@ -44,7 +44,7 @@ func runDSRBenchmark(arguments: [String]) throws {
         print("generating a \(lines)-line report in \(reportFolder) with dsrgen (minutes for 10M lines)…")
         try FileManager.default.createDirectory(atPath: reportFolder, withIntermediateDirectories: true)
         let started = Date()
-        try runProcess("/usr/bin/env", ["python3", dsrgen, "--out", reportFolder, "--lines", String(lines)], quiet: true)
+        try runTool("python3", [dsrgen, "--out", reportFolder, "--lines", String(lines)], quiet: true)
         print(String(format: "  generated in %.1f s", Date().timeIntervalSince(started)))
         files = try dsrFiles(in: reportFolder)
     }
@@ -89,7 +89,7 @@ func runDSRBenchmark(arguments: [String]) throws {
         if plain.count == report.files.count {
             clock = ContinuousClock.now
             for path in plain {
-                try runProcess("/usr/bin/env", ["sqlite3", referencePath, ".mode tabs", ".import \(path) t"], quiet: true)
+                try runTool("sqlite3", [referencePath, ".mode tabs", ".import \(path) t"], quiet: true)
             }
             let referenceSeconds = seconds(since: clock)
             print(String(format: "sqlite3 .import: %.2f s; ingest ÷ sqlite3 = %.2f  (target ≤ 1.5)",
@@ -101,43 +101,13 @@ func runDSRBenchmark(arguments: [String]) throws {
     print("peak RSS of this process: \(peakRSSMegabytes()) MB  (target ≤ 100 MB; check with /usr/bin/time -v)")
 }
 
-struct BenchmarkError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
 private func dsrFiles(in folder: String) throws -> [String] {
     guard FileManager.default.fileExists(atPath: folder) else { return [] }
     return try FileManager.default.contentsOfDirectory(atPath: folder)
         .filter { $0.hasPrefix("DSR_") }.sorted().map { "\(folder)/\($0)" }
 }
 
-private func seconds(since start: ContinuousClock.Instant) -> Double {
-    let elapsed = ContinuousClock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-}
-
 private func removeDatabase(_ path: String) {
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
 }
 
-private func runProcess(_ executable: String, _ arguments: [String], quiet: Bool) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if quiet {
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-    }
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw BenchmarkError("\(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
-    }
-}
-
-private func peakRSSMegabytes() -> Int {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Int(usage.ru_maxrss) / 1024  // KiB on Linux
-}

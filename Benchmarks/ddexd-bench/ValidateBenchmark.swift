@@ -76,35 +76,6 @@ func runValidateBenchmark(arguments: [String]) throws {
     print("ratio validator / (md5sum + sha256sum): \(String(format: "%.2f", validateSeconds / reference)) (target ≤ 1.0)")
 }
 
-struct BenchmarkError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-private func best(of runs: Int, _ body: () throws -> Void) throws -> Double {
-    var bestSeconds = Double.infinity
-    for _ in 0..<runs {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        bestSeconds = min(bestSeconds, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-    }
-    return bestSeconds
-}
-
-@discardableResult
-private func runTool(_ tool: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [tool] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw BenchmarkError("\(tool) exited with \(process.terminationStatus)") }
-    return String(decoding: data, as: UTF8.self)
-}
-
 /// Writes a valid FLAC album package: white-noise audio (which FLAC cannot shrink, so sizes are realistic), a PNG cover.
 private func makeFLACPackage(at package: URL, tracks: Int, mib: Double) throws {
     let fm = FileManager.default

@@ -1,1 +1,21 @@
-print("ddexd-bench")
+import Foundation
+
+/// `swift run -c release ddexd-bench <benchmark> [options]`: each benchmark measures ddexd against a
+/// reference tool in the same run (md5sum/sha256sum, OpenSSH sftp, sqlite3 .import) and prints the ratio.
+let benchmarks: [String: (String, ([String]) throws -> Void)] = [
+    "validate": ("package validation ÷ (md5sum + sha256sum) of the same files", runValidateBenchmark),
+    "dsr": ("DSR parse lines/s, ingest ÷ sqlite3 .import, peak RSS", runDSRBenchmark),
+]
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let name = arguments.first, let (_, run) = benchmarks[name] else {
+    print("usage: ddexd-bench <benchmark> [options]\n\nbenchmarks:")
+    for key in benchmarks.keys.sorted() { print("  \(key.padding(toLength: 10, withPad: " ", startingAt: 0)) \(benchmarks[key]!.0)") }
+    exit(arguments.isEmpty ? 0 : 2)
+}
+do {
+    try run(Array(arguments.dropFirst()))
+} catch {
+    FileHandle.standardError.write(Data("ddexd-bench \(name): \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A benchmark that cannot run (bad arguments, a missing tool, an invalid input).
+struct BenchmarkError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Seconds elapsed since `start`.
+func seconds(since start: ContinuousClock.Instant) -> Double {
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+/// The best wall time of `runs` runs of `body`, in seconds.
+func best(of runs: Int, _ body: () throws -> Void) throws -> Double {
+    var bestSeconds = Double.infinity
+    for _ in 0..<max(1, runs) {
+        let start = ContinuousClock.now
+        try body()
+        bestSeconds = min(bestSeconds, seconds(since: start))
+    }
+    return bestSeconds
+}
+
+/// Runs a reference tool found on PATH (or at an absolute path) and returns its standard output;
+/// fails when it exits non-zero. With `quiet`, its output is discarded.
+@discardableResult
+func runTool(_ tool: String, _ arguments: [String], quiet: Bool = false) throws -> String {
+    let process = Process()
+    if tool.hasPrefix("/") {
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+    } else {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [tool] + arguments
+    }
+    let pipe = Pipe()
+    process.standardOutput = quiet ? FileHandle.nullDevice : pipe
+    if quiet { process.standardError = FileHandle.nullDevice }
+    try process.run()
+    let data = quiet ? Data() : pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw BenchmarkError("\(tool) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+    }
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// Peak resident set size of this process, in MB.
+func peakRSSMegabytes() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Int(usage.ru_maxrss) / 1024  // KiB on Linux
+}
