@@ -93,4 +93,18 @@ struct ValidateOutput: Encodable {
         release = report.release
         problems = report.problems
     }
+
+    enum CodingKeys: String, CodingKey {
+        case valid, package, metadataFile, release, problems
+    }
+
+    /// Absent values are written as `null`, so every key is always there for label systems to read.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(valid, forKey: .valid)
+        try c.encode(package, forKey: .package)
+        try c.encode(metadataFile, forKey: .metadataFile)
+        try c.encode(release, forKey: .release)
+        try c.encode(problems, forKey: .problems)
+    }
 }
