@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "DSRTests", dependencies: ["DSR", "TestSupport"]),
         .testTarget(name: "SFTPTests", dependencies: ["SFTP", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Bundling", "Intake", "TestSupport"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Bundling", "Intake", "ERN", "Store", "DDEXConfig", "DDEXModel", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Store", "DSR", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),

@@ -71,3 +71,9 @@ public protocol CodedError: Error, CustomStringConvertible {
     /// A stable code, e.g. `SFTP_HOSTKEY_MISMATCH`.
     var code: String { get }
 }
+
+/// An error that knows whether trying again later can help (network, timeout, server gone, disk full)
+/// or not (authentication, host key, permission, bad input).
+public protocol RetryableError: CodedError {
+    var isRetryable: Bool { get }
+}

@@ -1,5 +1,6 @@
 import DDEXModel
 import Foundation
+import Store
 
 /// `Spool/status/ddexd.json`: the daemon's own health, rewritten atomically on every heartbeat.
 /// Its JSON Schema is `Config/schemas/status-daemon.schema.json`.
@@ -184,10 +185,5 @@ public struct ReleaseSummary: Codable, Sendable, Equatable {
 
 /// RFC 3339 UTC timestamps with milliseconds, as every status file writes them.
 public enum StatusClock {
-    public static func timestamp(_ date: Date = Date()) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
-    }
+    public static func timestamp(_ date: Date = Date()) -> String { Timestamp.format(date) }
 }

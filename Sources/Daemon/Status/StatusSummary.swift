@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// Renders status files as the text `ddexd status` prints.
 public enum StatusSummary {
@@ -6,7 +7,7 @@ public enum StatusSummary {
         var lines: [String] = []
         if let d = daemon {
             var age = ""
-            if let beat = ISO8601DateFormatter.withFractions.date(from: d.heartbeatAt) {
+            if let beat = Timestamp.parse(d.heartbeatAt) {
                 let seconds = Int(now.timeIntervalSince(beat))
                 age = " (heartbeat \(seconds) s ago\(seconds > 120 ? " — STALE: is the daemon running?" : ""))"
             }

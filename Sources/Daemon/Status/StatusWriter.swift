@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// Writes the status files under `Spool/status/` atomically (temporary file + rename).
 public struct StatusWriter: Sendable {
@@ -49,7 +50,7 @@ public enum PrometheusText {
         func label(_ dsp: String) -> String { "dsp=\"\(dsp.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\"" }
         let dsps = status.dsps.keys.sorted()
         metric("ddexd_up", "1 while the daemon runs.", "gauge", [("", status.state == "stopping" ? "0" : "1")])
-        if let heartbeat = ISO8601DateFormatter.withFractions.date(from: status.heartbeatAt) {
+        if let heartbeat = Timestamp.parse(status.heartbeatAt) {
             metric("ddexd_heartbeat_timestamp_seconds", "Time of the last heartbeat.", "gauge",
                    [("", String(format: "%.3f", heartbeat.timeIntervalSince1970))])
         }
@@ -66,17 +67,10 @@ public enum PrometheusText {
                     ("\(label(d)),outcome=\"rejected-by-dsp\"", "\(h.rejectedByDSP)"), ("\(label(d)),outcome=\"failed\"", "\(h.failed)")]
         })
         metric("ddexd_dsp_last_success_timestamp_seconds", "Last successful transfer per DSP.", "gauge", dsps.compactMap { d in
-            guard let at = status.dsps[d]?.lastSuccessAt, let date = ISO8601DateFormatter.withFractions.date(from: at) else { return nil }
+            guard let at = status.dsps[d]?.lastSuccessAt, let date = Timestamp.parse(at) else { return nil }
             return (label(d), String(format: "%.3f", date.timeIntervalSince1970))
         })
         return out
     }
 }
 
-extension ISO8601DateFormatter {
-    static var withFractions: ISO8601DateFormatter {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f
-    }
-}

@@ -1,0 +1,126 @@
+import DDEXConfig
+import DDEXModel
+import Foundation
+import Logging
+import Store
+
+/// Makes a transport connection for a DSP profile.
+public typealias TransportFactory = @Sendable (DSPProfile) throws -> any DeliveryTransport
+
+/// One pass over the queue: for each DSP, up to `max_sessions` workers (each with its own connection)
+/// take due deliveries one at a time until none is left. `ddexd deliver` runs one pass; the daemon runs
+/// passes whenever work arrives or a retry falls due.
+public struct DeliveryPass: Sendable {
+    public let store: DeliveryStore
+    public let makeTransport: TransportFactory
+    public let logger: Logger
+    public let now: @Sendable () -> Date
+
+    public init(store: DeliveryStore, makeTransport: @escaping TransportFactory, logger: Logger,
+                now: @escaping @Sendable () -> Date = { Date() })
+    {
+        self.store = store
+        self.makeTransport = makeTransport
+        self.logger = logger
+        self.now = now
+    }
+
+    /// What one pass did, per DSP.
+    public struct Summary: Sendable, Codable, Equatable {
+        public var completed: [Int64] = []
+        public var retrying: [Int64] = []
+        public var failed: [Int64] = []
+        public var errors: [String: String] = [:]
+
+        public init() {}
+
+        mutating func merge(_ other: Summary) {
+            completed += other.completed
+            retrying += other.retrying
+            failed += other.failed
+            errors.merge(other.errors) { a, _ in a }
+        }
+    }
+
+    /// Deliveries left in `uploading`/`uploaded` by a process that died: they go to retry-wait, due now.
+    /// Call once at start-up while holding the spool lock, before any worker runs.
+    public func recoverInterrupted() throws -> [Int64] {
+        let interrupted = try store.deliveries(states: [.uploading, .uploaded])
+        for d in interrupted {
+            try store.transition(d.id, .retryableFailure, now: Timestamp.format(now()),
+                                 changes: DeliveryChanges(nextAttemptAt: .some(now().timeIntervalSince1970),
+                                                          lastError: .some((code: "DELIVERY_INTERRUPTED", message: "ddexd stopped during the upload; resuming"))))
+        }
+        return interrupted.map(\.id)
+    }
+
+    /// Runs the pass for `profiles` (blocking the calling thread; transfers run on worker threads).
+    public func run(profiles: [DSPProfile]) -> [String: Summary] {
+        let work = profiles.flatMap { profile in (0..<max(1, profile.transport.maxSessions)).map { (profile, $0) } }
+        let results = LockedBox<[String: Summary]>([:])
+        DispatchQueue.concurrentPerform(iterations: work.count) { index in
+            let (profile, worker) = work[index]
+            let summary = runWorker(profile: profile, worker: worker)
+            results.withValue { $0[profile.name, default: Summary()].merge(summary) }
+        }
+        return results.withValue { $0 }
+    }
+
+    private func runWorker(profile: DSPProfile, worker: Int) -> Summary {
+        var summary = Summary()
+        var log = logger
+        log[metadataKey: "dsp"] = "\(profile.name)"
+        log[metadataKey: "worker"] = "\(worker)"
+        let transport: any DeliveryTransport
+        do {
+            transport = try makeTransport(profile)
+        } catch {
+            summary.errors[profile.name] = "\(error)"
+            log.error("cannot make a transport", metadata: ["error": "\(error)"])
+            return summary
+        }
+        defer { transport.close() }
+        let runner = DeliveryRunner(store: store, transport: transport, profile: profile, logger: log, now: now)
+        var tried: Set<Int64> = []
+        while true {
+            let due: [DeliveryRecord]
+            do {
+                due = try store.due(dsp: profile.name, now: now().timeIntervalSince1970, limit: 16).filter { !tried.contains($0.id) }
+            } catch {
+                summary.errors[profile.name] = "\(error)"
+                return summary
+            }
+            guard !due.isEmpty else { return summary }
+            var ranOne = false
+            for candidate in due {
+                tried.insert(candidate.id)
+                do {
+                    guard let result = try runner.claimAndRun(candidate.id) else { continue }
+                    ranOne = true
+                    switch result.state {
+                    case .completed: summary.completed.append(result.id)
+                    case .retryWait: summary.retrying.append(result.id)
+                    default: summary.failed.append(result.id)
+                    }
+                    if let code = result.lastErrorCode { summary.errors["\(result.id)"] = "\(code): \(result.lastErrorMessage ?? "")" }
+                    break
+                } catch {
+                    summary.errors["\(candidate.id)"] = "\(error)"
+                }
+            }
+            if !ranOne { return summary }
+        }
+    }
+}
+
+/// A value shared between worker threads under a lock.
+final class LockedBox<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func withValue<T>(_ body: (inout Value) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+
+/// RFC 3339 UTC timestamps with milliseconds (`2026-11-21T10:00:00.000Z`), as the store, the status files
+/// and the logs write them.
+public enum Timestamp {
+    public static func format(_ date: Date = Date()) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+
+    public static func parse(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+    }
+}
