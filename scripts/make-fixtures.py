@@ -289,7 +289,7 @@ def hostile_packages():
     xxe = ('<?xml version="1.0"?>\n<!DOCTYPE NewReleaseMessage [\n  <!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n'
            '<ern:NewReleaseMessage xmlns:ern="http://ddex.net/xml/ern/43"><MessageHeader>&xxe;</MessageHeader>'
            '</ern:NewReleaseMessage>\n')
-    case("xxe", "NOT_VALID error", raw_release=b"",
+    case("xxe", "XML_DOCTYPE_FORBIDDEN error", raw_release=b"",
          extra=lambda f: (os.remove(os.path.join(f, "release.json")), write(os.path.join(f, "master.xml"), xxe)))
     case("metadata-ambiguous", "METADATA_AMBIGUOUS error", files={"master.xml": xxe})
 
