@@ -5,18 +5,18 @@ import Logging
 import Store
 
 /// Makes a transport connection for a DSP profile.
-public typealias TransportFactory = @Sendable (DSPProfile) throws -> any DeliveryTransport
+public typealias MakeTransport = @Sendable (DSPProfile) throws -> any DeliveryTransport
 
 /// One pass over the queue: for each DSP, up to `max_sessions` workers (each with its own connection)
 /// take due deliveries one at a time until none is left. `ddexd deliver` runs one pass; the daemon runs
 /// passes whenever work arrives or a retry falls due.
 public struct DeliveryPass: Sendable {
     public let store: DeliveryStore
-    public let makeTransport: TransportFactory
+    public let makeTransport: MakeTransport
     public let logger: Logger
     public let now: @Sendable () -> Date
 
-    public init(store: DeliveryStore, makeTransport: @escaping TransportFactory, logger: Logger,
+    public init(store: DeliveryStore, makeTransport: @escaping MakeTransport, logger: Logger,
                 now: @escaping @Sendable () -> Date = { Date() })
     {
         self.store = store
