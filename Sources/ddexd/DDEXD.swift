@@ -6,6 +6,7 @@ struct DDEXD: AsyncParsableCommand {
         commandName: "ddexd",
         abstract: "DDEX file-exchange daemon: label packages in, per-DSP ERN bundles out over SFTP, acknowledgements and sales reports back.",
         subcommands: [
+            RunCommand.self,
             ValidateCommand.self,
             CheckConfigCommand.self,
             StatusCommand.self,
