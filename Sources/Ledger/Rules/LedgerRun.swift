@@ -226,6 +226,8 @@ final class LedgerRun {
         var lastTrack: Int32 = -1
         var lastRelease: String?
         var lastReleaseId: Int32 = -1
+        var lastUseType: String?
+        var lastUseTypeId: Int32 = -1
     }
 
     @inline(__always)
@@ -271,7 +273,12 @@ final class LedgerRun {
         let start = Int(track.splitStart)
         let count = Int(track.splitCount)
         splitInto(&shareBuffer, net, start: start, count: count)
-        if options.collectDetail { splitInto(&commissionShareBuffer, c, start: start, count: count) }
+        var key = DetailKey(dsp: 0, territory: 0, release: 0, track: 0, useType: 0)
+        if options.collectDetail {
+            splitInto(&commissionShareBuffer, c, start: start, count: count)
+            key = DetailKey(dsp: context.dsp, territory: context.territory, release: releaseId(line, &context), track: t,
+                            useType: useTypeId(line, &context))
+        }
         for j in 0..<count {
             let p = Int(engine.splitPayees[start + j])
             var share = shareBuffer[j]
@@ -279,8 +286,6 @@ final class LedgerRun {
             try add(&earnings[p], share, "the earnings of \(engine.payees[Int32(p)])")
             if options.collectDetail {
                 payeeCommission[p] &+= commissionShareBuffer[j]
-                let key = LedgerRun.DetailKey(dsp: context.dsp, territory: context.territory,
-                                              release: releaseId(line, &context), track: t, useType: useTypes.id(line.useType))
                 detail[p][key, default: DetailValue()].add(usages: line.usages, commission: commissionShareBuffer[j], net: shareBuffer[j])
             }
         }
@@ -305,6 +310,15 @@ final class LedgerRun {
         let id = releases.id(icpn)
         context.lastRelease = icpn
         context.lastReleaseId = id
+        return id
+    }
+
+    @inline(__always)
+    private func useTypeId(_ line: UsageLine, _ context: inout LineContext) -> Int32 {
+        if line.useType == context.lastUseType { return context.lastUseTypeId }
+        let id = useTypes.id(line.useType)
+        context.lastUseType = line.useType
+        context.lastUseTypeId = id
         return id
     }
 
