@@ -37,6 +37,9 @@ final class OracleTests: XCTestCase {
         let set = try Oracle.verify(["--lines", "3000", "--seed", "3", "--negative-summary", "--zero-usage-summary"])
         XCTAssertNotEqual(set.result.unallocated, .zero)
         XCTAssertTrue(set.statements.contains { $0.earnings < .zero }, "the reissue payee earns a negative amount")
+        if let preview = ProcessInfo.processInfo.environment["LEDGER_HTML_PREVIEW"] {
+            try StatementWriter.write(set, format: .html, to: preview + "/oracle", issuer: "Example Music Ltd.")
+        }
     }
 
     func testUsageMismatchIsAWarning() throws {
