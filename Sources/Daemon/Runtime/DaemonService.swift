@@ -57,17 +57,20 @@ public final class DaemonService: Service, @unchecked Sendable {
         notifier.ready(status: statusLine())
 
         await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.inboundLoop() }
-                group.addTask { await self.forward(watcher.changes) }
-                group.addTask { await self.timer(every: .seconds(configuration.daemon.rescanSeconds), kick: self.inboundWakeup) }
-                group.addTask { await self.deliveryLoop() }
-                group.addTask { await self.timer(every: .seconds(15), kick: self.deliveryWakeup) }
-                group.addTask { await self.pollLoop() }
-                group.addTask { await self.heartbeatLoop() }
-                group.addTask { await self.reloadLoop(watcher) }
-                await group.next()
-                group.cancelAll()
+            // Cancellation ends the loops at once (their sleeps and waits are cancellable); transfers under way
+            // run on threads of their own and finish (or are resumed at the next start).
+            try? await cancelWhenGracefulShutdown {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await self.inboundLoop(watcher) }
+                    group.addTask { await self.forward(watcher.changes) }
+                    group.addTask { await self.timer(every: .seconds(configuration.daemon.rescanSeconds), kick: self.inboundWakeup) }
+                    group.addTask { await self.deliveryLoop() }
+                    group.addTask { await self.timer(every: .seconds(15), kick: self.deliveryWakeup) }
+                    group.addTask { await self.pollLoop() }
+                    group.addTask { await self.heartbeatLoop() }
+                    group.addTask { await self.reloadLoop(watcher) }
+                    await group.waitForAll()
+                }
             }
         } onGracefulShutdown: { [self] in
             runtime.beginStopping()
@@ -112,17 +115,22 @@ public final class DaemonService: Service, @unchecked Sendable {
 
     private func timer(every interval: Duration, kick wakeup: Wakeup) async {
         while !Task.isCancelled && !runtime.isStopping {
-            try? await Task.sleep(for: interval)
+            do { try await Task.sleep(for: interval) } catch { return }
             wakeup.kick()
         }
     }
 
-    private func inboundLoop() async {
+    private func inboundLoop(_ watcher: InotifyWatcher) async {
         for await _ in inboundWakeup.kicks {
             if runtime.isStopping { break }
+            // Package folders created since the last look are watched too, so READY written inside wakes us.
+            try? watchInbound(watcher)
             do {
                 let claimed = try await onBlockingThread { [self] in try claimAndProcess() }
-                if claimed > 0 { deliveryWakeup.kick() }
+                if claimed > 0 {
+                    deliveryWakeup.kick()
+                    try? await onBlockingThread { [self] in try writeHeartbeat(state: "running") }
+                }
             } catch {
                 logger.error("inbound scan failed", metadata: ["error": "\(error)"])
             }
@@ -185,9 +193,13 @@ public final class DaemonService: Service, @unchecked Sendable {
             var touched = false
             for (dsp, summary) in summaries {
                 if !summary.completed.isEmpty { runtime.recordSuccess(dsp: dsp); touched = true }
-                for id in summary.retrying + summary.failed {
+                for id in summary.completed + summary.retrying + summary.failed {
                     touched = true
-                    if let d = try? runtime.deliveries.delivery(id) {
+                    guard let d = try? runtime.deliveries.delivery(id) else { continue }
+                    let detail = d.state == .completed ? d.remoteFolder : "\(d.lastErrorCode ?? ""): \(d.lastErrorMessage ?? "")"
+                    try? runtime.packages.record(d.packageId, PackageEvent(at: Timestamp.format(), event: d.state == .completed ? "delivered" : d.state.rawValue,
+                                                                           dsp: dsp, detail: detail))
+                    if d.state != .completed {
                         runtime.recordError(dsp: dsp, code: d.lastErrorCode ?? "DELIVERY_FAILED", message: d.lastErrorMessage ?? "")
                     }
                 }
@@ -195,7 +207,12 @@ public final class DaemonService: Service, @unchecked Sendable {
                     runtime.recordError(dsp: dsp, code: "TRANSPORT_UNAVAILABLE", message: message)
                 }
             }
-            if touched { try? await onBlockingThread { [self] in try advanceOpenPackages() } }
+            if touched {
+                try? await onBlockingThread { [self] in
+                    try advanceOpenPackages()
+                    try writeHeartbeat(state: "running")
+                }
+            }
         }
     }
 
@@ -218,7 +235,7 @@ public final class DaemonService: Service, @unchecked Sendable {
                 }
                 try? await onBlockingThread { [self] in try advanceOpenPackages() }
             }
-            try? await Task.sleep(for: .seconds(1))
+            do { try await Task.sleep(for: .seconds(1)) } catch { return }
         }
     }
 
@@ -249,7 +266,7 @@ public final class DaemonService: Service, @unchecked Sendable {
             } catch {
                 logger.error("cannot write the status files", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: interval)
+            do { try await Task.sleep(for: interval) } catch { return }
         }
     }
 
