@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Bundling", "Intake", "ERN", "Store", "DDEXConfig", "DDEXModel", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Store", "DSR", "TestSupport"]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "TestSupport"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Store", "DDEXModel", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )

@@ -77,20 +77,34 @@ public struct PackageProcessor: Sendable {
                                        releaseJSON: json, problems: report.problems)
     }
 
-    /// Moves the package, whole and untouched, to `rejected/<account>/<name>/` with `report.json` beside it.
+    /// Moves the package, whole and untouched, to `rejected/<account>/` (the folder, or the zip and its
+    /// marker), with its report beside it as `<name>.report.json`.
     private func reject(_ record: PackageRecord, packageURL: URL, report: ValidationReport) throws -> String {
-        let name = packageURL.lastPathComponent
-        var destination = configuration.spool.rejected + "/" + record.account + "/" + name
-        if FileManager.default.fileExists(atPath: destination) { destination += "-" + record.id }
-        try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
+        let folder = configuration.spool.rejected + "/" + record.account
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var name = packageURL.deletingPathExtension().lastPathComponent
+        if packageURL.pathExtension.lowercased() != "zip" { name = packageURL.lastPathComponent }
+        // A name rejected before keeps its old report: the new one gets the package id appended.
+        let taken = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        if taken.contains(where: { $0 == name || $0.hasPrefix(name + ".") }) { name += "-" + record.id }
+        var destination = folder + "/" + name
         for entry in try FileManager.default.contentsOfDirectory(atPath: record.workPath) where entry != "unpacked" {
-            try PackageClaimer.rename(record.workPath + "/" + entry, to: destination + "/" + entry)
+            let target: String
+            if entry == packageURL.lastPathComponent {
+                target = packageURL.pathExtension.lowercased() == "zip" ? destination + ".zip" : destination
+            } else if entry.hasSuffix(PackageDiscovery.zipReadySuffix) {
+                target = destination + ".zip" + PackageDiscovery.zipReadySuffix
+            } else {
+                continue
+            }
+            try PackageClaimer.rename(record.workPath + "/" + entry, to: target)
         }
+        if packageURL.pathExtension.lowercased() == "zip" { destination += ".zip" }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var clean = report
         clean.validated = nil
-        try AtomicFile.write(try encoder.encode(clean), to: destination + "/report.json")
+        try AtomicFile.write(try encoder.encode(clean), to: folder + "/" + name + ".report.json")
         try? FileManager.default.removeItem(atPath: record.workPath)
         return destination
     }

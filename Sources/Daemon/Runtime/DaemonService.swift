@@ -40,6 +40,8 @@ public final class DaemonService: Service, @unchecked Sendable {
     }
 
     public func run() async throws {
+        // Trap SIGHUP before anything else: its default action would end the process.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         let configuration = runtime.configuration
         let watcher = try InotifyWatcher()
         // Work a previous process left half-done: claims, packages, uploads.
@@ -55,6 +57,9 @@ public final class DaemonService: Service, @unchecked Sendable {
         try await onBlockingThread { [self] in try advanceOpenPackages() }
         try writeHeartbeat(state: "running")
         notifier.ready(status: statusLine())
+        // Whatever waits from before the start (queued, resumed, due retries) goes out now.
+        deliveryWakeup.kick()
+        inboundWakeup.kick()
 
         await withGracefulShutdownHandler {
             // Cancellation ends the loops at once (their sleeps and waits are cancellable); transfers under way
@@ -68,7 +73,7 @@ public final class DaemonService: Service, @unchecked Sendable {
                     group.addTask { await self.timer(every: .seconds(15), kick: self.deliveryWakeup) }
                     group.addTask { await self.pollLoop() }
                     group.addTask { await self.heartbeatLoop() }
-                    group.addTask { await self.reloadLoop(watcher) }
+                    group.addTask { await self.reloadLoop(watcher, hangups) }
                     await group.waitForAll()
                 }
             }
@@ -272,8 +277,8 @@ public final class DaemonService: Service, @unchecked Sendable {
 
     // MARK: reload
 
-    private func reloadLoop(_ watcher: InotifyWatcher) async {
-        for await _ in await UnixSignalsSequence(trapping: .sighup) {
+    private func reloadLoop(_ watcher: InotifyWatcher, _ hangups: UnixSignalsSequence) async {
+        for await _ in hangups {
             notifier.reloading()
             logger.notice("SIGHUP: reloading the configuration", metadata: ["config": "\(configPath)"])
             do {

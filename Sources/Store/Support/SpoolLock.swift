@@ -40,5 +40,11 @@ public final class SpoolLock: @unchecked Sendable {
 
 public struct SpoolLockError: CodedError {
     public let code: String
-    public let description: String
+    public let message: String
+    public var description: String { "\(code): \(message)" }
+
+    init(code: String, description: String) {
+        self.code = code
+        message = description
+    }
 }
