@@ -16,13 +16,14 @@ public enum ERNSemanticChecker {
             problems.append(.error(code, at: "\(file): \(place)", message))
         }
 
-        // Declarations: unique and well-formed per kind.
-        var declared: [Character: Set<String>] = ["P": [], "A": [], "T": [], "R": []]
+        // Declarations: unique and well-formed. One set serves every kind: a well-formed reference starts
+        // with its kind's letter, so references of different kinds never compare equal.
+        var declared = Set<String>(minimumCapacity: 4 * (m.soundRecordings.count + m.images.count) + m.parties.count + 8)
         func declare(_ ref: String, _ kind: Character, _ place: String) {
             if !isWellFormed(ref, prefix: kind) {
                 error(.ernReferenceMalformed, place, "reference \(ref) does not match the pattern \(kind)[0-9A-Za-z_-]+")
             }
-            if declared[kind]!.insert(ref).inserted == false {
+            if declared.insert(ref).inserted == false {
                 error(.ernReferenceDuplicate, place, "reference \(ref) is declared twice")
             }
         }
@@ -39,7 +40,7 @@ public enum ERNSemanticChecker {
         for (i, t) in m.trackReleases.enumerated() { declare(t.reference, "R", "ReleaseList/TrackRelease[\(i + 1)]") }
 
         func resolve(_ ref: String, _ kind: Character, _ place: String) {
-            if !declared[kind]!.contains(ref) {
+            if !isWellFormed(ref, prefix: kind) || !declared.contains(ref) {
                 error(.ernReferenceUnresolved, place, "\(ref) does not refer to anything in the message")
             }
         }
