@@ -114,25 +114,28 @@ struct ERNBenchError: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-/// `--name value` options.
+/// `--name value` options (pairs scanned linearly: a handful of options).
 struct ERNBenchOptions {
-    var values: [String: String] = [:]
+    let pairs: [(String, String)]
 
     init(_ arguments: [String]) {
-        var i = 0
-        while i < arguments.count {
-            if arguments[i].hasPrefix("--"), i + 1 < arguments.count {
-                values[arguments[i]] = arguments[i + 1]
-                i += 2
-            } else {
-                i += 1
+        var pairs: [(String, String)] = []
+        var rest = arguments[...]
+        while let first = rest.first {
+            rest = rest.dropFirst()
+            if first.hasPrefix("--"), let value = rest.first {
+                pairs.append((first, value))
+                rest = rest.dropFirst()
             }
         }
+        self.pairs = pairs
     }
 
-    func string(_ k: String, _ d: String) -> String { values[k] ?? d }
-    func int(_ k: String, _ d: Int) -> Int { values[k].flatMap(Int.init) ?? d }
-    func double(_ k: String, _ d: Double) -> Double { values[k].flatMap(Double.init) ?? d }
+    private func value(_ k: String) -> String? { pairs.last { $0.0 == k }?.1 }
+
+    func string(_ k: String, _ d: String) -> String { value(k) ?? d }
+    func int(_ k: String, _ d: Int) -> Int { value(k).flatMap { Int($0) } ?? d }
+    func double(_ k: String, _ d: Double) -> Double { value(k).flatMap { Double($0) } ?? d }
 
     /// `../shared/ddex/xsd` from the repository root (where the bench is normally run), else `/work/shared/ddex/xsd`.
     static var defaultSchemaFolder: String {
