@@ -38,7 +38,7 @@ final class XMLDocumentTests: XCTestCase {
               <List>
                 <Item Seq="1"> first &amp; &lt;one&gt; &#233;&#x41; </Item>
                 <Item Seq="2"><![CDATA[<raw>]]></Item>
-                <Other>x</Other>
+                <Other Note="a &amp; b &#38; c &lt;d&gt; &quot;e&quot; &#233;">x</Other>
               </List>
               <Empty/>
             </ern:Root>
@@ -59,6 +59,7 @@ final class XMLDocumentTests: XCTestCase {
         XCTAssertNil(items[0].namespaceURI, "children of a DDEX root are unqualified")
         XCTAssertEqual(items[1].text, "<raw>")
         XCTAssertEqual(root.path("List", "Other")?.trimmedText, "x")
+        XCTAssertEqual(root.path("List", "Other")?.attribute("Note"), "a & b & c <d> \"e\" é")
         XCTAssertEqual(root.child("List")?.text(of: "Other"), "x")
         XCTAssertEqual(root.child("List")?.texts(of: "Item"), ["first & <one> éA", "<raw>"])
         XCTAssertNil(root.path("List", "Missing"))

@@ -88,7 +88,8 @@ extension XMLDocument {
     }
 }
 
-/// One safe parse with libxml2, then conversion to `XMLElement` values.
+/// One safe parse with libxml2's SAX2 parser, building `XMLElement` values directly (no libxml2 tree,
+/// so peak memory is the Swift tree plus the input).
 struct SafeDOMParser {
     let name: String
 
@@ -98,97 +99,45 @@ struct SafeDOMParser {
 
     func parse(_ data: [UInt8]) throws(XMLError) -> XMLDocument {
         let collector = DiagnosticCollector(fallbackFile: name)
-        let root: XMLElement? = collector.capture {
+        let builder = TreeBuilder()
+        let parsed: Bool = collector.capture {
             guard let context = xmlNewParserCtxt() else {
                 collector.add(line: 0, message: "libxml2 could not allocate a parser context")
-                return nil
+                return false
             }
             defer { xmlFreeParserCtxt(context) }
-            // The DOCTYPE callback comes right after `<!DOCTYPE name ExternalID`, before the internal
-            // subset is read: stopping there means no declaration is ever processed.
-            context.pointee.sax.pointee.internalSubset = SafeDOMParser.doctypeSeen
-            let document = data.withUnsafeBufferPointer { bytes in
-                bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                    xmlCtxtReadMemory(context, $0, Int32(bytes.count), name, nil, SafeDOMParser.options)
+            TreeBuilder.install(on: context)
+            context.pointee._private = Unmanaged.passUnretained(builder).toOpaque()
+            let document = withExtendedLifetime(builder) {
+                data.withUnsafeBufferPointer { bytes in
+                    bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                        xmlCtxtReadMemory(context, $0, Int32(bytes.count), name, nil, SafeDOMParser.options)
+                    }
                 }
             }
-            guard let document else { return nil }
-            defer { xmlFreeDoc(document) }
-            // xmlStopParser does not mark the document as broken: libxml2 returns the empty document.
-            guard collector.doctypeLine == nil else { return nil }
-            // Belt and braces: the callback should have stopped any DTD before a tree exists.
+            // The SAX handlers build no libxml2 tree; libxml2 still returns its (empty) document when the
+            // input was well-formed, and nil otherwise.
+            guard let document else { return false }
+            // Belt and braces: the DOCTYPE callback stops the parser before any DTD is stored.
             if document.pointee.intSubset != nil || document.pointee.extSubset != nil {
                 collector.markDoctype(line: 0)
-                return nil
             }
-            guard let rootNode = xmlDocGetRootElement(document) else {
-                collector.add(line: 0, message: "the document has no root element")
-                return nil
-            }
-            return convert(rootNode, collector: collector)
+            xmlFreeDoc(document)
+            return true
         }
-        if let root, collector.errors.isEmpty {
+        if let line = builder.doctypeLine {
+            collector.markDoctype(line: line)
+        }
+        for entity in builder.entities {
+            collector.markEntity(line: entity.line, name: entity.name)
+        }
+        if parsed, collector.errors.isEmpty, collector.doctypeLine == nil, let root = builder.root {
             return XMLDocument(root: root, name: name)
         }
+        if parsed, collector.errors.isEmpty, collector.doctypeLine == nil {
+            collector.add(line: 0, message: "the document has no root element")
+        }
         throw classify(collector, data: data)
-    }
-
-    static let doctypeSeen: internalSubsetSAXFunc = { context, _, _, _ in
-        guard let context else { return }
-        let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
-        let line = parser.pointee.input.map { Int($0.pointee.line) } ?? 0
-        DiagnosticCollector.current?.markDoctype(line: line)
-        xmlStopParser(parser)
-    }
-
-    /// Converts the libxml2 subtree; depth is bounded by libxml2's own limit (256 without `HUGE`).
-    private func convert(_ node: xmlNodePtr, collector: DiagnosticCollector) -> XMLElement? {
-        var element = XMLElement(name: Self.string(node.pointee.name),
-                                 namespaceURI: node.pointee.ns.flatMap { $0.pointee.href.map { String(cString: $0) } },
-                                 line: Int(xmlGetLineNo(node)))
-        var attribute = node.pointee.properties
-        while let current = attribute {
-            let localName = Self.string(current.pointee.name)
-            var value = ""
-            var valueNode = current.pointee.children
-            while let piece = valueNode {
-                if piece.pointee.type == XML_TEXT_NODE, let content = piece.pointee.content {
-                    value += String(cString: content)
-                } else if piece.pointee.type == XML_ENTITY_REF_NODE {
-                    collector.markEntity(line: element.line, name: Self.string(piece.pointee.name))
-                    return nil
-                }
-                valueNode = piece.pointee.next
-            }
-            if let namespace = current.pointee.ns?.pointee.href.map({ String(cString: $0) }) {
-                element.namespacedAttributes.append(XMLAttribute(name: localName, namespaceURI: namespace, value: value))
-                if element.attributes[localName] == nil { element.attributes[localName] = value }
-            } else {
-                element.attributes[localName] = value
-            }
-            attribute = current.pointee.next
-        }
-        var child = node.pointee.children
-        while let current = child {
-            switch current.pointee.type {
-            case XML_ELEMENT_NODE:
-                guard let converted = convert(current, collector: collector) else { return nil }
-                element.children.append(converted)
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = current.pointee.content { element.text += String(cString: content) }
-            case XML_ENTITY_REF_NODE, XML_ENTITY_NODE, XML_ENTITY_DECL, XML_DTD_NODE:
-                collector.markEntity(line: Int(xmlGetLineNo(current)), name: Self.string(current.pointee.name))
-                return nil
-            default:
-                break // comments, processing instructions
-            }
-            child = current.pointee.next
-        }
-        return element
-    }
-
-    private static func string(_ pointer: UnsafePointer<xmlChar>?) -> String {
-        pointer.map { String(cString: $0) } ?? ""
     }
 
     /// Picks the code that explains the failure best, and keeps every diagnostic.
