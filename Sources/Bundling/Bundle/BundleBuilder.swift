@@ -22,6 +22,9 @@ public struct BundleBuilder: Sendable {
     public var clock: @Sendable () -> MessageTimestamp
     /// Indentation of written XML (2 keeps messages readable for DSP support staff; 0 is smallest).
     public var indentWidth: Int
+    /// Copy resources instead of hard-linking them (hard links are the default; copying is the automatic
+    /// fallback across file systems anyway).
+    public var alwaysCopyResources = false
 
     public init(sender: SenderSettings, schemas: ERNSchemaSet, messageIds: any MessageIdProvider = TimeRandomMessageIdProvider(),
                 indentWidth: Int = 2, clock: @escaping @Sendable () -> MessageTimestamp = { MessageTimestamp.now() })
@@ -138,7 +141,11 @@ public struct BundleBuilder: Sendable {
                 }
                 let relative = layout.resourcesFolder + name
                 do throws(BundleIOError) {
-                    _ = try FileOperations.linkOrCopy(from: source, to: temp + "/" + relative)
+                    if alwaysCopyResources {
+                        try FileOperations.copy(from: source, to: temp + "/" + relative)
+                    } else {
+                        _ = try FileOperations.linkOrCopy(from: source, to: temp + "/" + relative)
+                    }
                 } catch {
                     return fail([.error(.bundleIOFailed, at: file.path, error.description)])
                 }
