@@ -8,6 +8,7 @@ struct DDEXD: AsyncParsableCommand {
         subcommands: [
             RunCommand.self,
             ValidateCommand.self,
+            BuildCommand.self,
             CheckConfigCommand.self,
             StatusCommand.self,
             IngestDSRCommand.self,

@@ -54,6 +54,13 @@ public final class DaemonService: Service, @unchecked Sendable {
         ])
         try watchInbound(watcher)
         watcher.start()
+        // Compile the XSDs now rather than on the first package: the first delivery should be as quick as the rest.
+        let schemas = runtime.processor.schemas
+        let versions = Set(configuration.enabledDSPs.map(\.ernVersion))
+        try await onBlockingThread {
+            for version in versions { _ = try schemas.schema(for: version) }
+            _ = try schemas.choreography()
+        }
         try await onBlockingThread { [self] in try advanceOpenPackages() }
         try writeHeartbeat(state: "running")
         notifier.ready(status: statusLine())
