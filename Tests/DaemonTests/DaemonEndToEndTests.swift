@@ -69,6 +69,10 @@ final class DaemonEndToEndTests: XCTestCase {
             XCTAssertEqual(files.filter { $0.contains("BatchComplete_") }.count, 2, "one batch per DSP, killed after \(delay) µs: \(files)")
             XCTAssertEqual(files.filter { $0.hasSuffix(".flac") }.count, 6, "\(files)")
             XCTAssertFalse(files.contains { $0.contains(".ddexd-part") }, "\(files)")
+            for dsp in ["spotify", "youtube"] {
+                let outbound = try FileManager.default.contentsOfDirectory(atPath: daemon.spool + "/outbound/" + dsp)
+                XCTAssertEqual(outbound.filter { !$0.hasSuffix(".bundle.json") }.count, 1, "one bundle for \(dsp): \(outbound)")
+            }
             let db = try Database(path: daemon.spool + "/state/ddexd.sqlite")
             XCTAssertEqual(try db.scalarInt("SELECT COUNT(*) FROM packages"), 1)
             XCTAssertEqual(try db.scalarInt("SELECT COUNT(*) FROM deliveries"), 2)

@@ -1,3 +1,4 @@
+import Bundling
 import DDEXConfig
 import DDEXModel
 import Delivery
@@ -47,10 +48,12 @@ public final class DaemonService: Service, @unchecked Sendable {
         // Work a previous process left half-done: claims, packages, uploads.
         let recoveredClaims = try PackageClaimer(spool: configuration.spool, packages: runtime.packages).recover()
         let resumed = try deliveryPass().recoverInterrupted()
+        let removedBundles = try cleanOutbound()
         logger.notice("ddexd started", metadata: [
             "version": "\(Self.version)", "pid": "\(getpid())", "config": "\(configPath)", "spool": "\(configuration.spool.root)",
             "dsps": "\(configuration.enabledDSPs.map(\.name).joined(separator: ","))",
             "recovered_claims": "\(recoveredClaims.count)", "resumed_deliveries": "\(resumed.count)",
+            "removed_bundles": "\(removedBundles.count)",
         ])
         try watchInbound(watcher)
         watcher.start()
@@ -102,6 +105,27 @@ public final class DaemonService: Service, @unchecked Sendable {
         }
         try? writeHeartbeat(state: "stopping")
         logger.notice("ddexd stopped")
+    }
+
+    /// Removes bundles no delivery refers to: half-built ones, and whole ones built just before a crash that
+    /// came before their delivery was queued (the package is bundled again). Runs at start-up only, under the
+    /// spool lock, when no build can be under way.
+    func cleanOutbound() throws -> [String] {
+        let outbound = runtime.configuration.spool.outbound
+        let known = Set(try runtime.deliveries.deliveries(states: DeliveryState.allCases).map(\.bundlePath))
+        var removed: [String] = []
+        for dsp in (try? FileManager.default.contentsOfDirectory(atPath: outbound)) ?? [] {
+            let folder = outbound + "/" + dsp
+            removed += BundleBuilder.removeInterruptedBuilds(in: folder)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix(".bundle.json") {
+                let bundle = folder + "/" + String(name.dropLast(".bundle.json".count))
+                guard !known.contains(bundle) else { continue }
+                try? FileManager.default.removeItem(atPath: bundle)
+                try? FileManager.default.removeItem(atPath: folder + "/" + name)
+                removed.append(bundle)
+            }
+        }
+        return removed
     }
 
     // MARK: inbound
