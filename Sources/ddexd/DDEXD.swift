@@ -10,6 +10,7 @@ struct DDEXD: AsyncParsableCommand {
             CheckConfigCommand.self,
             StatusCommand.self,
             IngestDSRCommand.self,
+            PollCommand.self,
         ]
     )
 }
