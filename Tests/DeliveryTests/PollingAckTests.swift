@@ -149,6 +149,20 @@ final class PollingAckTests: XCTestCase {
         XCTAssertEqual(try f.deliveries.delivery(d.id)?.state, .acknowledged)
     }
 
+    func testTheSameAckInTwoFoldersIsAppliedOnceAndTheCopyRecordedAsDuplicate() throws {
+        var f = try PollFixture()
+        f.profile.ackFolder = "/acks/"
+        let d = try f.completedDelivery("p1", batchId: "20261121100000001", messageId: "MSG-TWICE")
+        try f.placeAck("ern-c-sftp-18/ACK_MSG-0001_20261121100500000.xml", for: d, replacing: ["MSG-0001": d.messageId])
+        try f.placeAck("ern-c-sftp-18/ACK_MSG-0001_20261121100500000.xml", inFolder: "acks", replacing: ["MSG-0001": d.messageId])
+        let summary = f.pass()
+        XCTAssertEqual(summary.acks.applied.map(\.remotePath), [d.remoteFolder + "/acknowledgements/ACK_MSG-TWICE_20261121100500000.xml"])
+        XCTAssertEqual(summary.acks.duplicates.map(\.remotePath), ["acks/ACK_MSG-TWICE_20261121100500000.xml"])
+        XCTAssertFalse(summary.hasFailures)
+        XCTAssertEqual(try f.acks.acks().map(\.outcome), [.applied, .duplicate])
+        XCTAssertEqual(try f.packages.timeline(d.packageId).filter { $0.dsp != nil }.count, 1)
+    }
+
     // MARK: The newest decides
 
     func testALaterErrorAfterFileOKRejectsAndAnOlderAckDoesNotOverrideIt() throws {
@@ -219,6 +233,22 @@ final class PollingAckTests: XCTestCase {
         XCTAssertEqual(try f.deliveries.delivery(d.id)?.state, .acknowledged)
         XCTAssertEqual(try f.acks.acks().first?.outcome, .applied)
         XCTAssertEqual(f.pass().acks, AckPollSummary(), "then it is settled")
+    }
+
+    func testOldUnmatchedAcksStayRecordedButAreNoLongerTried() throws {
+        var f = try PollFixture()
+        f.profile.ackFolder = "acks"
+        try f.placeAck("ern-c-sftp-18/ACK_MSG-0001_20261121100500000.xml", inFolder: "acks", as: "ACK_MSG-NOT-OURS_20261121100500000.xml",
+                       replacing: ["MSG-0001": "MSG-NOT-OURS", "0094631432057": "5012345678900"])
+        XCTAssertEqual(f.pass().acks.unmatched.count, 1)
+        let transport = LocalFolderTransport(root: f.dropBox)
+        let later = Date().addingTimeInterval(31 * 24 * 3600)
+        let poller = AckPoller(database: f.database, transport: transport, profile: f.profile, archiveRoot: f.archive,
+                               logger: f.logger, now: { later })
+        XCTAssertEqual(poller.poll(), AckPollSummary())
+        poller.unmatchedRetryWindow = 60 * 24 * 3600
+        XCTAssertEqual(poller.poll().unmatched.map(\.retried), [true])
+        XCTAssertEqual(try f.acks.acks().map(\.outcome), [.unmatched], "still recorded")
     }
 
     // MARK: Hostile input

@@ -27,6 +27,9 @@ public final class AckPoller {
     public var logger: Logger
     /// Acknowledged or rejected deliveries whose folders are still listed, counted from their last acknowledgement.
     public var recentWindow: TimeInterval = 14 * 24 * 3600
+    /// Unmatched files are tried again (and listed) on every pass for this long after they arrived; older
+    /// ones stay recorded and archived but are no longer tried (most likely they were never ours).
+    public var unmatchedRetryWindow: TimeInterval = 30 * 24 * 3600
     /// Larger files are refused unread (real acknowledgements are a few KiB).
     public var maxAckBytes: UInt64 = 16 * 1024 * 1024
     private let now: @Sendable () -> Date
@@ -142,7 +145,11 @@ public final class AckPoller {
     private func retryUnmatched(except recordedNow: Set<Int64>, summary: inout AckPollSummary) {
         let waiting: [AckFileRecord]
         do {
-            waiting = try acks.unmatched(dsp: profile.name).filter { !recordedNow.contains($0.id) }
+            let since = now().addingTimeInterval(-unmatchedRetryWindow)
+            waiting = try acks.unmatched(dsp: profile.name).filter { record in
+                guard !recordedNow.contains(record.id) else { return false }
+                return Timestamp.parse(record.receivedAt).map { $0 >= since } ?? true
+            }
         } catch {
             summary.errors.append(PollIssue(path: "", error: error))
             return

@@ -44,7 +44,7 @@ public struct AckFileRecord: Sendable, Hashable {
 }
 
 /// A new acknowledgement file to record.
-public struct NewAckFile: Sendable, Hashable {
+public struct NewAckFile: Sendable {
     public var dsp: String
     public var remotePath: String
     public var size: UInt64
@@ -70,16 +70,6 @@ public struct NewAckFile: Sendable, Hashable {
         self.generation = generation
         self.createdAt = createdAt
         self.error = error
-    }
-
-    public static func == (a: NewAckFile, b: NewAckFile) -> Bool {
-        a.dsp == b.dsp && a.remotePath == b.remotePath && a.size == b.size && a.sha256 == b.sha256
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(dsp)
-        hasher.combine(remotePath)
-        hasher.combine(sha256)
     }
 }
 
