@@ -51,6 +51,17 @@ func runTool(_ tool: String, _ arguments: [String], quiet: Bool = false) throws 
     return String(decoding: data, as: UTF8.self)
 }
 
+/// CPU time (user + system) of this process, or with `RUSAGE_CHILDREN` of its finished children.
+func cpuSeconds(_ who: Int32 = RUSAGE_SELF.rawValue) -> Double {
+    var usage = rusage()
+    getrusage(who, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+/// CPU time of finished child processes (the reference tools).
+func childCPUSeconds() -> Double { cpuSeconds(RUSAGE_CHILDREN.rawValue) }
+
 /// Peak resident set size of this process, in MB.
 func peakRSSMegabytes() -> Int {
     var usage = rusage()

@@ -5,6 +5,10 @@ import Foundation
 let benchmarks: [String: (String, ([String]) throws -> Void)] = [
     "validate": ("package validation ÷ (md5sum + sha256sum) of the same files", runValidateBenchmark),
     "dsr": ("DSR parse lines/s, ingest ÷ sqlite3 .import, peak RSS", runDSRBenchmark),
+    "ern": ("ERN 4.3 messages/s for a 20-track album, without and with the XSD gate", runERNBenchmark),
+    "bundle": ("bundle time for a 4 × 100 MB package ÷ (md5sum + sha256sum)", runBundleBenchmark),
+    "ledger": ("statement run over a dsrgen report: time and peak RSS", runLedgerBenchmark),
+    "daemon": ("idle CPU of ddexd run with 10 DSPs, and READY → first byte in a drop box", runDaemonBenchmark),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

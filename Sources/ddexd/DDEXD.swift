@@ -6,10 +6,13 @@ struct DDEXD: AsyncParsableCommand {
         commandName: "ddexd",
         abstract: "DDEX file-exchange daemon: label packages in, per-DSP ERN bundles out over SFTP, acknowledgements and sales reports back.",
         subcommands: [
+            RunCommand.self,
             ValidateCommand.self,
+            BuildCommand.self,
             CheckConfigCommand.self,
             StatusCommand.self,
             IngestDSRCommand.self,
+            DeliverCommand.self,
             PollCommand.self,
         ]
     )

@@ -196,4 +196,18 @@ final class BundleBuilderTests: XCTestCase {
         XCTAssertEqual(result.problems.map(\.code), [.bundleResourceNameClash])
         XCTAssertEqual(package.entries("spotify"), [])
     }
+
+    func testInterruptedBuildsAreRemovedAtStartup() throws {
+        let package = try TestPackage(trackCount: 1)
+        let bundle = try XCTUnwrap(package.builder(clock: clock).build(package.validated, for: Profiles.spotify(),
+                                                                       outboundRoot: package.outbound).bundle)
+        let folder = package.outbound + "/spotify"
+        for name in [".building-20250301120000999-ab12", "20250301120000555", "P_0094631432057_20250301120000777", "unrelated"] {
+            try FileManager.default.createDirectory(atPath: folder + "/" + name + "/x", withIntermediateDirectories: true)
+        }
+        let removed = BundleBuilder.removeInterruptedBuilds(in: folder)
+        XCTAssertEqual(removed, [".building-20250301120000999-ab12", "20250301120000555", "P_0094631432057_20250301120000777"])
+        XCTAssertEqual(package.entries("spotify"), [bundle.folderName, bundle.folderName + ".bundle.json", "unrelated"])
+    }
 }
+

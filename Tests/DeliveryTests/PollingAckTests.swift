@@ -327,7 +327,7 @@ final class PollingAckTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try text.write(toFile: folder + "/ACK_\(completed.messageId)_20261121100500000.xml", atomically: true, encoding: .utf8)
 
-        let pass = PollPass(database: fixture.database, archiveRoot: fixture.spool + "/archive", makeTransport: Transports.factory,
+        let pass = PollPass(database: fixture.database, archiveRoot: fixture.spool + "/archive", makeTransport: TransportFactory.make,
                             logger: PollFixture.quietLogger)
         let summary = pass.run(profiles: [fixture.profile])["spotify"]
         XCTAssertEqual(summary?.acks.applied.map(\.deliveries), [[record.id]], "\(String(describing: summary))")

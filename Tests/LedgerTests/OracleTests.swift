@@ -1,6 +1,7 @@
 import DDEXModel
 import Foundation
 import Ledger
+import TestSupport
 import XCTest
 
 /// The ledger against dsrgen's independent oracle: 0 mismatches on every case.
@@ -9,6 +10,22 @@ final class OracleTests: XCTestCase {
         let set = try Oracle.verify(["--lines", "3000", "--seed", "1"])
         XCTAssertFalse(set.unmatched.isEmpty, "dsrgen leaves some tracks out of the catalogue")
         XCTAssertNotEqual(set.result.unmatched, .zero)
+    }
+
+    func testTypeErasedInputGivesTheSameResult() throws {
+        let dir = try TemporaryDirectory(prefix: "ledger-erased")
+        try Oracle.generate(into: dir.path, ["--lines", "500", "--seed", "9", "--negative-summary"])
+        let store = try Oracle.store(from: dir.path, accountingCurrency: "EUR")
+        let engine = try LedgerEngine(settings: LedgerSettings(accountingCurrency: "EUR", commission: CommissionPolicy(defaultBasisPoints: 1500)),
+                                      reference: store.referenceData())
+        let input = try DSRFlatFileInput(folder: dir.path, dsp: "spotify")
+        let period = try StatementPeriod(parsing: "2020-06")
+        let direct = try engine.run(period: period, input: input)
+        let erased = try engine.run(period: period, input: AnyLedgerInput(input))
+        XCTAssertEqual(direct.payees, erased.payees)
+        XCTAssertEqual(direct.total, erased.total)
+        XCTAssertEqual(direct.lineCount, erased.lineCount)
+        XCTAssertEqual(try engine.run(period: StatementPeriod(parsing: "2020-07"), input: input).summaryCount, 0, "another month has no reports")
     }
 
     func testSeveralSeedsMultiFileGzip() throws {
@@ -20,6 +37,9 @@ final class OracleTests: XCTestCase {
         let set = try Oracle.verify(["--lines", "3000", "--seed", "3", "--negative-summary", "--zero-usage-summary"])
         XCTAssertNotEqual(set.result.unallocated, .zero)
         XCTAssertTrue(set.statements.contains { $0.earnings < .zero }, "the reissue payee earns a negative amount")
+        if let preview = ProcessInfo.processInfo.environment["LEDGER_HTML_PREVIEW"] {
+            try StatementWriter.write(set, format: .html, to: preview + "/oracle", issuer: "Example Music Ltd.")
+        }
     }
 
     func testUsageMismatchIsAWarning() throws {

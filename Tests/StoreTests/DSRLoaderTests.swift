@@ -193,6 +193,23 @@ final class DSRLoaderTests: XCTestCase {
         XCTAssertFalse(db.isInTransaction)
     }
 
+    /// A write that fails half-way (here a trigger) stops the reader thread and rolls everything back.
+    func testAStoreFailureMidReportStopsTheReaderAndRollsBack() throws {
+        let (files, _) = try dsrgen(["--lines", "20000", "--files", "2"], into: "store-failure")
+        try db.execute("""
+            CREATE TRIGGER fail_midway AFTER INSERT ON dsr_usage_lines WHEN NEW.file_number = 2 AND NEW.line_number > 100
+            BEGIN SELECT RAISE(ABORT, 'disk full, say'); END;
+            """)
+        let before = try tableCounts()
+        XCTAssertThrowsError(try load(files)) { error in
+            XCTAssertEqual((error as? StoreError)?.kind, .constraint, "\(error)")
+            XCTAssertTrue("\(error)".contains("disk full, say"))
+        }
+        XCTAssertEqual(try tableCounts(), before)
+        try db.execute("DROP TRIGGER fail_midway")
+        XCTAssertEqual(try load(files).outcome, .loaded, "the same files load once the store works")
+    }
+
     func testStateMachineTransitionByTransition() throws {
         let allowed: [(DSRReportState, DSRReportState)] = [(.discovered, .downloaded), (.downloaded, .parsed),
                                                             (.parsed, .loaded), (.loaded, .superseded)]

@@ -22,6 +22,9 @@ public struct BundleBuilder: Sendable {
     public var clock: @Sendable () -> MessageTimestamp
     /// Indentation of written XML (2 keeps messages readable for DSP support staff; 0 is smallest).
     public var indentWidth: Int
+    /// Copy resources instead of hard-linking them (hard links are the default; copying is the automatic
+    /// fallback across file systems anyway).
+    public var alwaysCopyResources = false
 
     public init(sender: SenderSettings, schemas: ERNSchemaSet, messageIds: any MessageIdProvider = TimeRandomMessageIdProvider(),
                 indentWidth: Int = 2, clock: @escaping @Sendable () -> MessageTimestamp = { MessageTimestamp.now() })
@@ -138,7 +141,11 @@ public struct BundleBuilder: Sendable {
                 }
                 let relative = layout.resourcesFolder + name
                 do throws(BundleIOError) {
-                    _ = try FileOperations.linkOrCopy(from: source, to: temp + "/" + relative)
+                    if alwaysCopyResources {
+                        try FileOperations.copy(from: source, to: temp + "/" + relative)
+                    } else {
+                        _ = try FileOperations.linkOrCopy(from: source, to: temp + "/" + relative)
+                    }
                 } catch {
                     return fail([.error(.bundleIOFailed, at: file.path, error.description)])
                 }
@@ -237,5 +244,32 @@ public struct BundleBuilder: Sendable {
             return fail([.error(.bundleIOFailed, at: "dsp.\(profile.name)", error.description)])
         }
         return BundleResult(dsp: profile.name, bundle: bundle, problems: warnings)
+    }
+
+    /// Removes what interrupted builds left in a DSP's outbound folder: hidden `.building-*` folders, and
+    /// bundle folders whose `.bundle.json` was never written (the crash came between the rename and the
+    /// description). Call it at startup, before any build runs for that folder; returns what was removed.
+    @discardableResult
+    public static func removeInterruptedBuilds(in dspFolder: String) -> [String] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dspFolder) else { return [] }
+        let names = Set(entries)
+        var removed: [String] = []
+        for entry in entries.sorted() {
+            let path = dspFolder + "/" + entry
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            let interrupted = entry.hasPrefix(".building-") || !names.contains(entry + ".bundle.json")
+            // Only names a build could have made: a BatchId, optionally prefixed, or a release-by-release folder.
+            guard interrupted, entry.hasPrefix(".building-") || Self.looksLikeBundleFolder(entry) else { continue }
+            FileOperations.removeTree(path)
+            removed.append(entry)
+        }
+        return removed
+    }
+
+    static func looksLikeBundleFolder(_ name: String) -> Bool {
+        let parts = name.split(separator: "_", omittingEmptySubsequences: false)
+        guard let stamp = parts.last, stamp.count == 17, stamp.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        return parts.count == 1 || ["P", "N", "L"].contains(parts[0])
     }
 }

@@ -119,8 +119,8 @@ extension DSRFileParser {
         let isUGC = row.layout.isUGCUsage
         // SU03.02: SummaryRecordId may be left empty when LI01 records follow and carry it.
         let summary = isUGC ? row.text(at.summaryRecordId) : try row.required(at.summaryRecordId, "SummaryRecordId")
-        let release = row.text(at.transactedRelease)
-        let resource = row.text(at.transactedResource)
+        let release = row.text(at.transactedRelease, interning: &references)
+        let resource = row.text(at.transactedResource, interning: &references)
         if !isUGC, release.isEmpty == resource.isEmpty, let cell = at.transactedRelease {
             throw row.error(.cellInvalid, cell, release.isEmpty
                 ? "neither TransactedRelease nor TransactedResource is given; exactly one must be"
@@ -129,11 +129,11 @@ extension DSRFileParser {
         return DSRUsageRecord(
             recordType: row.layout.recordType, blockId: currentBlockId, summaryRecordId: summary,
             salesTransactionId: row.text(at.salesTransactionId), releaseReference: release,
-            resourceReference: resource, dspResourceId: row.text(at.dspResourceId),
+            resourceReference: resource, dspResourceId: row.text(at.dspResourceId, interning: &references),
             isRoyaltyBearing: try row.boolean(at.isRoyaltyBearing),
             usages: try row.requiredInteger(at.usages, row.layout.columnName(at: at.usages ?? 0)),
             returns: try row.integer(at.returns, allowNegative: true), price: try row.money(at.price),
-            netRevenue: try row.money(at.netRevenue), useType: row.text(at.useType))
+            netRevenue: try row.money(at.netRevenue), useType: row.text(at.useType, interning: &useTypes))
     }
 
     func makeLicensor(_ row: DSRRow) throws(DSRError) -> DSRLicensorRecord {

@@ -27,6 +27,9 @@ public final class DSRFileParser {
     private var lastTypeBytes: [UInt8] = []
     private var lastLayout: RecordLayout?
     private var blockIdBytes: [UInt8] = []
+    /// Repetitive long cells of usage lines: UseType and the references to the block's records.
+    var useTypes = TextInterner(capacity: 8)
+    var references = TextInterner(capacity: 32)
 
     public private(set) var header: DSRHeader?
     public private(set) var footer: DSRFooter?

@@ -4,7 +4,7 @@
 /// (`SU02.02`, `AS02.03`, `RE02`). Names are the canonical ones this reader uses for every version of a
 /// family (`TotalUsages` for SY01.01's `Usages`, `CurrencyOfReporting` for SY02.01's `Currency`), so the
 /// typed records read one field by one name whatever the version.
-public struct RecordLayout: Sendable {
+public final class RecordLayout: Sendable {
     public enum Family: Sendable, Equatable {
         case header, footer, summary, release, resource, usage, licensor
         /// A block record this reader does not type (works, UGC id lists, sub-releases).

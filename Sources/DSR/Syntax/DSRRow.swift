@@ -52,6 +52,14 @@ struct DSRRow {
         return CellEscapes.decode(cell, splitValues: true).compactMap { $0.isEmpty ? nil : String(decoding: $0, as: UTF8.self) }
     }
 
+    /// The cell as text, shared with an earlier equal cell through `interner` (for repetitive cells).
+    func text(_ index: Int?, interning interner: inout TextInterner) -> String {
+        guard let index else { return "" }
+        let cell = raw(index)
+        if cell.count <= TextInterner.inlineLimit { return text(index) }
+        return interner.string(for: cell) { text(index) }
+    }
+
     /// A cell that must not be empty.
     func required(_ index: Int?, _ what: String) throws(DSRError) -> String {
         guard let index else { return "" }

@@ -1,5 +1,6 @@
 import DDEXModel
 import Foundation
+import Intake
 import Store
 
 /// `Spool/status/ddexd.json`: the daemon's own health, rewritten atomically on every heartbeat.
@@ -159,27 +160,6 @@ public struct PackageStatus: Codable, Sendable, Equatable {
             self.receivedAt = receivedAt
             self.file = file
         }
-    }
-}
-
-/// The release as status files and reports summarise it.
-public struct ReleaseSummary: Codable, Sendable, Equatable {
-    public var icpn: String?
-    public var grid: String?
-    public var catalogNumber: String?
-    public var title: String
-    public var displayArtist: String
-    public var tracks: Int
-    public var takedown: Bool
-
-    public init(_ release: Release) {
-        icpn = release.icpn?.value
-        grid = release.grid?.value
-        catalogNumber = release.catalogNumber
-        title = release.title
-        displayArtist = release.displayArtist
-        tracks = release.tracks.count
-        takedown = release.takedown
     }
 }
 

@@ -5,24 +5,28 @@ import Logging
 import Store
 
 /// Makes a transport connection for a DSP profile.
-public typealias TransportFactory = @Sendable (DSPProfile) throws -> any DeliveryTransport
+public typealias MakeTransport = @Sendable (DSPProfile) throws -> any DeliveryTransport
 
 /// One pass over the queue: for each DSP, up to `max_sessions` workers (each with its own connection)
 /// take due deliveries one at a time until none is left. `ddexd deliver` runs one pass; the daemon runs
 /// passes whenever work arrives or a retry falls due.
 public struct DeliveryPass: Sendable {
     public let store: DeliveryStore
-    public let makeTransport: TransportFactory
+    public let makeTransport: MakeTransport
     public let logger: Logger
     public let now: @Sendable () -> Date
+    /// Asked before each delivery is claimed: a stopping daemon finishes the transfers under way and
+    /// starts no new one.
+    public let shouldStop: @Sendable () -> Bool
 
-    public init(store: DeliveryStore, makeTransport: @escaping TransportFactory, logger: Logger,
-                now: @escaping @Sendable () -> Date = { Date() })
+    public init(store: DeliveryStore, makeTransport: @escaping MakeTransport, logger: Logger,
+                now: @escaping @Sendable () -> Date = { Date() }, shouldStop: @escaping @Sendable () -> Bool = { false })
     {
         self.store = store
         self.makeTransport = makeTransport
         self.logger = logger
         self.now = now
+        self.shouldStop = shouldStop
     }
 
     /// What one pass did, per DSP.
@@ -82,7 +86,7 @@ public struct DeliveryPass: Sendable {
         defer { transport.close() }
         let runner = DeliveryRunner(store: store, transport: transport, profile: profile, logger: log, now: now)
         var tried: Set<Int64> = []
-        while true {
+        while !shouldStop() {
             let due: [DeliveryRecord]
             do {
                 due = try store.due(dsp: profile.name, now: now().timeIntervalSince1970, limit: 16).filter { !tried.contains($0.id) }
@@ -92,7 +96,7 @@ public struct DeliveryPass: Sendable {
             }
             guard !due.isEmpty else { return summary }
             var ranOne = false
-            for candidate in due {
+            for candidate in due where !shouldStop() {
                 tried.insert(candidate.id)
                 do {
                     guard let result = try runner.claimAndRun(candidate.id) else { continue }
@@ -110,6 +114,7 @@ public struct DeliveryPass: Sendable {
             }
             if !ranOne { return summary }
         }
+        return summary
     }
 }
 

@@ -10,14 +10,14 @@ public struct PollPass: Sendable {
     public let database: SharedDatabase
     /// `<spool>/archive`.
     public let archiveRoot: String
-    public let makeTransport: TransportFactory
+    public let makeTransport: MakeTransport
     public let logger: Logger
     /// Opens a connection of its own for DSR loads (so a large report does not hold the shared one); nil
     /// loads through the shared connection.
     public let openLoaderDatabase: (@Sendable () throws -> Database)?
     public let now: @Sendable () -> Date
 
-    public init(database: SharedDatabase, archiveRoot: String, makeTransport: @escaping TransportFactory, logger: Logger,
+    public init(database: SharedDatabase, archiveRoot: String, makeTransport: @escaping MakeTransport, logger: Logger,
                 openLoaderDatabase: (@Sendable () throws -> Database)? = nil, now: @escaping @Sendable () -> Date = { Date() })
     {
         self.database = database

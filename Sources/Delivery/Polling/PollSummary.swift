@@ -112,7 +112,12 @@ public struct DSPPollSummary: Sendable, Codable, Equatable {
 
     /// True when something failed: an unreachable server, an invalid acknowledgement, a report that did not
     /// load, a file that could not be fetched. Unmatched acknowledgements and waiting reports are not failures.
-    public var hasFailures: Bool {
-        !errors.isEmpty || !acks.invalid.isEmpty || !acks.errors.isEmpty || !reports.failed.isEmpty || !reports.errors.isEmpty
+    public var hasFailures: Bool { !failures.isEmpty }
+
+    /// Every failure of the pass as a coded issue (for a daemon's status or log).
+    public var failures: [PollIssue] {
+        errors + acks.errors + reports.errors
+            + acks.invalid.map { PollIssue(path: $0.remotePath, code: $0.code ?? "ACK_INVALID", message: $0.detail ?? "") }
+            + reports.failed.map { PollIssue(path: $0.report, code: $0.code ?? "DSR_LOAD_FAILED", message: $0.detail ?? "") }
     }
 }

@@ -1,21 +1,14 @@
 import DDEXConfig
-import DDEXModel
 
-/// Makes the transport a DSP profile configures. Every command and the daemon create their connections
-/// here, so a new kind of transport is added in one place.
-public enum Transports {
-    /// A new (not yet connected) transport for `profile`.
-    public static func make(for profile: DSPProfile) throws -> any DeliveryTransport {
+/// Makes the transport a DSP profile configures. The one place that maps configuration to transports.
+public enum TransportFactory {
+    @Sendable
+    public static func make(_ profile: DSPProfile) throws -> any DeliveryTransport {
         switch profile.transport.kind {
         case .local:
             return LocalFolderTransport(root: profile.transport.remoteRoot)
         case .sftp:
-            throw TransportError(code: "TRANSPORT_UNSUPPORTED",
-                                 message: "DSP \(profile.name): the SFTP transport is not part of this build yet",
-                                 isRetryable: false)
+            throw TransportError(code: "TRANSPORT_UNAVAILABLE", message: "the SFTP transport is not built into this ddexd", isRetryable: false)
         }
     }
-
-    /// `make(for:)` as a `TransportFactory` for `DeliveryPass` and `PollPass`.
-    public static let factory: TransportFactory = { try make(for: $0) }
 }

@@ -112,9 +112,8 @@ public enum ERNMessageBuilder {
         let idForTracks = release.icpn?.value ?? release.primaryId
 
         for (index, track) in tracks.enumerated() {
-            let location = "release: tracks[\(index)] (\(track.isrc.value))"
             guard let measured = validated.measured(track.file), let audio = measured.audio else {
-                problems.append(.error(.ernResourceUnmeasured, at: location,
+                problems.append(.error(.ernResourceUnmeasured, at: "release: tracks[\(index)] (\(track.isrc.value))",
                                        "\(track.file.path) has no measured audio details; it cannot be described in the ERN"))
                 continue
             }

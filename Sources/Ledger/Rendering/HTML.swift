@@ -119,6 +119,8 @@ enum HTML {
 
     /// A table cell holding an amount, red when negative.
     static func amountCell(_ amount: MicroAmount, _ currency: String) -> String {
-        "<td class=\"num\(amount < .zero ? " neg" : "")\">\(escape(money(amount, currency)))</td>"
+        let text = money(amount, currency)
+        // Red only when the displayed figure is negative: −0.004 shows as 0.00 in black.
+        return "<td class=\"num\(text.hasPrefix("−") ? " neg" : "")\">\(escape(text))</td>"
     }
 }

@@ -226,6 +226,8 @@ final class LedgerRun {
         var lastTrack: Int32 = -1
         var lastRelease: String?
         var lastReleaseId: Int32 = -1
+        var lastUseType: String?
+        var lastUseTypeId: Int32 = -1
     }
 
     @inline(__always)
@@ -271,7 +273,12 @@ final class LedgerRun {
         let start = Int(track.splitStart)
         let count = Int(track.splitCount)
         splitInto(&shareBuffer, net, start: start, count: count)
-        if options.collectDetail { splitInto(&commissionShareBuffer, c, start: start, count: count) }
+        var key = DetailKey(dsp: 0, territory: 0, release: 0, track: 0, useType: 0)
+        if options.collectDetail {
+            splitInto(&commissionShareBuffer, c, start: start, count: count)
+            key = DetailKey(dsp: context.dsp, territory: context.territory, release: releaseId(line, &context), track: t,
+                            useType: useTypeId(line, &context))
+        }
         for j in 0..<count {
             let p = Int(engine.splitPayees[start + j])
             var share = shareBuffer[j]
@@ -279,8 +286,6 @@ final class LedgerRun {
             try add(&earnings[p], share, "the earnings of \(engine.payees[Int32(p)])")
             if options.collectDetail {
                 payeeCommission[p] &+= commissionShareBuffer[j]
-                let key = LedgerRun.DetailKey(dsp: context.dsp, territory: context.territory,
-                                              release: releaseId(line, &context), track: t, useType: useTypes.id(line.useType))
                 detail[p][key, default: DetailValue()].add(usages: line.usages, commission: commissionShareBuffer[j], net: shareBuffer[j])
             }
         }
@@ -305,6 +310,15 @@ final class LedgerRun {
         let id = releases.id(icpn)
         context.lastRelease = icpn
         context.lastReleaseId = id
+        return id
+    }
+
+    @inline(__always)
+    private func useTypeId(_ line: UsageLine, _ context: inout LineContext) -> Int32 {
+        if line.useType == context.lastUseType { return context.lastUseTypeId }
+        let id = useTypes.id(line.useType)
+        context.lastUseType = line.useType
+        context.lastUseTypeId = id
         return id
     }
 
@@ -378,21 +392,42 @@ final class LedgerRun {
                               "Σ converted summaries \(MicroAmount(micro: total)) ≠ payee shares \(MicroAmount(micro: shares)) + commission \(MicroAmount(micro: commission)) + unmatched \(MicroAmount(micro: unmatched)) + unallocated \(MicroAmount(micro: unallocated)) (difference \(total &- right) micro-units); no statement is produced")
         }
 
+        // The breakdown: sorted by integer ranks of the interned names (comparing strings per row is slow at
+        // millions of rows), converted payee by payee, each payee's dictionary freed as soon as it is read.
+        func ranks(_ names: [String]) -> [Int32] {
+            var rank = [Int32](repeating: 0, count: names.count)
+            for (r, i) in names.indices.sorted(by: { names[$0] < names[$1] }).enumerated() { rank[i] = Int32(r) }
+            return rank
+        }
+        let dspRank = ranks(dsps.names), territoryRank = ranks(territories.names), releaseRank = ranks(releases.names)
+        let useTypeRank = ranks(useTypes.names), trackRank = options.collectDetail ? ranks(engine.tracks.map(\.isrc)) : []
+        var payeeByAccount = options.collectDetail ? Array(repeating: [Int64](repeating: 0, count: engine.payees.count), count: engine.accounts.count) : []
+
         var payeeResults: [PayeeEarnings] = []
         payeeResults.reserveCapacity(engine.payees.count)
         for p in 0..<engine.payees.count {
             var lines: [EarningsLine] = []
             if options.collectDetail {
-                lines.reserveCapacity(detail[p].count)
-                for (key, value) in detail[p] {
+                var entries = Array(detail[p])
+                detail[p] = [:]
+                entries.sort { a, b in
+                    let x = a.key, y = b.key
+                    if x.dsp != y.dsp { return dspRank[Int(x.dsp)] < dspRank[Int(y.dsp)] }
+                    if x.territory != y.territory { return territoryRank[Int(x.territory)] < territoryRank[Int(y.territory)] }
+                    if x.release != y.release { return releaseRank[Int(x.release)] < releaseRank[Int(y.release)] }
+                    if x.track != y.track { return trackRank[Int(x.track)] < trackRank[Int(y.track)] }
+                    return useTypeRank[Int(x.useType)] < useTypeRank[Int(y.useType)]
+                }
+                lines.reserveCapacity(entries.count)
+                for (key, value) in entries {
                     let track = engine.tracks[Int(key.track)]
+                    payeeByAccount[Int(track.account)][p] &+= value.net
                     lines.append(EarningsLine(dsp: dsps[key.dsp], territory: territories[key.territory],
                                               releaseICPN: releases[key.release], isrc: track.isrc, title: track.title,
                                               displayArtist: track.displayArtist, useType: useTypes[key.useType],
                                               usages: value.usages, commission: MicroAmount(micro: value.commission),
                                               net: MicroAmount(micro: value.net)))
                 }
-                lines.sort { ($0.dsp, $0.territory, $0.releaseICPN, $0.isrc, $0.useType) < ($1.dsp, $1.territory, $1.releaseICPN, $1.isrc, $1.useType) }
             }
             payeeResults.append(PayeeEarnings(payee: engine.payees[Int32(p)], earnings: MicroAmount(micro: earnings[p]),
                                               commission: MicroAmount(micro: payeeCommission[p]), lines: lines))
@@ -402,9 +437,9 @@ final class LedgerRun {
         var accountResults: [AccountActivity] = []
         if options.collectDetail {
             var byPayee = Array(repeating: [String: MicroAmount](), count: engine.accounts.count)
-            for p in 0..<engine.payees.count {
-                for (key, value) in detail[p] {
-                    byPayee[Int(engine.tracks[Int(key.track)].account)][engine.payees[Int32(p)], default: .zero] += MicroAmount(micro: value.net)
+            for a in 0..<engine.accounts.count {
+                for p in 0..<engine.payees.count where payeeByAccount[a][p] != 0 {
+                    byPayee[a][engine.payees[Int32(p)]] = MicroAmount(micro: payeeByAccount[a][p])
                 }
             }
             for a in 0..<engine.accounts.count {

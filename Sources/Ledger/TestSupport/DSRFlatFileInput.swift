@@ -97,12 +97,14 @@ public final class DSRFlatFileInput: LedgerInput {
                         guard summaryIndex[id] == nil else { return }  // repeated in every file
                         let net: MicroAmount
                         do { net = try MicroAmount(parsing: text(11) ?? "") } catch { throw fail("NetRevenue \(error)") }
-                        let rate = text(14).flatMap { try? ExchangeRate(parsing: $0) }
+                        // The SY ExchangeRate cell converts CurrencyOfTransaction into CurrencyOfReporting, not
+                        // the reporting currency into the accounting currency, so it is not offered as a rate:
+                        // without a configured rate the summary is held unconverted rather than guessed.
                         summaryIndex[id] = Int32(summaryCount)
                         summaryCount += 1
                         r.summaries.append(SummaryInput(report: r.reference, summaryId: id, commercialModel: text(4) ?? "",
                                                         territory: text(6) ?? "", currency: text(10) ?? "", netRevenue: net,
-                                                        exchangeRate: rate, totalUsages: text(8).flatMap { Int64($0) }))
+                                                        exchangeRate: nil, totalUsages: text(8).flatMap { Int64($0) }))
                         report = r
                     case "RE01.02":
                         blockResources.removeAll(keepingCapacity: true)

@@ -34,7 +34,8 @@ public struct DSRLoadProgress: Sendable {
 }
 
 /// Loads DSR reports into the store: one transaction per report, prepared statements reused for every
-/// row, nothing half-loaded on failure.
+/// row, nothing half-loaded on failure. The files are parsed on a reader thread a few batches ahead of
+/// the SQLite writes (`DSRReadAhead`); the database is only touched by the calling thread.
 ///
 /// A file is identified by its name and SHA-256: loading the same files again changes nothing and says
 /// so (`alreadyLoaded`); a file of a known name but other content is refused (`DSR_FILE_CONFLICT`). A
@@ -43,8 +44,6 @@ public struct DSRLoadProgress: Sendable {
 public final class DSRReportLoader {
     public let database: Database
     public let store: DSRReportStore
-    /// Events between two progress calls.
-    public var progressInterval = 1 << 16
 
     public init(database: Database) {
         self.database = database
@@ -113,25 +112,27 @@ public final class DSRReportLoader {
         }
 
         let writer = try DSRRowWriter(database: database, reportId: reportId)
-        let reader = DSRReportReader(report: report)
-        var events = 0
-        while let event = try reader.next() {
-            try writer.write(event)
-            events += 1
-            if let progress, events % progressInterval == 0, let name = reader.currentFileName {
-                progress(DSRLoadProgress(fileName: name, fileNumber: reader.finishedFiles.count + 1,
-                                         numberOfFiles: report.numberOfFiles, bytesRead: reader.currentFileBytesRead,
-                                         linesRead: reader.currentFileLinesRead))
+        let readAhead = DSRReadAhead(report: report)
+        readAhead.start()
+        let read: DSRReadAhead.Outcome
+        do {
+            while let batch = try readAhead.next() {
+                for event in batch.events { try writer.write(event) }
+                if let progress, let state = batch.progress { progress(state) }
             }
+            read = try readAhead.outcome()
+        } catch {
+            readAhead.cancel()
+            throw error
         }
-        let lineCount = reader.finishedFiles.reduce(0) { $0 + $1.lineCount }
-        let blockCount = reader.finishedFiles.reduce(0) { $0 + $1.blockCount }
+        let lineCount = read.finishedFiles.reduce(0) { $0 + $1.lineCount }
+        let blockCount = read.finishedFiles.reduce(0) { $0 + $1.blockCount }
         try database.run("""
             UPDATE dsr_reports SET line_count = ?, summary_count = ?, block_count = ?, usage_line_count = ? WHERE id = ?
-            """, .integer(lineCount), .integer(reader.summaries.count), .integer(blockCount),
+            """, .integer(lineCount), .integer(read.summaryCount), .integer(blockCount),
             .integer(writer.usageLineCount), .integer(reportId))
         let warning = try database.prepare("INSERT INTO dsr_report_warnings (report_id, code, location, message) VALUES (?, ?, ?, ?)")
-        for problem in reader.warnings {
+        for problem in read.warnings {
             try warning.bind([.integer(reportId), .text(problem.code.rawValue), .text(problem.location), .text(problem.message)])
             try warning.run()
         }
@@ -140,6 +141,6 @@ public final class DSRReportLoader {
         let supersession = try store.applySupersession(for: report.key)
         let outcome: DSRLoadResult.Outcome = supersession.newest == reportId ? .loaded : .loadedSuperseded(by: supersession.newest)
         return DSRLoadResult(reportId: reportId, outcome: outcome, superseded: supersession.superseded.filter { $0 != reportId },
-                             lineCount: lineCount, usageLineCount: writer.usageLineCount, warnings: reader.warnings)
+                             lineCount: lineCount, usageLineCount: writer.usageLineCount, warnings: read.warnings)
     }
 }

@@ -20,6 +20,21 @@ final class DSRRowWriter {
     private var resourceRows: [Int: Int64] = [:]
     private var lastSalesLine: (position: DSRPosition, rowId: Int64)?
     private(set) var usageLineCount = 0
+    struct TextSpan {
+        var parameter: Int32
+        var start: Int
+        var count: Int
+    }
+
+    private var arena: [UInt8] = []
+    private var spans: [TextSpan] = []
+
+    private static func add(_ text: String, _ parameter: Int32, _ arena: inout [UInt8], _ spans: inout [TextSpan]) {
+        let start = arena.count
+        var text = text
+        text.withUTF8 { arena.append(contentsOf: $0) }
+        spans.append(TextSpan(parameter: parameter, start: start, count: arena.count - start))
+    }
 
     init(database: Database, reportId: Int64) throws {
         self.database = database
@@ -66,6 +81,8 @@ final class DSRRowWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try insertLine.bind(reportId, at: 1)
+        arena.reserveCapacity(4096)
+        spans.reserveCapacity(16)
     }
 
     private func enter(block: Int) {
@@ -131,21 +148,34 @@ final class DSRRowWriter {
             enter(block: line.blockOrdinal)
             let u = line.record
             let s = insertLine
+            // The row's text goes into one reused buffer bound without copies: SQLite would otherwise
+            // allocate and copy every text cell of every line. The buffers are moved into locals so the
+            // appends run without per-call exclusivity checks on class properties.
+            var arena: [UInt8] = []
+            var spans: [TextSpan] = []
+            swap(&arena, &self.arena)
+            swap(&spans, &self.spans)
+            defer {
+                swap(&arena, &self.arena)
+                swap(&spans, &self.spans)
+            }
+            arena.removeAll(keepingCapacity: true)
+            spans.removeAll(keepingCapacity: true)
+            Self.add(u.blockId, 4, &arena, &spans)
+            Self.add(u.recordType, 5, &arena, &spans)
+            Self.add(u.summaryRecordId, 6, &arena, &spans)
+            Self.add("", 7, &arena, &spans)
+            Self.add(u.salesTransactionId, 8, &arena, &spans)
+            Self.add(u.releaseReference, 9, &arena, &spans)
+            Self.add(u.resourceReference, 10, &arena, &spans)
+            Self.add(u.dspResourceId, 11, &arena, &spans)
+            Self.add(line.isrc, 14, &arena, &spans)
+            Self.add(line.icpn, 15, &arena, &spans)
+            Self.add(u.useType, 16, &arena, &spans)
             try s.bind(Int64(line.position.fileNumber), at: 2)
             try s.bind(Int64(line.position.line), at: 3)
-            try s.bind(u.blockId, at: 4)
-            try s.bind(u.recordType, at: 5)
-            try s.bind(u.summaryRecordId, at: 6)
-            try s.bind("", at: 7)
-            try s.bind(u.salesTransactionId, at: 8)
-            try s.bind(u.releaseReference, at: 9)
-            try s.bind(u.resourceReference, at: 10)
-            try s.bind(u.dspResourceId, at: 11)
             try s.bind(line.releaseOrdinal.flatMap { releaseRows[$0] }, at: 12)
             try s.bind(line.resourceOrdinal.flatMap { resourceRows[$0] }, at: 13)
-            try s.bind(line.isrc, at: 14)
-            try s.bind(line.icpn, at: 15)
-            try s.bind(u.useType, at: 16)
             try s.bind(u.usages, at: 17)
             try s.bind(u.returns, at: 18)
             try s.bind(u.isRoyaltyBearing, at: 19)
@@ -154,7 +184,12 @@ final class DSRRowWriter {
             try s.bindNull(at: 22)
             try s.bindNull(at: 23)
             try s.bindNull(at: 24)
-            try s.run()
+            try arena.withUnsafeBufferPointer { buffer in
+                for span in spans {
+                    try s.bindTextNoCopy(buffer.baseAddress.map { $0 + span.start }, count: span.count, at: span.parameter)
+                }
+                try s.run()
+            }
             usageLineCount += 1
             lastSalesLine = (line.position, database.lastInsertRowID)
 

@@ -100,6 +100,25 @@ public final class Statement {
         }
     }
 
+    /// Binds text without copying it (`SQLITE_STATIC`): the bytes must stay valid and unchanged until the
+    /// statement has been stepped and reset. Internal, for bulk writers that keep a row's text in one buffer.
+    func bindTextNoCopy(_ base: UnsafePointer<UInt8>?, count: Int, at index: Int32) throws(StoreError) {
+        guard let base, count > 0 else {
+            return try check(sqlite3_bind_text(handle, index, Statement.emptyText, 0, nil))
+        }
+        let result = base.withMemoryRebound(to: CChar.self, capacity: count) {
+            sqlite3_bind_text(handle, index, $0, Int32(count), nil)
+        }
+        try check(result)
+    }
+
+    /// A NUL byte that lives for the whole process, for empty no-copy text.
+    private nonisolated(unsafe) static let emptyText: UnsafeMutablePointer<CChar> = {
+        let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
+        pointer.initialize(to: 0)
+        return pointer
+    }()
+
     /// Binds a blob (SQLite copies it).
     public func bind(blob value: [UInt8]?, at index: Int32) throws(StoreError) {
         guard let value else { return try bindNull(at: index) }

@@ -17,8 +17,9 @@ struct PollCommand: ParsableCommand {
             moves the deliveries they name to acknowledged or rejected-by-dsp; then takes every DSR report in the \
             profile's DSR folder whose semaphore (.ctrl) and all parts are there, archives it under \
             <spool>/archive/dsr/, loads it, and keeps, deletes or moves it on the server as configured. Nothing is \
-            applied or fetched twice. Exits 1 when something failed (an unreachable server, an unreadable \
-            acknowledgement, a report that did not load).
+            applied or fetched twice. Exits 0 when nothing failed, 1 when something failed (an unreachable \
+            server, an unreadable acknowledgement, a report that did not load), 2 when the spool is in use by a \
+            running daemon (which polls by itself). Set DDEXD_LOG_LEVEL=info to log each step on standard error.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -28,9 +29,6 @@ struct PollCommand: ParsableCommand {
 
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
-
-    @Flag(name: .long, help: "Log each step to standard error (otherwise only warnings and errors).")
-    var verbose = false
 
     func run() throws {
         let configuration = try global.loadConfiguration()
@@ -43,12 +41,18 @@ struct PollCommand: ParsableCommand {
         } else {
             profiles = configuration.enabledDSPs
         }
+        let lock: SpoolLock
+        do {
+            lock = try SpoolLock(stateFolder: configuration.spool.state)
+        } catch {
+            FileHandle.standardError.write(Data("ddexd poll: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        defer { withExtendedLifetime(lock) {} }
         let path = configuration.spool.database
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let database = SharedDatabase(try Database.openMigrated(path: path))
-        var logger = Logger(label: "ddexd.poll") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = verbose ? .info : .warning
-        let pass = PollPass(database: database, archiveRoot: configuration.spool.archive, makeTransport: Transports.factory,
+        let logger = CommandLogging.logger(label: "ddexd.poll")
+        let pass = PollPass(database: database, archiveRoot: configuration.spool.archive, makeTransport: TransportFactory.make,
                             logger: logger, openLoaderDatabase: { try Database(path: path) })
         let summaries = pass.run(profiles: profiles)
         let report = PollReport(dsps: summaries)

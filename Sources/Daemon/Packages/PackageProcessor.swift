@@ -1,0 +1,180 @@
+import Bundling
+import DDEXConfig
+import DDEXModel
+import Delivery
+import ERN
+import Foundation
+import Intake
+import Logging
+import Store
+
+/// Drives one package through `PackageState`: validate (→ rejected folder with its report), build a
+/// bundle for every target DSP and queue its delivery, and, once every delivery is over, archive it.
+///
+/// Each step reads the state from the store and is safe to run again after a crash: validation is
+/// repeated from scratch, a DSP that already has a delivery is never bundled twice.
+public struct PackageProcessor: Sendable {
+    public let configuration: Configuration
+    public let packages: PackageStore
+    public let deliveries: DeliveryStore
+    public let messageIds: MessageIdStore
+    /// Compiled once per configuration: loading the ERN 4.3 schemas takes far longer than building a message.
+    public let schemas: ERNSchemaSet
+    public let logger: Logger
+
+    public init(configuration: Configuration, packages: PackageStore, deliveries: DeliveryStore, messageIds: MessageIdStore,
+                schemas: ERNSchemaSet? = nil, logger: Logger)
+    {
+        self.configuration = configuration
+        self.schemas = schemas ?? ERNSchemaSet(settings: configuration.schemas)
+        self.packages = packages
+        self.deliveries = deliveries
+        self.messageIds = messageIds
+        self.logger = logger
+    }
+
+    /// Advances the package as far as it can go now; returns its state afterwards.
+    @discardableResult
+    public func advance(_ id: String) throws -> PackageState? {
+        var log = logger
+        log[metadataKey: "package"] = "\(id)"
+        guard var record = try packages.package(id) else { return nil }
+        if record.state == .received { record = try validate(record, log: log) }
+        if record.state == .valid { record = try build(record, log: log) }
+        if record.state == .built { record = try finishIfDone(record, log: log) }
+        return record.state
+    }
+
+    // MARK: validation
+
+    private func validate(_ record: PackageRecord, log: Logger) throws -> PackageRecord {
+        let workFolder = URL(fileURLWithPath: record.workPath)
+        let entries = try FileManager.default.contentsOfDirectory(atPath: record.workPath).filter { !$0.hasPrefix(".") && $0 != "unpacked" }
+        guard let packageName = entries.first(where: { !$0.hasSuffix(PackageDiscovery.zipReadySuffix) }) else {
+            return try packages.transition(record.id, .validationFailed, now: Timestamp.format(), problems: [
+                .error("PACKAGE_NOT_FOUND", at: record.workPath, "the claimed package is missing from its work folder"),
+            ])
+        }
+        let packageURL = workFolder.appendingPathComponent(packageName)
+        var unpackFolder: URL?
+        if packageURL.pathExtension.lowercased() == "zip" {
+            let folder = workFolder.appendingPathComponent("unpacked", isDirectory: true)
+            try? FileManager.default.removeItem(at: folder)  // a half-unpacked zip from before a crash
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            unpackFolder = folder
+        }
+        let report = PackageValidator(settings: configuration.intake).validate(packageAt: packageURL, workFolder: unpackFolder)
+        guard report.valid, let validated = report.validated else {
+            log.warning("package rejected", metadata: ["errors": "\(report.problems.errors.count)", "first": "\(report.problems.errors.first?.description ?? "")"])
+            let destination = try reject(record, packageURL: packageURL, report: report)
+            if let unpackFolder { try? FileManager.default.removeItem(at: unpackFolder) }
+            return try packages.transition(record.id, .validationFailed, now: Timestamp.format(), problems: report.problems,
+                                           workPath: destination, detail: "\(report.problems.errors.count) error(s)")
+        }
+        let json = String(decoding: try JSONEncoder().encode(validated), as: UTF8.self)
+        log.info("package valid", metadata: ["release": "\(validated.release.primaryId)", "tracks": "\(validated.release.tracks.count)"])
+        return try packages.transition(record.id, .validationPassed, now: Timestamp.format(), release: validated.release,
+                                       releaseJSON: json, problems: report.problems)
+    }
+
+    /// Moves the package, whole and untouched, to `rejected/<account>/` (the folder, or the zip and its
+    /// marker), with its report beside it as `<name>.report.json`.
+    private func reject(_ record: PackageRecord, packageURL: URL, report: ValidationReport) throws -> String {
+        let folder = configuration.spool.rejected + "/" + record.account
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var name = packageURL.deletingPathExtension().lastPathComponent
+        if packageURL.pathExtension.lowercased() != "zip" { name = packageURL.lastPathComponent }
+        // A name rejected before keeps its old report: the new one gets the package id appended.
+        let taken = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        if taken.contains(where: { $0 == name || $0.hasPrefix(name + ".") }) { name += "-" + record.id }
+        var destination = folder + "/" + name
+        for entry in try FileManager.default.contentsOfDirectory(atPath: record.workPath) where entry != "unpacked" {
+            let target: String
+            if entry == packageURL.lastPathComponent {
+                target = packageURL.pathExtension.lowercased() == "zip" ? destination + ".zip" : destination
+            } else if entry.hasSuffix(PackageDiscovery.zipReadySuffix) {
+                target = destination + ".zip" + PackageDiscovery.zipReadySuffix
+            } else {
+                continue
+            }
+            try PackageClaimer.rename(record.workPath + "/" + entry, to: target)
+        }
+        if packageURL.pathExtension.lowercased() == "zip" { destination += ".zip" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var clean = report
+        clean.validated = nil
+        try AtomicFile.write(try encoder.encode(clean), to: folder + "/" + name + ".report.json")
+        try? FileManager.default.removeItem(atPath: record.workPath)
+        return destination
+    }
+
+    // MARK: bundling
+
+    /// The DSP profiles a release goes to: its own list (or every enabled DSP), within the account's list.
+    public func targets(for release: Release, account: String) -> [DSPProfile] {
+        let enabled = configuration.enabledDSPs
+        let accountList = configuration.accounts[account]?.dsps ?? []
+        return enabled.filter { profile in
+            (release.dsps?.contains(profile.name) ?? true) && (accountList.isEmpty || accountList.contains(profile.name))
+        }
+    }
+
+    private func build(_ record: PackageRecord, log: Logger) throws -> PackageRecord {
+        guard let json = record.releaseJSON, let validated = try? JSONDecoder().decode(ValidatedRelease.self, from: Data(json.utf8)) else {
+            throw PackageMoveError(code: "PACKAGE_STATE_CORRUPT", description: "package \(record.id) is valid but its release is not stored")
+        }
+        let existing = Set(try deliveries.deliveries(ofPackage: record.id).map(\.dsp))
+        let builder = BundleBuilder(sender: configuration.sender, schemas: schemas,
+                                    messageIds: PersistedMessageIds(store: messageIds))
+        var problems = record.problems
+        var built: [String] = []
+        for profile in targets(for: validated.release, account: record.account) where !existing.contains(profile.name) {
+            let result = builder.build(validated, for: profile, outboundRoot: configuration.spool.outbound)
+            guard let bundle = result.bundle else {
+                problems += result.problems.map { Problem($0.code, $0.severity, at: "\(profile.name): \($0.location)", $0.message) }
+                try packages.record(record.id, PackageEvent(at: Timestamp.format(), event: "not-built", dsp: profile.name,
+                                                            detail: result.problems.errors.first?.description))
+                log.warning("no bundle for this DSP", metadata: ["dsp": "\(profile.name)", "problem": "\(result.problems.errors.first?.description ?? "")"])
+                continue
+            }
+            try deliveries.enqueue(NewDelivery(bundle: bundle, packageId: record.id), now: Timestamp.format())
+            try packages.record(record.id, PackageEvent(at: Timestamp.format(), event: "queued", dsp: profile.name, detail: bundle.folderName))
+            built.append(profile.name)
+        }
+        log.info("bundles built", metadata: ["dsps": "\(built.joined(separator: ","))"])
+        return try packages.transition(record.id, .bundlesBuilt, now: Timestamp.format(), problems: problems,
+                                       detail: built.isEmpty ? "no DSP could take the release" : built.joined(separator: ", "))
+    }
+
+    // MARK: completion
+
+    private func finishIfDone(_ record: PackageRecord, log: Logger) throws -> PackageRecord {
+        let all = try deliveries.deliveries(ofPackage: record.id)
+        guard all.allSatisfy(\.state.isTerminal) else { return record }
+        var workPath = record.workPath
+        if FileManager.default.fileExists(atPath: record.workPath) {
+            let archive = configuration.spool.archive + "/packages/" + record.id
+            try FileManager.default.createDirectory(atPath: configuration.spool.archive + "/packages", withIntermediateDirectories: true)
+            try PackageClaimer.rename(record.workPath, to: archive)
+            workPath = archive
+        }
+        log.notice("package done", metadata: ["deliveries": "\(all.map { "\($0.dsp)=\($0.state.rawValue)" }.joined(separator: ","))"])
+        return try packages.transition(record.id, .deliveriesFinished, now: Timestamp.format(), workPath: workPath)
+    }
+}
+
+/// MessageIds that are recorded before use, so none is ever issued twice, even across restarts.
+public struct PersistedMessageIds: MessageIdProvider {
+    public let store: MessageIdStore
+    private let base = TimeRandomMessageIdProvider()
+
+    public init(store: MessageIdStore) { self.store = store }
+
+    public func nextMessageId(sender: DPID, at time: MessageTimestamp) throws -> String {
+        while true {
+            let id = try base.nextMessageId(sender: sender, at: time)
+            if try store.claim(sender: sender.value, messageId: id, now: Timestamp.format()) { return id }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+/// A type-erased `LedgerInput`, for code that picks its input at run time (the CLI). The erasure costs one
+/// indirect call per summary and per line walk, not per line.
+public struct AnyLedgerInput: LedgerInput {
+    public struct Lines: LineSequence {
+        let walk: ((UsageLine) throws -> Void) throws -> Void
+        let usages: ((Int64, Bool) throws -> Void) throws -> Void
+
+        public func forEachLine(_ body: (UsageLine) throws -> Void) throws { try walk(body) }
+        public func forEachUsage(_ body: (Int64, Bool) throws -> Void) throws { try usages(body) }
+    }
+
+    private let summaries: (StatementPeriod, (SummaryInput, Lines) throws -> Void) throws -> Void
+
+    public init<Input: LedgerInput>(_ input: Input) {
+        summaries = { period, body in
+            try input.forEachSummary(in: period) { summary, lines in
+                try body(summary, Lines(walk: { try lines.forEachLine($0) }, usages: { try lines.forEachUsage($0) }))
+            }
+        }
+    }
+
+    public func forEachSummary(in period: StatementPeriod, _ body: (SummaryInput, Lines) throws -> Void) throws {
+        try summaries(period, body)
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import DDEXConfig
+import Delivery
+import Foundation
+import Logging
+import Store
+
+/// `ddexd deliver`: one pass that uploads everything queued (and due) and exits with a summary.
+struct DeliverCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deliver",
+        abstract: "Upload every queued delivery (one pass) and print a summary.",
+        discussion: """
+            Deliveries left half-done by a stopped process are resumed first. Each DSP gets up to its \
+            max_sessions parallel connections. Exits 0 when nothing failed, 1 when a delivery failed or waits \
+            for a retry, 2 when the spool is in use by a running daemon (which delivers by itself).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Only this DSP profile.")
+    var dsp: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+        let configuration = try global.loadConfiguration()
+        let profiles = configuration.enabledDSPs.filter { dsp == nil || $0.name == dsp }
+        if let dsp, profiles.isEmpty {
+            throw ValidationError("no enabled DSP profile named \(dsp) (configured: \(configuration.dsps.keys.sorted().joined(separator: ", ")))")
+        }
+        let lock: SpoolLock
+        do {
+            lock = try SpoolLock(stateFolder: configuration.spool.state)
+        } catch {
+            FileHandle.standardError.write(Data("ddexd deliver: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let database = SharedDatabase(try Database.openMigrated(path: configuration.spool.database))
+        let store = DeliveryStore(database: database)
+        let logger = CommandLogging.logger(label: "ddexd.deliver")
+        let pass = DeliveryPass(store: store, makeTransport: TransportFactory.make, logger: logger)
+        let resumed = try pass.recoverInterrupted()
+        let summaries = pass.run(profiles: profiles)
+        let output = DeliverOutput(resumed: resumed, dsps: summaries)
+        switch format {
+        case .json: print(try output.jsonString())
+        case .text: print(output.text(store: store))
+        }
+        if summaries.values.contains(where: { !$0.failed.isEmpty || !$0.retrying.isEmpty || !$0.errors.isEmpty }) { throw ExitCode(1) }
+    }
+}
+
+struct DeliverOutput: Encodable {
+    var resumed: [Int64]
+    var dsps: [String: DeliveryPass.Summary]
+
+    func text(store: DeliveryStore) -> String {
+        var lines: [String] = []
+        if !resumed.isEmpty { lines.append("resumed \(resumed.count) interrupted deliver\(resumed.count == 1 ? "y" : "ies")") }
+        for name in dsps.keys.sorted() {
+            let s = dsps[name]!
+            lines.append("\(name): \(s.completed.count) completed, \(s.retrying.count) waiting to retry, \(s.failed.count) failed")
+            for id in s.retrying + s.failed {
+                if let d = try? store.delivery(id) {
+                    lines.append("  delivery \(id) (package \(d.packageId), batch \(d.batchId)): \(d.state.rawValue) — \(d.lastErrorCode ?? ""): \(d.lastErrorMessage ?? "")")
+                }
+            }
+            for (key, error) in s.errors.sorted(by: { $0.key < $1.key }) where Int64(key) == nil {
+                lines.append("  \(key): \(error)")
+            }
+        }
+        if dsps.values.allSatisfy({ $0.completed.isEmpty && $0.retrying.isEmpty && $0.failed.isEmpty }) {
+            lines.append("nothing to deliver")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Daemon
+import DDEXConfig
+import Foundation
+import Logging
+import ServiceLifecycle
+import Store
+
+/// `ddexd run`: the daemon, in the foreground (systemd runs it as `Type=notify`).
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the daemon: watch inbound folders, validate, bundle, deliver, poll acknowledgements and reports.",
+        discussion: """
+            Logs one line per event on standard error (journald-friendly under systemd). SIGTERM or SIGINT stop \
+            it gracefully within [daemon] shutdown_timeout_seconds; SIGHUP reloads the configuration (a broken \
+            new configuration is refused and the old one stays in force). Exits 2 when another ddexd works on \
+            the same spool.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let configuration = try global.loadConfiguration()
+        var logger = Logger(label: "ddexd") { LineLogHandler(label: $0, stream: .standardError) }
+        logger.logLevel = LineLogHandler.level(fromEnvironment: "DDEXD_LOG_LEVEL") ?? Logger.Level(rawValue: configuration.daemon.logLevel) ?? .info
+        let lock: SpoolLock
+        do {
+            lock = try SpoolLock(stateFolder: configuration.spool.state)
+        } catch {
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            throw ExitCode(2)
+        }
+        defer { withExtendedLifetime(lock) {} }
+        for folder in [configuration.spool.inbound, configuration.spool.work, configuration.spool.outbound,
+                       configuration.spool.archive, configuration.spool.rejected, configuration.spool.status + "/packages"]
+        {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        let database = SharedDatabase(try Database.openMigrated(path: configuration.spool.database))
+        let runtime = DaemonRuntime(configuration: configuration, database: database, logger: logger)
+        let service = DaemonService(runtime: runtime, configPath: global.configPath, spoolOverride: global.spool)
+        var groupLogger = logger
+        groupLogger.logLevel = .warning
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: groupLogger))
+        try await group.run()
+    }
+}
