@@ -13,6 +13,7 @@ struct DDEXD: AsyncParsableCommand {
             StatusCommand.self,
             IngestDSRCommand.self,
             DeliverCommand.self,
+            PollCommand.self,
         ]
     )
 }

@@ -10,8 +10,8 @@ final class StateMachineTests: XCTestCase {
             .uploading: [.filesVerified: .uploaded, .retryableFailure: .retryWait, .permanentFailure: .failed],
             .uploaded: [.completionWritten: .completed, .retryableFailure: .retryWait, .permanentFailure: .failed],
             .completed: [.ackAccepted: .acknowledged, .ackRejected: .rejectedByDSP],
-            .acknowledged: [:],
-            .rejectedByDSP: [.requeue: .queued],
+            .acknowledged: [.ackAccepted: .acknowledged, .ackRejected: .rejectedByDSP],
+            .rejectedByDSP: [.requeue: .queued, .ackAccepted: .acknowledged, .ackRejected: .rejectedByDSP],
             .retryWait: [.startUpload: .uploading, .permanentFailure: .failed, .requeue: .queued],
             .failed: [.requeue: .queued],
         ]

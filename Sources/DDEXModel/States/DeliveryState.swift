@@ -2,10 +2,14 @@
 ///
 /// ```
 /// queued → uploading → uploaded → completed → acknowledged | rejected-by-dsp
-///             │            │
+///             │            │                        ↑↓ (a later acknowledgement)
 ///             └────────────┴─→ retry-wait → uploading …   (retryable failure, budget left)
 ///                          └─→ failed                     (permanent failure or budget spent)
 /// ```
+///
+/// A DSP may send a second acknowledgement after the first, e.g. an error found after it reported
+/// FileOK (CHOREOGRAPHY.md §5); the newest one decides. So `acknowledged` and `rejected-by-dsp` accept
+/// further acknowledgements, including the same verdict again (which only replaces the DSP's words).
 public enum DeliveryState: String, StateMachine {
     /// Built and waiting for a transfer slot.
     case queued
@@ -43,6 +47,9 @@ public enum DeliveryState: String, StateMachine {
         case (.uploaded, .completionWritten): .completed
         case (.completed, .ackAccepted): .acknowledged
         case (.completed, .ackRejected): .rejectedByDSP
+        // A later acknowledgement overrides an earlier one: the newest decides.
+        case (.acknowledged, .ackAccepted), (.rejectedByDSP, .ackAccepted): .acknowledged
+        case (.acknowledged, .ackRejected), (.rejectedByDSP, .ackRejected): .rejectedByDSP
         case (.uploading, .retryableFailure), (.uploaded, .retryableFailure), (.queued, .retryableFailure): .retryWait
         case (.queued, .permanentFailure), (.uploading, .permanentFailure), (.uploaded, .permanentFailure),
              (.retryWait, .permanentFailure): .failed
@@ -51,6 +58,8 @@ public enum DeliveryState: String, StateMachine {
         }
     }
 
+    /// The delivery's work is over. A late acknowledgement may still flip `acknowledged` and
+    /// `rejected-by-dsp` (and an operator may requeue a rejected one), but nothing more is uploaded.
     public var isTerminal: Bool { self == .acknowledged || self == .rejectedByDSP || self == .failed }
 
     /// States in which a worker holds the delivery (used to find interrupted work after a crash).

@@ -1,0 +1,82 @@
+import DDEXConfig
+import DDEXModel
+import Foundation
+import Logging
+import Store
+
+/// One polling pass over DSPs: acknowledgements (`AckPoller`) then sales reports (`DSRPoller`), over one
+/// connection per DSP. `ddexd poll` runs one pass; the daemon runs passes on each profile's poll interval.
+public struct PollPass: Sendable {
+    public let database: SharedDatabase
+    /// `<spool>/archive`.
+    public let archiveRoot: String
+    public let makeTransport: MakeTransport
+    public let logger: Logger
+    /// Opens a connection of its own for DSR loads (so a large report does not hold the shared one); nil
+    /// loads through the shared connection.
+    public let openLoaderDatabase: (@Sendable () throws -> Database)?
+    public let now: @Sendable () -> Date
+
+    public init(database: SharedDatabase, archiveRoot: String, makeTransport: @escaping MakeTransport, logger: Logger,
+                openLoaderDatabase: (@Sendable () throws -> Database)? = nil, now: @escaping @Sendable () -> Date = { Date() })
+    {
+        self.database = database
+        self.archiveRoot = archiveRoot
+        self.makeTransport = makeTransport
+        self.logger = logger
+        self.openLoaderDatabase = openLoaderDatabase
+        self.now = now
+    }
+
+    /// What to poll in a pass.
+    public struct Scope: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let acks = Scope(rawValue: 1)
+        public static let reports = Scope(rawValue: 2)
+        public static let all: Scope = [.acks, .reports]
+    }
+
+    /// Polls each profile in turn (blocking the calling thread); a DSP that cannot be reached does not stop the others.
+    public func run(profiles: [DSPProfile], scope: Scope = .all) -> [String: DSPPollSummary] {
+        var out: [String: DSPPollSummary] = [:]
+        for profile in profiles {
+            out[profile.name] = run(profile: profile, scope: scope)
+        }
+        return out
+    }
+
+    public func run(profile: DSPProfile, scope: Scope = .all) -> DSPPollSummary {
+        var summary = DSPPollSummary()
+        var log = logger
+        log[metadataKey: "dsp"] = "\(profile.name)"
+        let transport: any DeliveryTransport
+        do {
+            transport = try makeTransport(profile)
+            try transport.connect()
+        } catch {
+            summary.errors.append(PollIssue(path: profile.transport.remoteRoot, error: error))
+            log.error("cannot reach the DSP's server", metadata: ["error": "\(error)"])
+            return summary
+        }
+        defer { transport.close() }
+        if scope.contains(.acks) {
+            summary.acks = AckPoller(database: database, transport: transport, profile: profile, archiveRoot: archiveRoot,
+                                     logger: log, now: now).poll()
+        }
+        if scope.contains(.reports), profile.dsrFolder != nil {
+            var loader: Database?
+            if let openLoaderDatabase {
+                do {
+                    loader = try openLoaderDatabase()
+                } catch {
+                    summary.reports.errors.append(PollIssue(path: "", error: error))
+                    return summary
+                }
+            }
+            summary.reports = DSRPoller(database: database, transport: transport, profile: profile, archiveRoot: archiveRoot,
+                                        logger: log, loaderDatabase: loader, now: now).poll()
+        }
+        return summary
+    }
+}
