@@ -22,22 +22,18 @@ public final class DaemonService: Service, @unchecked Sendable {
     public let spoolOverride: String?
     public let notifier: SystemdNotifier
     public let makeTransport: MakeTransport
-    /// Runs one poll pass for a DSP (acknowledgements and reports); the daemon calls it on the DSP's interval.
-    public let poll: (@Sendable (DaemonRuntime, DSPProfile) throws -> Void)?
     private let inboundWakeup = Wakeup()
     private let deliveryWakeup = Wakeup()
     private var logger: Logger { runtime.logger }
 
     public init(runtime: DaemonRuntime, configPath: String, spoolOverride: String?, notifier: SystemdNotifier = SystemdNotifier(),
-                makeTransport: @escaping MakeTransport = TransportFactory.make,
-                poll: (@Sendable (DaemonRuntime, DSPProfile) throws -> Void)? = nil)
+                makeTransport: @escaping MakeTransport = TransportFactory.make)
     {
         self.runtime = runtime
         self.configPath = configPath
         self.spoolOverride = spoolOverride
         self.notifier = notifier
         self.makeTransport = makeTransport
-        self.poll = poll
     }
 
     public func run() async throws {
@@ -254,22 +250,37 @@ public final class DaemonService: Service, @unchecked Sendable {
 
     // MARK: polling
 
+    /// Polls each DSP's acknowledgements and reports on their own intervals.
     private func pollLoop() async {
-        guard let poll else { return }
-        var lastPoll: [String: Date] = [:]
+        var lastAcks: [String: Date] = [:]
+        var lastReports: [String: Date] = [:]
         while !Task.isCancelled && !runtime.isStopping {
-            for profile in runtime.configuration.enabledDSPs {
-                let interval = Double(min(profile.ackPollSeconds, profile.dsrFolder == nil ? Int.max : profile.dsrPollSeconds))
-                if let last = lastPoll[profile.name], Date().timeIntervalSince(last) < interval { continue }
-                lastPoll[profile.name] = Date()
-                let runtime = self.runtime
-                do {
-                    try await onBlockingThread { try poll(runtime, profile) }
-                } catch {
-                    runtime.recordError(dsp: profile.name, code: (error as? any CodedError)?.code ?? "POLL_FAILED", message: "\(error)")
-                    logger.warning("poll failed", metadata: ["dsp": "\(profile.name)", "error": "\(error)"])
+            let configuration = runtime.configuration
+            for profile in configuration.enabledDSPs where !runtime.isStopping {
+                var scope: PollPass.Scope = []
+                let now = Date()
+                if now.timeIntervalSince(lastAcks[profile.name] ?? .distantPast) >= Double(profile.ackPollSeconds) {
+                    scope.insert(.acks)
+                    lastAcks[profile.name] = now
                 }
-                try? await onBlockingThread { [self] in try advanceOpenPackages() }
+                if profile.dsrFolder != nil, now.timeIntervalSince(lastReports[profile.name] ?? .distantPast) >= Double(profile.dsrPollSeconds) {
+                    scope.insert(.reports)
+                    lastReports[profile.name] = now
+                }
+                guard !scope.isEmpty else { continue }
+                let pass = PollPass(database: runtime.database, archiveRoot: configuration.spool.archive, makeTransport: makeTransport,
+                                    logger: logger)
+                let chosen = scope
+                guard let summary = try? await onBlockingThread({ pass.run(profile: profile, scope: chosen) }) else { continue }
+                if let failure = summary.failures.first {
+                    runtime.recordError(dsp: profile.name, code: failure.code, message: failure.message)
+                }
+                if !summary.acks.applied.isEmpty {
+                    try? await onBlockingThread { [self] in
+                        try advanceOpenPackages()
+                        try writeHeartbeat(state: "running")
+                    }
+                }
             }
             do { try await Task.sleep(for: .seconds(1)) } catch { return }
         }
