@@ -37,6 +37,45 @@ final class DaemonEndToEndTests: XCTestCase {
         XCTAssertTrue(daemon.log.contains("ddexd stopped"), daemon.log)
     }
 
+    /// The full loop over local drop boxes: package → bundle on the DSP side → the DSP's ack → status files
+    /// say acknowledged (or rejected, in the DSP's words) → a DSR report with its semaphore → loaded once.
+    func testAcknowledgementsAndReportsComeBack() throws {
+        let daemon = try DaemonHarness()
+        try daemon.start()
+        try daemon.drop(fixture: "packages/album-flac")
+        try daemon.waitUntil("delivered") { daemon.deliveryState("spotify") == "completed" && daemon.deliveryState("youtube") == "completed" }
+        try daemon.acknowledge(dsp: "spotify")
+        try daemon.acknowledge(dsp: "youtube", status: "ResourceCorrupt", text: "Audio of track 3 is cut short")
+        try daemon.waitUntil("acknowledged and rejected") {
+            daemon.deliveryState("spotify") == "acknowledged" && daemon.deliveryState("youtube") == "rejected-by-dsp"
+        }
+        let youtube = try XCTUnwrap((daemon.packageStatuses().first?["dsps"] as? [String: Any])?["youtube"] as? [String: Any])
+        let ack = try XCTUnwrap(youtube["ack"] as? [String: Any])
+        XCTAssertEqual(ack["status"] as? String, "ResourceCorrupt")
+        XCTAssertTrue((ack["text"] as? String)?.contains("Audio of track 3 is cut short") ?? false, "\(ack)")
+        try daemon.waitUntil("the package is done and archived") { daemon.packageStatuses().first?["state"] as? String == "done" }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: daemon.spool + "/archive/packages").count, 1)
+
+        // A DSR report from the DSP, with its semaphore.
+        let reports = daemon.dropBox + "/spotify/reports"
+        let generated = daemon.root + "/dsrgen"
+        let run = try CommandRunner.run("python3", [RepositoryPaths.dsrgen.path, "--out", generated, "--lines", "300", "--files", "2", "--gzip"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
+        let parts = try FileManager.default.contentsOfDirectory(atPath: generated).filter { $0.hasPrefix("DSR_") }.sorted()
+        XCTAssertEqual(parts.count, 2)
+        for part in parts { try FileManager.default.copyItem(atPath: generated + "/" + part, toPath: reports + "/" + part) }
+        let semaphore = parts[0].replacingOccurrences(of: "_1of2_", with: "_").replacingOccurrences(of: ".tsv.gz", with: ".ctrl")
+        FileManager.default.createFile(atPath: reports + "/" + semaphore, contents: Data())
+        try daemon.waitUntil("the report is loaded and moved to processed/") {
+            FileManager.default.fileExists(atPath: reports + "/processed/" + parts[1])
+        }
+        let db = try Database(path: daemon.spool + "/state/ddexd.sqlite")
+        defer { db.close() }
+        XCTAssertEqual(try db.scalarInt("SELECT COUNT(*) FROM dsr_reports"), 1)
+        XCTAssertGreaterThan(try db.scalarInt("SELECT COUNT(*) FROM dsr_usage_lines") ?? 0, 250)
+    }
+
     func testInvalidPackageIsRejectedWholeWithItsReport() throws {
         let daemon = try DaemonHarness()
         try daemon.start()

@@ -75,7 +75,35 @@ public final class DaemonHarness: @unchecked Sendable {
 
         [acks]
         poll_seconds = 1
+
+        [dsr]
+        folder = "reports"
+        poll_seconds = 1
+        after_fetch = "move"
         """
+    }
+
+    /// A simulated DSP's acknowledgement of the delivery to `dsp`: the ern-c-sftp/18 fixture with
+    /// `status`, naming the delivery's MessageId and batch, written into the batch's `acknowledgements/`.
+    public func acknowledge(dsp: String, status: String = "FileOK", text: String? = nil) throws {
+        let statuses = packageStatuses()
+        guard let delivery = (statuses.first?["dsps"] as? [String: Any])?[dsp] as? [String: Any],
+              let messageId = delivery["messageId"] as? String, let batchId = delivery["batchId"] as? String
+        else { throw HarnessError("no delivery to \(dsp) in the status files") }
+        let fixture = try String(contentsOf: RepositoryPaths.fixtures.appendingPathComponent("acks/ern-c-sftp-18/ACK_MSG-0001_20261121100500000.xml"), encoding: .utf8)
+        var xml = fixture.replacingOccurrences(of: "<MessageId>MSG-0001</MessageId>", with: "<MessageId>\(messageId)</MessageId>")
+            .replacingOccurrences(of: "<BatchId>20261121100000000</BatchId>", with: "<BatchId>\(batchId)</BatchId>")
+        if status != "FileOK" {
+            xml = xml.replacingOccurrences(of: "<Status>FileOK</Status>", with: "<Status>\(status)</Status>")
+                .replacingOccurrences(of: "SuccessfullyIngestedByReleaseDistributor", with: "ProcessingErrorAtReleaseDistributor")
+            if let text { xml = xml.replacingOccurrences(of: "</ReleaseStatus>\n    <Acknowledgement>", with: "</ReleaseStatus>\n    <ErrorText>\(text)</ErrorText>\n    <Acknowledgement>") }
+        }
+        let folder = dropBox + "/\(dsp)/\(batchId)/acknowledgements"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // Written under a temporary name, then renamed: as a DSP's server would.
+        let final = folder + "/ACK_\(messageId)_20261121100500000.xml"
+        try xml.write(toFile: final + ".tmp", atomically: false, encoding: .utf8)
+        guard rename(final + ".tmp", final) == 0 else { throw HarnessError("rename failed") }
     }
 
     /// Starts `ddexd run`; `environment` adds to the test's own environment.
