@@ -56,7 +56,7 @@ let package = Package(
 
         // MARK: Transport and store
         .target(name: "SFTP", dependencies: ["CLibSSH2", "DDEXModel"]),
-        .target(name: "Store", dependencies: ["CSQLite", "DDEXModel", "DSR"]),
+        .target(name: "Store", dependencies: ["CSQLite", "DDEXModel", "DSR"], exclude: ["Schema/DSR-SCHEMA.md"]),
         .target(name: "Delivery", dependencies: [
             "DDEXModel", "DDEXConfig", "Bundling", "ERN", "SFTP", "Store", "DSR",
             .product(name: "Logging", package: "swift-log"),

@@ -5,10 +5,10 @@ import Media
 import TestSupport
 import XCTest
 
-/// Every code intake can report must be documented in `Docs/problem-codes-intake.md`.
+/// Every code intake can report must be documented in `README.md`.
 final class ProblemCodeDocumentationTests: XCTestCase {
     func testEveryDeclaredCodeIsDocumented() throws {
-        let doc = try String(contentsOf: RepositoryPaths.root.appendingPathComponent("Docs/problem-codes-intake.md"), encoding: .utf8)
+        let doc = try String(contentsOf: RepositoryPaths.root.appendingPathComponent("README.md"), encoding: .utf8)
         var declared: [String] = []
         for file in ["Sources/Intake/ProblemCode+Intake.swift", "Sources/Media/ProblemCode+Media.swift"] {
             let source = try String(contentsOf: RepositoryPaths.root.appendingPathComponent(file), encoding: .utf8)
@@ -21,7 +21,7 @@ final class ProblemCodeDocumentationTests: XCTestCase {
         let modelCodes: [ProblemCode] = [.isrcInvalid, .icpnInvalid, .iswcInvalid, .gridInvalid, .isniInvalid, .dateInvalid,
                                          .durationInvalid, .languageInvalid, .territoryUnknown, .valueNotAllowed]
         for code in declared + modelCodes.map(\.rawValue) {
-            XCTAssertTrue(doc.contains("| `\(code)` |"), "\(code) is not in Docs/problem-codes-intake.md")
+            XCTAssertTrue(doc.contains("| `\(code)` |"), "\(code) is not in README.md")
         }
     }
 }

@@ -1,6 +1,6 @@
 extension Migration {
     /// DSR sales/usage reports: reports, their files, summaries, releases, resources and usage lines.
-    /// Documented column by column in `Docs/store-dsr-schema.md`.
+    /// Documented column by column in `Sources/Store/Schema/DSR-SCHEMA.md`.
     ///
     /// The bulk tables (`dsr_releases`, `dsr_resources`, `dsr_usage_lines`) declare no foreign keys: SQLite
     /// checks each with a parent lookup of about 1 µs, which doubled the load time of a report (measured on
