@@ -49,7 +49,10 @@ let package = Package(
         .target(name: "DSR", dependencies: ["DDEXModel", "CDDEXZlib"]),
 
         // MARK: Transport and store
-        .target(name: "SFTP", dependencies: ["CLibSSH2", "DDEXModel"]),
+        .target(name: "SFTP", dependencies: [
+            "CLibSSH2", "DDEXModel",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "Store", dependencies: ["CSQLite", "DDEXModel", "DSR"]),
         .target(name: "Delivery", dependencies: [
             "DDEXModel", "DDEXConfig", "Bundling", "ERN", "SFTP", "Store", "DSR",
