@@ -23,6 +23,11 @@ public struct SSHKeyFile: Sendable, Hashable {
     /// Whether the private key is protected by a passphrase (`nil`: cannot tell).
     public var isEncrypted: Bool?
 
+    public init(kind: SSHKeyKind, isEncrypted: Bool?) {
+        self.kind = kind
+        self.isEncrypted = isEncrypted
+    }
+
     /// Reads the key file's armour and public part. Throws if the file cannot be read.
     public static func inspect(privateKeyPath: String, publicKeyPath: String? = nil) throws(SFTPError) -> SSHKeyFile {
         guard let handle = FileHandle(forReadingAtPath: privateKeyPath) else {
