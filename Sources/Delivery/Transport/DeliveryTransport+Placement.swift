@@ -8,6 +8,12 @@ public struct Placement: Sendable, Hashable {
     public var resumedFrom: UInt64
     /// The final name already held a file of the same size (an earlier attempt finished but was not recorded).
     public var wasAlreadyPresent: Bool
+
+    public init(size: UInt64, resumedFrom: UInt64, wasAlreadyPresent: Bool) {
+        self.size = size
+        self.resumedFrom = resumedFrom
+        self.wasAlreadyPresent = wasAlreadyPresent
+    }
 }
 
 extension DeliveryTransport {

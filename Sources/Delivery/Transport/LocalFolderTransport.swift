@@ -38,10 +38,13 @@ public actor LocalFolderTransport: DeliveryTransport {
 
     public func close() {}
 
+    /// Creates folders below the root. The root itself must exist: a missing mount point must not be filled with
+    /// files on the local disk.
     public func ensureDirectory(_ path: String) throws(TransportError) {
+        let components = try TransportPath.components(path)
         try connect()
         var current = root.path
-        for component in try TransportPath.components(path) {
+        for component in components {
             current += "/" + component
             if mkdir(current, 0o755) == 0 { continue }
             let code = errno
