@@ -75,6 +75,8 @@ let package = Package(
         // MARK: Benchmarks (release-build tools that compare against a reference in the same run)
         .executableTarget(name: "ddexd-bench", dependencies: [
             "DDEXModel", "DDEXConfig", "Intake", "Media", "ERN", "Bundling", "SFTP", "Delivery", "Store", "DSR", "Ledger",
+            // The SFTP benchmark starts the sshd harness that the tests use.
+            "TestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/ddexd-bench"),
 

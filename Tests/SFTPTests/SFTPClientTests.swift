@@ -116,4 +116,19 @@ final class SFTPClientTests: SFTPTestCase {
         XCTAssertTrue(timeout.isRetryable)
         XCTAssertLessThan(Date().timeIntervalSince(started), 5)
     }
+
+    func testAHangingServerTimesOutAndTheClientIsBroken() throws {
+        let server = try SSHServer()
+        var settings = configuration(server)
+        settings.ioTimeoutSeconds = 1
+        let client = try SFTPClient(configuration: settings)
+        server.pauseSessions()
+        defer { server.resumeSessions() }
+        let started = Date()
+        let error = try XCTUnwrap(expectSFTPError { _ = try client.stat("/upload") })
+        XCTAssertEqual(error.code, "SFTP_TIMEOUT", error.description)
+        XCTAssertTrue(error.isRetryable)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 4)
+        XCTAssertFalse(client.isConnected, "after a timeout the session cannot be trusted")
+    }
 }

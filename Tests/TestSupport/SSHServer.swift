@@ -145,6 +145,18 @@ public final class SSHServer: @unchecked Sendable {
         }
     }
 
+    /// Freezes every open session (SIGSTOP), as a server that hangs without closing the connection.
+    public func pauseSessions() {
+        guard let master = pid else { return }
+        for session in Self.descendants(of: master) { kill(session, SIGSTOP) }
+    }
+
+    /// Lets frozen sessions run again.
+    public func resumeSessions() {
+        guard let master = pid else { return }
+        for session in Self.descendants(of: master) { kill(session, SIGCONT) }
+    }
+
     /// Stops and starts sshd on the same port.
     public func restart() throws {
         stop()

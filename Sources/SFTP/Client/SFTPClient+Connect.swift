@@ -71,7 +71,6 @@ extension SFTPClient {
 
         let (hostKey, line) = try verifyHostKey(session: session, knownHosts: knownHosts, configuration: configuration)
 
-        libssh2_session_set_timeout(session, milliseconds(configuration.ioTimeoutSeconds))
         if configuration.keepaliveIntervalSeconds > 0 {
             libssh2_keepalive_config(session, 0, UInt32(configuration.keepaliveIntervalSeconds))
         }
@@ -86,6 +85,8 @@ extension SFTPClient {
             throw error
         }
         sftp = channel
+        // Set-up ran under the connect timeout; from now on each network wait gets the I/O timeout.
+        libssh2_session_set_timeout(session, milliseconds(configuration.ioTimeoutSeconds))
         succeeded = true
         return Established(connection: Connection(socket: socket, session: session, sftp: channel),
                            hostKey: hostKey, knownHostsLine: line)

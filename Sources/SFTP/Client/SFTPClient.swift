@@ -34,6 +34,9 @@ public final class SFTPClient {
         close()
     }
 
+    /// The version of the libssh2 library in use, e.g. `1.10.0`.
+    public static var libssh2Version: String { LibSSH2Runtime.version }
+
     /// Whether operations can still be attempted.
     public var isConnected: Bool {
         if case .open = state { return true }
