@@ -41,10 +41,19 @@ func runSFTPBenchmark(arguments: [String]) throws {
         }
     }
 
-    var single: [Double] = [], parallel: [Double] = [], openSSH: [Double] = [], openSSHSame: [Double] = []
+    var single: [Sample] = [], parallel: [Sample] = [], openSSH: [Sample] = [], openSSHSame: [Sample] = []
+    func measure(_ body: () throws -> Void) throws -> Sample {
+        let serverBefore = server.cpuSeconds, clientBefore = clientCPUSeconds()
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        server.waitForSessionsToEnd()
+        return Sample(seconds: seconds, clientCPU: clientCPUSeconds() - clientBefore,
+                      serverCPU: server.cpuSeconds - serverBefore)
+    }
     for _ in 0..<options.rounds {
         try clean("/upload/single")
-        single.append(try timed {
+        single.append(try measure {
             let client = try SFTPClient(configuration: configuration)
             for file in files {
                 try client.upload(file, to: "/upload/single/" + (file as NSString).lastPathComponent)
@@ -55,29 +64,34 @@ func runSFTPBenchmark(arguments: [String]) throws {
         try clean("/upload/single")
 
         try clean("/upload/parallel")
-        parallel.append(try timed {
+        parallel.append(try measure {
             try uploadInParallel(files, to: "/upload/parallel", sessions: options.parallel, configuration: configuration)
         })
         try verify("/upload/parallel")
         try clean("/upload/parallel")
 
         try clean("/upload/openssh")
-        openSSH.append(try timed { try runOpenSSH(files, to: "/upload/openssh", server: server, work: work, sameAlgorithms: false) })
+        openSSH.append(try measure { try runOpenSSH(files, to: "/upload/openssh", server: server, work: work, sameAlgorithms: false) })
         try verify("/upload/openssh")
         try clean("/upload/openssh")
 
         try clean("/upload/openssh")
-        openSSHSame.append(try timed { try runOpenSSH(files, to: "/upload/openssh", server: server, work: work, sameAlgorithms: true) })
+        openSSHSame.append(try measure { try runOpenSSH(files, to: "/upload/openssh", server: server, work: work, sameAlgorithms: true) })
         try verify("/upload/openssh")
         try clean("/upload/openssh")
     }
 
-    func line(_ name: String, _ seconds: [Double]) -> Double {
-        let best = seconds.min() ?? .infinity
-        let rate = total / best / 1_048_576
+    print("tool".padding(toLength: 58, withPad: " ", startingAt: 0)
+        + "   wall      rate   client CPU  sshd CPU  MiB per CPU-s")
+    func line(_ name: String, _ samples: [Sample]) -> Double {
+        guard let best = samples.min(by: { $0.seconds < $1.seconds }) else { return 0 }
+        let rate = total / best.seconds / 1_048_576
+        let efficiency = total / 1_048_576 / max(best.clientCPU + best.serverCPU, 0.001)
         print(name.padding(toLength: 58, withPad: " ", startingAt: 0)
-            + String(format: "%7.2f s  %7.1f MiB/s", best, rate)
-            + (seconds.count > 1 ? "  (all: " + seconds.map { String(format: "%.2f", $0) }.joined(separator: ", ") + ")" : ""))
+            + String(format: "%6.2f s %6.1f MiB/s  %6.2f s  %6.2f s  %8.1f", best.seconds, rate, best.clientCPU,
+                     best.serverCPU, efficiency)
+            + (samples.count > 1 ? "  (walls: " + samples.map { String(format: "%.2f", $0.seconds) }
+                .joined(separator: ", ") + ")" : ""))
         return rate
     }
     let singleRate = line("ddexd, 1 session (libssh2)", single)
@@ -88,7 +102,26 @@ func runSFTPBenchmark(arguments: [String]) throws {
                  singleRate / sftpRate, singleRate / sameRate))
     print(String(format: "ratio %d sessions / sftp:  %.2f× (target ≥ 1.3×); vs sftp with libssh2's algorithms %.2f×",
                  options.parallel, parallelRate / sftpRate, parallelRate / sameRate))
-    print("times include connecting, host-key check and authentication for every tool")
+    print("best of \(options.rounds) round(s) by wall time; times include connecting, host-key check and "
+        + "authentication. Client CPU: this process (ddexd) or sftp + its ssh; sshd CPU: the server's sessions. "
+        + "On a busy machine the CPU columns are the steadier comparison.")
+}
+
+private struct Sample {
+    var seconds: Double
+    var clientCPU: Double
+    var serverCPU: Double
+}
+
+/// CPU seconds (user + system) of this process and of its waited-for children (the `sftp` runs).
+private func clientCPUSeconds() -> Double {
+    func seconds(_ who: Int32) -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(who), &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+    return seconds(RUSAGE_SELF.rawValue) + seconds(RUSAGE_CHILDREN.rawValue)
 }
 
 private struct SFTPBenchmarkOptions {
@@ -130,12 +163,6 @@ private struct SFTPBenchmarkOptions {
 }
 
 private func mebibytes(_ bytes: Double) -> String { String(format: "%.0f", bytes / 1_048_576) }
-
-private func timed(_ body: () throws -> Void) throws -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    try body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-}
 
 /// One SFTP session per thread (libssh2 sessions are never shared), taking files from a common queue.
 private func uploadInParallel(_ files: [String], to folder: String, sessions: Int,

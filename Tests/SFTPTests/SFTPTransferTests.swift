@@ -14,7 +14,8 @@ final class SFTPTransferTests: SFTPTestCase {
         var reported: [UInt64] = []
         XCTAssertEqual(try client.upload(source, to: "/upload/audio.flac", progress: { reported.append($0) }), UInt64(size))
         XCTAssertEqual(reported.last, UInt64(size))
-        XCTAssertEqual(reported.count, 3, "1.92 MB chunks")
+        XCTAssertTrue((2...4).contains(reported.count), "about one report per 1.92 MB chunk: \(reported)")
+        XCTAssertEqual(reported, reported.sorted())
         XCTAssertEqual(try SSHTools.sha256(of: server.localPath("/upload/audio.flac")), try SSHTools.sha256(of: source))
 
         // Uploading a shorter file over it truncates (no stale trailing bytes).

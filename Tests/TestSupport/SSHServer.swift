@@ -157,6 +157,22 @@ public final class SSHServer: @unchecked Sendable {
         for session in Self.descendants(of: master) { kill(session, SIGCONT) }
     }
 
+    /// CPU seconds used by sshd and by all of its sessions that have ended (user + system). Call
+    /// `waitForSessionsToEnd()` first to count a session that just disconnected.
+    public var cpuSeconds: Double {
+        guard let master = pid, let fields = Self.statFields(of: master), fields.count > 14 else { return 0 }
+        // Fields 14-17 of /proc/PID/stat: utime, stime, cutime, cstime (index = field - 3 after the command).
+        let ticks = fields[11...14].compactMap { Double($0) }.reduce(0, +)
+        return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Waits (up to `seconds`) until sshd has no session processes left.
+    public func waitForSessionsToEnd(seconds: Double = 5) {
+        guard let master = pid else { return }
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline, !Self.descendants(of: master).isEmpty { usleep(5_000) }
+    }
+
     /// Stops and starts sshd on the same port.
     public func restart() throws {
         stop()

@@ -102,7 +102,7 @@ extension SFTPClient {
             throw SFTPError(.handshakeFailed, operation: "verify host key", path: place,
                             message: "the server presented no host key")
         }
-        let blob = raw.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+        let blob = Array(UnsafeRawBufferPointer(start: raw, count: length))
         guard let offered = HostKey(blob: blob) else {
             throw SFTPError(.handshakeFailed, operation: "verify host key", path: place,
                             message: "the server's host key could not be read")
@@ -113,7 +113,8 @@ extension SFTPClient {
         case .unknown:
             throw SFTPError(.hostKeyUnknown, operation: "verify host key", path: place,
                             message: "\(place) is not in \(knownHosts.path); the server offered \(offered). "
-                                + "Check this fingerprint with the DSP, then add the line: \(place) \(offered.knownHostsText)")
+                                + "Check this fingerprint with the DSP, then add the line: "
+                                + "\(place) \(offered.knownHostsText)")
         case let .mismatch(expected):
             let pinned = expected.map { "\($0.key) (line \($0.line))" }.joined(separator: ", ")
             throw SFTPError(.hostKeyMismatch, operation: "verify host key", path: place,

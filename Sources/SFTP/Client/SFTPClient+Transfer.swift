@@ -34,30 +34,47 @@ extension SFTPClient {
             try local.seek(to: offset)
         }
 
+        // A sliding window over the file: `buffer[start..<end]` holds the bytes from `acknowledged` on. libssh2
+        // turns every byte passed to `libssh2_sftp_write` into queued 30,000-byte packets, returns once some are
+        // acknowledged, and on the next call skips the bytes it has already queued, so the unacknowledged bytes must
+        // be passed again, unchanged, at the front. Topping the window up to two chunks whenever it falls to one
+        // keeps one to two chunks in flight: the pipe never drains between chunks, and every call passes at least
+        // one chunk (≥ 1 MiB) until the end of the file. Memory: two chunks, whatever the file size.
         let chunkSize = max(configuration.writeChunkSize, SFTPClientConfiguration.minimumWriteChunkSize)
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        let capacity = 2 * chunkSize
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
         defer { buffer.deallocate() }
-        var written = offset
-        while written < size {
-            let count = try local.read(into: buffer, count: Int(min(UInt64(chunkSize), size - written)))
-            guard count > 0 else {
-                throw SFTPError(.localIO, operation: "upload", path: localPath,
-                                message: "the file shrank while it was uploaded (ended at byte \(written), expected \(size))")
-            }
-            // libssh2 queues the whole buffer as 30,000-byte packets and returns once some are acknowledged; the
-            // rest may already be in flight, so the buffer must stay unchanged until all of it is accepted.
-            var sent = 0
-            while sent < count {
-                let rc = libssh2_sftp_write(handle, buffer.advanced(by: sent).assumingMemoryBound(to: CChar.self),
-                                            count - sent)
-                guard rc >= 0 else {
-                    throw noting(connection.error(rc, operation: "upload", path: remotePath, duringWrite: true))
+        var start = 0, end = 0
+        var acknowledged = offset, readUpTo = offset, reported = offset
+        while acknowledged < size {
+            if end - start <= chunkSize, readUpTo < size {
+                if start > 0 {
+                    memmove(buffer, buffer.advanced(by: start), end - start)
+                    end -= start
+                    start = 0
                 }
-                sent += rc
+                let count = try local.read(into: buffer.advanced(by: end),
+                                           count: Int(min(UInt64(capacity - end), size - readUpTo)))
+                guard count > 0 else {
+                    throw SFTPError(.localIO, operation: "upload", path: localPath,
+                                    message: "the file shrank while it was uploaded (ended at byte \(readUpTo), "
+                                        + "expected \(size))")
+                }
+                end += count
+                readUpTo += UInt64(count)
+                try keepalive(connection)
             }
-            written += UInt64(count)
-            progress?(written)
-            try keepalive(connection)
+            let rc = libssh2_sftp_write(handle, buffer.advanced(by: start).assumingMemoryBound(to: CChar.self),
+                                        end - start)
+            guard rc >= 0 else {
+                throw noting(connection.error(rc, operation: "upload", path: remotePath, duringWrite: true))
+            }
+            start += rc
+            acknowledged += UInt64(rc)
+            if acknowledged - reported >= UInt64(chunkSize) || acknowledged == size {
+                reported = acknowledged
+                progress?(acknowledged)
+            }
         }
 
         handleOpen = false
