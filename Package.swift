@@ -55,7 +55,10 @@ let package = Package(
         ]),
 
         // MARK: Transport and store
-        .target(name: "SFTP", dependencies: ["CLibSSH2", "DDEXModel"]),
+        .target(name: "SFTP", dependencies: [
+            "CLibSSH2", "DDEXModel",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "Store", dependencies: ["CSQLite", "DDEXModel", "DSR"], exclude: ["Schema/DSR-SCHEMA.md"]),
         .target(name: "Delivery", dependencies: [
             "DDEXModel", "DDEXConfig", "Bundling", "ERN", "SFTP", "Store", "DSR",
@@ -80,6 +83,8 @@ let package = Package(
         // MARK: Benchmarks (release-build tools that compare against a reference in the same run)
         .executableTarget(name: "ddexd-bench", dependencies: [
             "DDEXModel", "DDEXConfig", "Intake", "Media", "ERN", "Bundling", "SFTP", "Delivery", "Store", "DSR", "Ledger",
+            // The SFTP benchmark starts the sshd harness that the tests use.
+            "TestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/ddexd-bench"),
 
@@ -95,7 +100,7 @@ let package = Package(
         .testTarget(name: "DSRTests", dependencies: ["DSR", "TestSupport"]),
         .testTarget(name: "SFTPTests", dependencies: ["SFTP", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Bundling", "Intake", "ERN", "Store", "DDEXConfig", "DDEXModel", "TestSupport"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Bundling", "Intake", "ERN", "Store", "SFTP", "DDEXConfig", "DDEXModel", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Store", "DSR", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Store", "DDEXModel", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),

@@ -25,7 +25,11 @@ final class DeliveryFixture {
     static let sender = SenderSettings(dpid: DPID("PADPIDA2014122301Q")!, name: "Example Distribution")
     static let schemas = ERNSchemaSet(settings: SchemaSettings(folder: RepositoryPaths.xsd.path))
 
-    init(choreography: Choreography = .batch, maxSessions: Int = 1, retry: RetryPolicy = RetryPolicy(maxAttempts: 3, initialDelaySeconds: 60, maxDelaySeconds: 600)) throws {
+    /// With `trackBytes`, the release is a synthetic album whose track files are that many random bytes
+    /// (for transfers big enough to interrupt); otherwise the album fixture, validated for real.
+    init(choreography: Choreography = .batch, maxSessions: Int = 1, transport: TransportSettings? = nil, trackBytes: Int? = nil,
+         retry: RetryPolicy = RetryPolicy(maxAttempts: 3, initialDelaySeconds: 60, maxDelaySeconds: 600)) throws
+    {
         directory = try TemporaryDirectory(prefix: "delivery")
         try FileManager.default.createDirectory(atPath: directory.path + "/spool/state", withIntermediateDirectories: true)
         database = SharedDatabase(try Database.openMigrated(path: directory.path + "/spool/state/ddexd.sqlite"))
@@ -33,11 +37,23 @@ final class DeliveryFixture {
         packages = PackageStore(database: database)
         profile = DSPProfile(name: "spotify", recipientDPID: DPID("PADPIDA2011072101T")!, recipientName: "Spotify",
                              choreography: choreography,
-                             transport: TransportSettings(kind: .local, remoteRoot: directory.path + "/dropbox", maxSessions: maxSessions),
+                             transport: transport ?? TransportSettings(kind: .local, remoteRoot: directory.path + "/dropbox", maxSessions: maxSessions),
                              retry: retry)
-        let report = PackageValidator().validate(packageAt: RepositoryPaths.fixtures.appendingPathComponent("packages/album-flac"))
-        guard let validated = report.validated else { throw XCTSkipFailure("fixture invalid: \(report.problems)") }
-        self.validated = validated
+        if let trackBytes {
+            let root = directory.path + "/package"
+            var digests: [String: FileDigest] = [:]
+            for (i, path) in ["resources/01.flac", "resources/02.flac", "resources/cover.jpg"].enumerated() {
+                let file = root + "/" + path
+                try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try SSHTools.writeRandomFile(at: file, size: path.hasSuffix(".jpg") ? 50_000 : trackBytes, seed: UInt64(i + 1))
+                digests[path] = try ReferenceTools.digest(file)
+            }
+            validated = try SyntheticRelease.album(trackCount: 2, packageRoot: root, digests: digests)
+        } else {
+            let report = PackageValidator().validate(packageAt: RepositoryPaths.fixtures.appendingPathComponent("packages/album-flac"))
+            guard let validated = report.validated else { throw XCTSkipFailure("fixture invalid: \(report.problems)") }
+            self.validated = validated
+        }
     }
 
     /// Builds a bundle for the profile and queues it for `packageId`.

@@ -203,11 +203,6 @@ public final class DaemonHarness: @unchecked Sendable {
     }
 }
 
-public struct HarnessError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}
-
 /// Validates JSON files against a JSON Schema with Python's `jsonschema` (an independent implementation).
 public enum JSONSchemaCheck {
     /// Empty when valid; else the validator's message.

@@ -42,25 +42,6 @@ public struct RemoteEntry: Sendable, Hashable {
     }
 }
 
-/// A transport failure with a stable code and whether retrying can help.
-public struct TransportError: RetryableError, Hashable {
-    public let code: String
-    public let message: String
-    public let isRetryable: Bool
-
-    public init(code: String, message: String, isRetryable: Bool) {
-        self.code = code
-        self.message = message
-        self.isRetryable = isRetryable
-    }
-
-    public var description: String { "\(code): \(message)" }
-
-    public static func exists(_ path: String) -> TransportError {
-        TransportError(code: "TRANSPORT_FILE_EXISTS", message: "\(path) already exists", isRetryable: false)
-    }
-}
-
 extension DeliveryTransport {
     /// Joins transport-relative path parts.
     public static func join(_ parts: String...) -> String {

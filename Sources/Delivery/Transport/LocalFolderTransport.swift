@@ -7,13 +7,14 @@ import Glibc
 
 /// A DSP folder on the local file system (a mounted drop box, or a dry run), with the same semantics as
 /// SFTP: resumable writes, and renames that never overwrite (link + unlink: atomic, fails if the target exists).
-public final class LocalFolderTransport: DeliveryTransport {
+public final class LocalFolderTransport: DeliveryTransport, Sendable {
     public let root: String
     private static let chunk = 1 << 20
 
     public init(root: String) { self.root = root }
 
-    private func absolute(_ path: String) -> String { path.isEmpty ? root : root + "/" + path }
+    /// The checked absolute path: `..`, `.`, empty components and NUL are refused, so no name leaves the root.
+    private func absolute(_ path: String) throws(TransportError) -> String { try TransportPath.join(root, path) }
 
     public func connect() throws {
         var isDirectory: ObjCBool = false
@@ -28,26 +29,27 @@ public final class LocalFolderTransport: DeliveryTransport {
 
     public func makeDirectories(_ path: String) throws {
         do {
-            try FileManager.default.createDirectory(atPath: absolute(path), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: try absolute(path), withIntermediateDirectories: true)
         } catch {
-            throw Self.error(errno == 0 ? EACCES : errno, "mkdir", absolute(path))
+            throw Self.error(errno == 0 ? EACCES : errno, "mkdir", path)
         }
     }
 
     public func fileSize(_ path: String) throws -> UInt64? {
+        let file = try absolute(path)
         var info = stat()
-        guard lstat(absolute(path), &info) == 0 else {
+        guard lstat(file, &info) == 0 else {
             if errno == ENOENT { return nil }
-            throw Self.error(errno, "stat", absolute(path))
+            throw Self.error(errno, "stat", file)
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw TransportError(code: "TRANSPORT_NOT_A_FILE", message: "\(absolute(path)) is not a regular file", isRetryable: false)
+            throw TransportError(code: "TRANSPORT_NOT_A_FILE", message: "\(file) is not a regular file", isRetryable: false)
         }
         return UInt64(info.st_size)
     }
 
     public func list(_ directory: String) throws -> [RemoteEntry] {
-        let folder = absolute(directory)
+        let folder = try absolute(directory)
         guard let dir = opendir(folder) else { throw Self.error(errno, "opendir", folder) }
         defer { closedir(dir) }
         var out: [RemoteEntry] = []
@@ -67,15 +69,15 @@ public final class LocalFolderTransport: DeliveryTransport {
     }
 
     public func upload(_ localPath: String, to remotePath: String, resumeFrom offset: UInt64) throws {
-        try copy(from: localPath, to: absolute(remotePath), offset: offset, operation: "upload")
+        try copy(from: localPath, to: try absolute(remotePath), offset: offset, operation: "upload")
     }
 
     public func download(_ remotePath: String, to localPath: String, resumeFrom offset: UInt64) throws {
-        try copy(from: absolute(remotePath), to: localPath, offset: offset, operation: "download")
+        try copy(from: try absolute(remotePath), to: localPath, offset: offset, operation: "download")
     }
 
     public func rename(_ source: String, to destination: String) throws {
-        let from = absolute(source), to = absolute(destination)
+        let from = try absolute(source), to = try absolute(destination)
         guard link(from, to) == 0 else {
             if errno == EEXIST { throw TransportError.exists(to) }
             throw Self.error(errno, "rename", from)
@@ -84,7 +86,8 @@ public final class LocalFolderTransport: DeliveryTransport {
     }
 
     public func remove(_ path: String) throws {
-        guard unlink(absolute(path)) == 0 else { throw Self.error(errno, "remove", absolute(path)) }
+        let file = try absolute(path)
+        guard unlink(file) == 0 else { throw Self.error(errno, "remove", file) }
     }
 
     private func copy(from source: String, to destination: String, offset: UInt64, operation: String) throws {
@@ -127,11 +130,11 @@ public final class LocalFolderTransport: DeliveryTransport {
     static func error(_ code: Int32, _ operation: String, _ path: String) -> TransportError {
         let message = "\(operation) \(path): \(String(cString: strerror(code)))"
         switch code {
-        case ENOSPC, EDQUOT: return TransportError(code: "TRANSPORT_DISK_FULL", message: message, isRetryable: true)
-        case EACCES, EPERM, EROFS: return TransportError(code: "TRANSPORT_PERMISSION_DENIED", message: message, isRetryable: false)
-        case ENOENT, ENOTDIR: return TransportError(code: "TRANSPORT_NO_SUCH_FILE", message: message, isRetryable: false)
-        case EEXIST: return TransportError(code: "TRANSPORT_FILE_EXISTS", message: message, isRetryable: false)
-        default: return TransportError(code: "TRANSPORT_IO", message: message, isRetryable: true)
+        case ENOSPC, EDQUOT: return TransportError(.diskFull, code: "TRANSPORT_DISK_FULL", message: message, isRetryable: true)
+        case EACCES, EPERM, EROFS: return TransportError(.permissionDenied, code: "TRANSPORT_PERMISSION_DENIED", message: message, isRetryable: false)
+        case ENOENT, ENOTDIR: return TransportError(.notFound, code: "TRANSPORT_NO_SUCH_FILE", message: message, isRetryable: false)
+        case EEXIST: return TransportError(.alreadyExists, code: "TRANSPORT_FILE_EXISTS", message: message, isRetryable: false)
+        default: return TransportError(.localIO, code: "TRANSPORT_IO", message: message, isRetryable: true)
         }
     }
 }

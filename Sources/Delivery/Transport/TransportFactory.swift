@@ -8,7 +8,7 @@ public enum TransportFactory {
         case .local:
             return LocalFolderTransport(root: profile.transport.remoteRoot)
         case .sftp:
-            throw TransportError(code: "TRANSPORT_UNAVAILABLE", message: "the SFTP transport is not built into this ddexd", isRetryable: false)
+            return try SFTPTransport(settings: profile.transport)
         }
     }
 }

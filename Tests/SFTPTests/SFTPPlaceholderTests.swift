@@ -1,5 +1,0 @@
-import XCTest
-
-final class SFTPPlaceholderTests: XCTestCase {
-    func testModuleLinks() {}
-}
