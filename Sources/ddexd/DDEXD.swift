@@ -12,6 +12,8 @@ struct DDEXD: AsyncParsableCommand {
             StatusCommand.self,
             IngestDSRCommand.self,
             DeliverCommand.self,
+            ImportCommand.self,
+            StatementsCommand.self,
         ]
     )
 }

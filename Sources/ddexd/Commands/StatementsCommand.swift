@@ -3,6 +3,7 @@ import DDEXConfig
 import DDEXModel
 import Foundation
 import Ledger
+import Store
 
 /// `ddexd statements --period P [--format json|csv|html] [--out DIR] [--final]`: royalty statements per payee,
 /// account overviews and the unmatched lines report for one period.
@@ -62,15 +63,18 @@ struct StatementsCommand: ParsableCommand {
     }
 }
 
-/// Where the ledger's data lives: the store (catalogue, splits, advances, rates, recoupment) and the
-/// ingested reports. The lead wires the SQLite store and its DSR tables here; until then every ledger
-/// command stops with LEDGER_STORE_UNAVAILABLE.
+/// Where the ledger's data lives: the spool's SQLite store (catalogue, splits, advances, rates, recoupment)
+/// and the DSR reports `ingest-dsr` loaded into it.
 struct LedgerBackend {
     var store: any LedgerStore
     var input: AnyLedgerInput
 
     static func open(_ configuration: Configuration) throws -> LedgerBackend {
-        throw LedgerError(.ledgerStoreUnavailable, at: configuration.spool.database,
-                          "the ledger's SQLite store is not wired in yet")
+        let path = configuration.spool.database
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        let database = try Database.openMigrated(path: path)
+        return LedgerBackend(store: SQLiteLedgerStore(database: database),
+                             input: AnyLedgerInput(try SQLiteLedgerInput(database: database, configuration: configuration)))
     }
 }
