@@ -5,6 +5,7 @@ import Foundation
 let benchmarks: [String: (String, ([String]) throws -> Void)] = [
     "validate": ("package validation ÷ (md5sum + sha256sum) of the same files", runValidateBenchmark),
     "dsr": ("DSR parse lines/s, ingest ÷ sqlite3 .import, peak RSS", runDSRBenchmark),
+    "ledger": ("statement run over SQLite (10M lines by default), checked by dsrgen --verify, peak RSS", runLedgerBenchmark),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
