@@ -29,6 +29,14 @@ final class LedgerCLITests: XCTestCase {
         XCTAssertEqual(verify.exitCode, 0, verify.output.suffix(2000).description)
         XCTAssertTrue(verify.output.hasSuffix(" passed, 0 failed\n") || verify.output.contains(" passed, 0 failed"), verify.output)
 
+        // CSV and HTML statements, with the breakdown aggregated in SQL.
+        for format in ["csv", "html"] {
+            try ddexd(["statements", "--period", "2020-06", "--format", format, "--out", out + "-" + format] + common)
+        }
+        let lines = try String(contentsOfFile: out + "-csv/statement-lines.csv", encoding: .utf8)
+        XCTAssertGreaterThan(lines.split(separator: "\r\n").count, 100)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + "-html/index.html"))
+
         // A malformed import exits non-zero and names the file and line.
         let bad = try dir.write("payee,currency,amount\nSomeone,EUR,-5.00\n", to: "advances.csv")
         let rejected = try CommandRunner.run(CommandRunner.ddexd, ["import", "advances", bad.path] + common)

@@ -177,4 +177,39 @@ final class SQLiteLedgerTests: XCTestCase {
         }
         XCTAssertEqual(try harness.store.referenceData().catalogue.map(\.title), ["Song 1", "Song 2"])
     }
+
+    /// The breakdown aggregated in SQL (flushed often, so keys are summed across flushes) equals the engine's
+    /// in-memory breakdown, payee by payee, and the totals are unchanged.
+    func testBreakdownInSQLEqualsTheInMemoryBreakdown() throws {
+        let harness = try StoreHarness()
+        let (folder, _) = try harness.roundTrip(["--lines", "3000", "--seed", "8", "--negative-summary", "--files", "2"])
+        let inMemory = try harness.statements(collectDetail: true)
+        let engine = try LedgerEngine(settings: LedgerSettings(accountingCurrency: "EUR", commission: CommissionPolicy(defaultBasisPoints: 1500)),
+                                      reference: harness.store.referenceData())
+        let breakdown = try SQLiteBreakdown(database: harness.database)
+        breakdown.flushThreshold = 97
+        engine.breakdownSink = breakdown
+        let result = try engine.run(period: StatementPeriod(parsing: "2020-06"), input: SQLiteLedgerInput(database: harness.database))
+        try breakdown.finish(engine: engine)
+        XCTAssertEqual(result.total, inMemory.result.total)
+        XCTAssertTrue(result.payees.allSatisfy(\.lines.isEmpty), "the sink keeps the breakdown out of memory")
+        var rows = 0
+        for payee in inMemory.result.payees {
+            let lines = try breakdown.lines(for: payee.payee)
+            XCTAssertEqual(lines, payee.lines, payee.payee)
+            XCTAssertEqual(lines.reduce(MicroAmount.zero) { $0 + $1.net }, payee.earnings)
+            rows += lines.count
+        }
+        XCTAssertGreaterThan(rows, 100)
+        XCTAssertGreaterThan(try breakdown.rowCount, rows, "rows were flushed in several batches and summed by GROUP BY")
+
+        let set = StatementSet(result: result, openingBalances: try harness.store.openingBalances(for: StatementPeriod(parsing: "2020-06"), currency: "EUR").balances)
+        try harness.verify(set, against: folder)
+        let out = harness.dir.path + "/csv"
+        try BreakdownStatementWriter.write(set, breakdown: breakdown, format: .csv, to: out)
+        let csv = try String(contentsOfFile: out + "/statement-lines.csv", encoding: .utf8)
+        XCTAssertEqual(csv.components(separatedBy: "\r\n").count - 2, rows)
+        try BreakdownStatementWriter.write(set, breakdown: breakdown, format: .html, to: harness.dir.path + "/html")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: harness.dir.path + "/html/index.html"))
+    }
 }
