@@ -4,14 +4,15 @@ import Foundation
 import Ledger
 import Store
 
-/// `ddexd-bench ledger [--lines N] [--releases R] [--dir DIR] [--seed S] [--files F] [--gzip] [--keep-db] [--dsrgen PATH]`
+/// `ddexd-bench ledger [--lines N] [--releases R] [--dir DIR] [--seed S] [--files F] [--gzip] [--keep-db] [--breakdown] [--dsrgen PATH]`
 ///
 /// The ledger over the SQLite store at scale. Generates a dsrgen report of N lines (default 10,000,000; use
 /// `--lines 1000000` for a quick run) with the negative and zero-usage summaries and about 5,000 payees (R
 /// releases, default N / 600), unless DIR already holds one; loads it with the store's DSR loader (the code
 /// `ddexd ingest-dsr` runs) into DIR/ledger-bench.sqlite (kept and reused with `--keep-db`), imports the CSVs
 /// into the SQLite ledger store, then times the statement run (totals, opening balances, JSON) and checks it
-/// with `dsrgen.py --verify`. Reports wall times, the run's RSS growth and the process's peak RSS.
+/// with `dsrgen.py --verify`. With `--breakdown`, also times a run that aggregates the per-payee breakdown in SQL
+/// and writes the CSV statements. Reports wall times, the run's RSS growth and the process's peak RSS.
 func runLedgerBenchmark(arguments: [String]) throws {
     var lines = 10_000_000
     var releases: Int?
@@ -20,6 +21,7 @@ func runLedgerBenchmark(arguments: [String]) throws {
     var files = 1
     var gzip = false
     var keepDatabase = false
+    var withBreakdown = false
     var dsrgen = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/tools/dsrgen.py").path
     var i = 0
@@ -42,9 +44,10 @@ func runLedgerBenchmark(arguments: [String]) throws {
         case "--files": files = try number()
         case "--gzip": gzip = true
         case "--keep-db": keepDatabase = true
+        case "--breakdown": withBreakdown = true
         case "--dsrgen": dsrgen = try value()
         default:
-            throw BenchmarkError("unknown option \(arguments[i]); use --lines N --releases R --dir DIR --seed S --files F --gzip --keep-db --dsrgen PATH")
+            throw BenchmarkError("unknown option \(arguments[i]); use --lines N --releases R --dir DIR --seed S --files F --gzip --keep-db --breakdown --dsrgen PATH")
         }
         i += 1
     }
@@ -102,6 +105,19 @@ func runLedgerBenchmark(arguments: [String]) throws {
     try json.write(to: URL(fileURLWithPath: actual))
     let check = try runTool("python3", [dsrgen, "--verify", dir + "/expected.json", "--actual", actual])
     print("ledger: dsrgen --verify: \(check.split(separator: "\n").last ?? "")")
+    guard withBreakdown else { return }
+
+    // The statement breakdown, aggregated in SQL and written payee by payee as CSV.
+    let rssBeforeBreakdown = residentMegabytes()
+    t = ContinuousClock.now
+    let breakdown = try SQLiteBreakdown(database: database)
+    engine.breakdownSink = breakdown
+    let detailed = try engine.run(period: period, input: input)
+    try breakdown.finish(engine: engine)
+    let runTime = seconds(since: t)
+    let detailedSet = StatementSet(result: detailed, openingBalances: balances)
+    try BreakdownStatementWriter.write(detailedSet, breakdown: breakdown, format: .csv, to: dir + "/ledger-csv")
+    print("ledger: statement run with breakdown (CSV): \(format(seconds(since: t))) (run and SQL rows \(format(runTime)), \(try breakdown.rowCount) rows), RSS +\(residentMegabytes() - rssBeforeBreakdown) MB, peak RSS \(peakRSSMegabytes()) MB")
 }
 
 private func format(_ seconds: Double) -> String { String(format: "%.2f s", seconds) }
