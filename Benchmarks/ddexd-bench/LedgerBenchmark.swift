@@ -1,124 +1,130 @@
 import DDEXModel
+import DSR
 import Foundation
 import Ledger
+import Store
 
-/// `ddexd-bench ledger [--lines N] [--dir DIR] [--seed S] [--files F] [--gzip] [--dsrgen PATH]`
+/// `ddexd-bench ledger [--lines N] [--releases R] [--dir DIR] [--seed S] [--files F] [--gzip] [--keep-db] [--breakdown] [--dsrgen PATH]`
 ///
-/// Generates a dsrgen report of N lines (with the negative and zero-usage summaries) unless `--dir` names a
-/// folder dsrgen already wrote, imports its CSVs, loads the DSR files with the test adapter (standing in
-/// for the store's ingest), then times statement runs: totals only, and with the full statement breakdown.
-/// Each result is checked against dsrgen's oracle with `dsrgen.py --verify`. Reports wall time and peak RSS.
+/// The ledger over the SQLite store at scale. Generates a dsrgen report of N lines (default 10,000,000; use
+/// `--lines 1000000` for a quick run) with the negative and zero-usage summaries and about 5,000 payees (R
+/// releases, default N / 600), unless DIR already holds one; loads it with the store's DSR loader (the code
+/// `ddexd ingest-dsr` runs) into DIR/ledger-bench.sqlite (kept and reused with `--keep-db`), imports the CSVs
+/// into the SQLite ledger store, then times the statement run (totals, opening balances, JSON) and checks it
+/// with `dsrgen.py --verify`. With `--breakdown`, also times a run that aggregates the per-payee breakdown in SQL
+/// and writes the CSV statements. Reports wall times, the run's RSS growth and the process's peak RSS.
 func runLedgerBenchmark(arguments: [String]) throws {
-    var lines = 1_000_000
+    var lines = 10_000_000
+    var releases: Int?
     var folder: String?
     var seed = 1
     var files = 1
     var gzip = false
+    var keepDatabase = false
+    var withBreakdown = false
     var dsrgen = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/tools/dsrgen.py").path
     var i = 0
     func value() throws -> String {
         i += 1
-        guard i < arguments.count else { throw LedgerBenchmarkError.usage("\(arguments[i - 1]) needs a value") }
+        guard i < arguments.count else { throw BenchmarkError("\(arguments[i - 1]) needs a value") }
         return arguments[i]
+    }
+    func number() throws -> Int {
+        let text = try value()
+        guard let n = Int(text), n > 0 else { throw BenchmarkError("\(arguments[i - 1]) needs a positive number, not '\(text)'") }
+        return n
     }
     while i < arguments.count {
         switch arguments[i] {
-        case "--lines": lines = Int(try value()) ?? lines
+        case "--lines": lines = try number()
+        case "--releases": releases = try number()
         case "--dir": folder = try value()
-        case "--seed": seed = Int(try value()) ?? seed
-        case "--files": files = Int(try value()) ?? files
+        case "--seed": seed = try number()
+        case "--files": files = try number()
         case "--gzip": gzip = true
+        case "--keep-db": keepDatabase = true
+        case "--breakdown": withBreakdown = true
         case "--dsrgen": dsrgen = try value()
-        default: throw LedgerBenchmarkError.usage("unknown option \(arguments[i]); use --lines N --dir DIR --seed S --files F --gzip --dsrgen PATH")
+        default:
+            throw BenchmarkError("unknown option \(arguments[i]); use --lines N --releases R --dir DIR --seed S --files F --gzip --keep-db --breakdown --dsrgen PATH")
         }
         i += 1
     }
 
-    let dir: String
-    if let folder, FileManager.default.fileExists(atPath: folder + "/expected.json") {
-        dir = folder
-        print("ledger: using \(dir)")
+    let dir = folder ?? NSTemporaryDirectory() + "ddexd-ledger-bench-\(lines)"
+    if FileManager.default.fileExists(atPath: dir + "/expected.json") {
+        print("ledger: using the dsrgen output in \(dir)")
     } else {
-        dir = folder ?? NSTemporaryDirectory() + "ddexd-ledger-bench-\(lines)"
         var options = ["--out", dir, "--lines", String(lines), "--seed", String(seed), "--files", String(files),
-                       "--negative-summary", "--zero-usage-summary"]
+                       "--releases", String(releases ?? max(2, lines / 600)), "--negative-summary", "--zero-usage-summary"]
         if gzip { options.append("--gzip") }
-        let t = Date()
-        let status = try runPython([dsrgen] + options)
-        guard status == 0 else { throw LedgerBenchmarkError.failed("dsrgen exited with \(status)") }
-        print("ledger: dsrgen wrote \(dir) in \(seconds(since: t))")
+        let t = ContinuousClock.now
+        try runTool("python3", [dsrgen] + options, quiet: true)
+        print("ledger: dsrgen wrote \(dir) in \(format(seconds(since: t)))")
     }
 
-    var t = Date()
-    let store = InMemoryLedgerStore()
+    let path = dir + "/ledger-bench.sqlite"
+    if !keepDatabase {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+    let database = try Database.openMigrated(path: path, options: Database.Options(synchronous: .normal, cacheSizeKiB: 65536))
+    let reports = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("DSR_") }.map { dir + "/" + $0 }
+    var t = ContinuousClock.now
+    let loader = DSRReportLoader(database: database)
+    let grouped = DSRReportFiles.group(paths: reports)
+    guard grouped.rejected.isEmpty else { throw BenchmarkError("dsrgen's files were rejected: \(grouped.rejected)") }
+    var usageLines = 0
+    for report in grouped.reports {
+        let result = try loader.load(report)
+        usageLines += result.usageLineCount
+    }
+    print("ledger: ingest (store loader) \(usageLines) usage lines \(format(seconds(since: t))), peak RSS \(peakRSSMegabytes()) MB")
+
+    t = ContinuousClock.now
+    let store = SQLiteLedgerStore(database: database)
     for kind in LedgerImportKind.allCases {
-        try LedgerImport.importFile(kind, path: "\(dir)/\(kind == .catalog ? "catalog" : kind.rawValue).csv", into: store,
-                                    accountingCurrency: "EUR")
+        try LedgerImport.importFile(kind, path: "\(dir)/\(kind.rawValue).csv", into: store, accountingCurrency: "EUR")
     }
-    print("ledger: CSV import \(seconds(since: t)), peak RSS \(peakRSS())")
-
-    t = Date()
-    let input = try DSRFlatFileInput(folder: dir, dsp: "spotify")
-    print("ledger: DSR load (test adapter, stands in for the store's ingest) \(input.lineCount) lines \(seconds(since: t)), peak RSS \(peakRSS())")
-
-    t = Date()
-    let engine = try LedgerEngine(settings: LedgerSettings(accountingCurrency: "EUR", commission: CommissionPolicy(defaultBasisPoints: 1500)),
-                                  reference: store.referenceData())
-    print("ledger: engine indexes \(seconds(since: t)), peak RSS \(peakRSS())")
+    print("ledger: CSV import into SQLite \(format(seconds(since: t))), peak RSS \(peakRSSMegabytes()) MB")
 
     let period = try StatementPeriod(parsing: "2020-06")
+    let settings = LedgerSettings(accountingCurrency: "EUR", commission: CommissionPolicy(defaultBasisPoints: 1500))
+    let rssBefore = residentMegabytes()
+    t = ContinuousClock.now
+    let engine = try LedgerEngine(settings: settings, reference: store.referenceData())
+    let indexes = seconds(since: t)
+    let input = try SQLiteLedgerInput(database: database)
+    let result = try engine.run(period: period, input: input, options: LedgerRunOptions(collectDetail: false))
     let (balances, _) = try store.openingBalances(for: period, currency: "EUR")
-    for detail in [false, true] {
-        let rssBefore = currentRSS()
-        t = Date()
-        let result = try engine.run(period: period, input: input, options: LedgerRunOptions(collectDetail: detail))
-        let set = StatementSet(result: result, openingBalances: balances)
-        let elapsed = seconds(since: t)
-        let rows = result.payees.reduce(0) { $0 + $1.lines.count }
-        print("ledger: statement run (\(detail ? "with breakdown, \(rows) rows" : "totals only")) \(result.lineCount) lines, \(set.statements.count) payees: \(elapsed), RSS +\(format(currentRSS() - rssBefore)), peak RSS \(peakRSS())")
-        let actual = dir + "/ledger-actual.json"
-        try SummaryJSONRenderer.render(set).write(to: URL(fileURLWithPath: actual))
-        let status = try runPython([dsrgen, "--verify", dir + "/expected.json", "--actual", actual])
-        guard status == 0 else { throw LedgerBenchmarkError.failed("dsrgen --verify found mismatches") }
-    }
+    let set = StatementSet(result: result, openingBalances: balances)
+    let json = try SummaryJSONRenderer.render(set)
+    let elapsed = seconds(since: t)
+    print("ledger: statement run over SQLite \(result.lineCount) lines, \(result.summaryCount) summaries, \(set.statements.count) payees: \(format(elapsed)) (reference data and indexes \(format(indexes))), \(String(format: "%.0f", Double(result.lineCount) / elapsed)) lines/s, RSS +\(residentMegabytes() - rssBefore) MB, peak RSS \(peakRSSMegabytes()) MB")
+    let actual = dir + "/ledger-actual.json"
+    try json.write(to: URL(fileURLWithPath: actual))
+    let check = try runTool("python3", [dsrgen, "--verify", dir + "/expected.json", "--actual", actual])
+    print("ledger: dsrgen --verify: \(check.split(separator: "\n").last ?? "")")
+    guard withBreakdown else { return }
+
+    // The statement breakdown, aggregated in SQL and written payee by payee as CSV.
+    let rssBeforeBreakdown = residentMegabytes()
+    t = ContinuousClock.now
+    let breakdown = try SQLiteBreakdown(database: database)
+    engine.breakdownSink = breakdown
+    let detailed = try engine.run(period: period, input: input)
+    try breakdown.finish(engine: engine)
+    let runTime = seconds(since: t)
+    let detailedSet = StatementSet(result: detailed, openingBalances: balances)
+    try BreakdownStatementWriter.write(detailedSet, breakdown: breakdown, format: .csv, to: dir + "/ledger-csv")
+    print("ledger: statement run with breakdown (CSV): \(format(seconds(since: t))) (run and SQL rows \(format(runTime)), \(try breakdown.rowCount) rows), RSS +\(residentMegabytes() - rssBeforeBreakdown) MB, peak RSS \(peakRSSMegabytes()) MB")
 }
 
-enum LedgerBenchmarkError: Error, CustomStringConvertible {
-    case usage(String)
-    case failed(String)
+private func format(_ seconds: Double) -> String { String(format: "%.2f s", seconds) }
 
-    var description: String {
-        switch self {
-        case .usage(let s): "usage: \(s)"
-        case .failed(let s): s
-        }
-    }
-}
-
-private func runPython(_ arguments: [String]) throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3"] + arguments
-    try process.run()
-    process.waitUntilExit()
-    return process.terminationStatus
-}
-
-private func seconds(since start: Date) -> String {
-    String(format: "%.2f s", Date().timeIntervalSince(start))
-}
-
-private func format(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_048_576) }
-
-/// VmHWM (peak resident set) from /proc/self/status.
-private func peakRSS() -> String { format(procStatus("VmHWM:")) }
-
-private func currentRSS() -> Int { procStatus("VmRSS:") }
-
-private func procStatus(_ key: String) -> Int {
+/// VmRSS of this process, in MB.
+private func residentMegabytes() -> Int {
     guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key) }) else { return 0 }
-    let kb = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
-    return kb * 1024
+          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+    return (line.split(separator: " ").compactMap { Int($0) }.first ?? 0) / 1024
 }

@@ -7,7 +7,7 @@ let benchmarks: [String: (String, ([String]) throws -> Void)] = [
     "dsr": ("DSR parse lines/s, ingest ÷ sqlite3 .import, peak RSS", runDSRBenchmark),
     "ern": ("ERN 4.3 messages/s for a 20-track album, without and with the XSD gate", runERNBenchmark),
     "bundle": ("bundle time for a 4 × 100 MB package ÷ (md5sum + sha256sum)", runBundleBenchmark),
-    "ledger": ("statement run over a dsrgen report: time and peak RSS", runLedgerBenchmark),
+    "ledger": ("statement run over SQLite (10M lines by default), checked by dsrgen --verify, peak RSS", runLedgerBenchmark),
     "sftp": ("1 GiB bundle to a local sshd: ddexd throughput ÷ OpenSSH sftp -b, one and several sessions", runSFTPBenchmark),
     "daemon": ("idle CPU of ddexd run with 10 DSPs, and READY → first byte in a drop box", runDaemonBenchmark),
 ]

@@ -14,6 +14,8 @@ struct DDEXD: AsyncParsableCommand {
             IngestDSRCommand.self,
             DeliverCommand.self,
             PollCommand.self,
+            ImportCommand.self,
+            StatementsCommand.self,
         ]
     )
 }

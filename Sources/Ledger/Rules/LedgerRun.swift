@@ -286,7 +286,13 @@ final class LedgerRun {
             try add(&earnings[p], share, "the earnings of \(engine.payees[Int32(p)])")
             if options.collectDetail {
                 payeeCommission[p] &+= commissionShareBuffer[j]
-                detail[p][key, default: DetailValue()].add(usages: line.usages, commission: commissionShareBuffer[j], net: shareBuffer[j])
+                if let sink = engine.breakdownSink {
+                    try sink.record(payee: engine.payees[Int32(p)], dsp: context.dspName, territory: territories[context.territory],
+                                    releaseICPN: line.releaseICPN ?? "", isrc: track.isrc, useType: line.useType,
+                                    usages: line.usages, commission: commissionShareBuffer[j], net: shareBuffer[j])
+                } else {
+                    detail[p][key, default: DetailValue()].add(usages: line.usages, commission: commissionShareBuffer[j], net: shareBuffer[j])
+                }
             }
         }
         if options.collectDetail {

@@ -5,5 +5,6 @@ public enum Migrations {
         .dsrReports,
         .deliveries,
         .polling,
+        .ledger,
     ]
 }

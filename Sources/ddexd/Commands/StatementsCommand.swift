@@ -3,6 +3,7 @@ import DDEXConfig
 import DDEXModel
 import Foundation
 import Ledger
+import Store
 
 /// `ddexd statements --period P [--format json|csv|html] [--out DIR] [--final]`: royalty statements per payee,
 /// account overviews and the unmatched lines report for one period.
@@ -46,9 +47,32 @@ struct StatementsCommand: ParsableCommand {
         let format = StatementFormat(rawValue: self.format) ?? .json
         let backend = try LedgerBackend.open(configuration)
         let engine = try LedgerEngine(settings: LedgerSettings(configuration: configuration), reference: backend.store.referenceData())
-        let set = try engine.statements(period: period, input: backend.input, store: backend.store)
         let folder = out ?? configuration.spool.state + "/statements/" + period.description
-        let files = try StatementWriter.write(set, format: format, to: folder, issuer: configuration.sender.name)
+        let set: StatementSet
+        let files: [String]
+        if format == .json {
+            // Totals only: memory holds the payees and unmatched keys, never the lines.
+            let result = try engine.run(period: period, input: backend.input, options: LedgerRunOptions(collectDetail: false))
+            let (balances, problems) = try backend.store.openingBalances(for: period, currency: engine.settings.accountingCurrency)
+            set = StatementSet(result: result, openingBalances: balances, problems: problems)
+            files = try StatementWriter.write(set, format: format, to: folder, issuer: configuration.sender.name)
+        } else {
+            // The breakdown goes to a temporary SQL table, aggregated there and read back payee by payee.
+            let breakdown = try SQLiteBreakdown(database: backend.database)
+            engine.breakdownSink = breakdown
+            let result = try engine.run(period: period, input: backend.input)
+            try breakdown.finish(engine: engine)
+            var previous: LedgerResult?
+            if format == .html, let p = period.previous {
+                engine.breakdownSink = DiscardedBreakdown()
+                let earlier = try engine.run(period: p, input: backend.input)
+                if earlier.summaryCount > 0 { previous = earlier }
+            }
+            let (balances, problems) = try backend.store.openingBalances(for: period, currency: engine.settings.accountingCurrency)
+            set = StatementSet(result: result, openingBalances: balances, previous: previous, problems: problems)
+            files = try BreakdownStatementWriter.write(set, breakdown: breakdown, format: format, to: folder,
+                                                       issuer: configuration.sender.name)
+        }
         if final { try backend.store.recordRecoupment(period: period, recouped: set.recouped) }
 
         let r = set.result
@@ -62,15 +86,25 @@ struct StatementsCommand: ParsableCommand {
     }
 }
 
-/// Where the ledger's data lives: the store (catalogue, splits, advances, rates, recoupment) and the
-/// ingested reports. The lead wires the SQLite store and its DSR tables here; until then every ledger
-/// command stops with LEDGER_STORE_UNAVAILABLE.
+/// Where the ledger's data lives: the spool's SQLite store (catalogue, splits, advances, rates, recoupment)
+/// and the DSR reports `ingest-dsr` loaded into it.
 struct LedgerBackend {
+    var database: Database
     var store: any LedgerStore
     var input: AnyLedgerInput
 
     static func open(_ configuration: Configuration) throws -> LedgerBackend {
-        throw LedgerError(.ledgerStoreUnavailable, at: configuration.spool.database,
-                          "the ledger's SQLite store is not wired in yet")
+        let path = configuration.spool.database
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        let database = try Database.openMigrated(path: path)
+        return LedgerBackend(database: database, store: SQLiteLedgerStore(database: database),
+                             input: AnyLedgerInput(try SQLiteLedgerInput(database: database, configuration: configuration)))
     }
+}
+
+/// The previous period's run feeds only the account overviews' comparison; its breakdown is not kept.
+private final class DiscardedBreakdown: LedgerBreakdownSink {
+    func record(payee: String, dsp: String, territory: String, releaseICPN: String, isrc: String, useType: String,
+                usages: Int64, commission: Int64, net: Int64) {}
 }

@@ -1,0 +1,88 @@
+import DDEXConfig
+import DDEXModel
+import Store
+
+/// The ingested DSR reports in the SQLite store, as a statement run reads them.
+///
+/// Serves the summaries of every report in state `loaded` (a superseded report is skipped, so its lines leave
+/// the totals) whose usage period lies in the statement period, in load order, and streams each summary's lines
+/// in report order (file number, then line number) through `DSRLedgerReader`'s prepared statements: memory does
+/// not grow with the number of lines.
+///
+/// **Exchange rate.** ACCOUNTING.md §1 is followed literally: the configured rate table for (currency, period)
+/// wins; failing that, the summary's own `ExchangeRate` cell is offered as the rate (the run records the source
+/// as `summary` in its outcome); a summary with neither is held unconverted. Note that in the DSR standard this
+/// cell converts `CurrencyOfTransaction` into `CurrencyOfReporting` (dsrgen writes `1.00` with equal currencies),
+/// so a missing rate-table row for a foreign reporting currency converts at that cell: configure rates for every
+/// reporting currency you receive.
+public final class SQLiteLedgerInput: LedgerInput {
+    public let reader: DSRLedgerReader
+    /// DSP profile names by DPID (the DSP's `recipient_dpid`), to name a report's DSP.
+    public let dspNames: [String: String]
+
+    public init(database: Database, dspNames: [String: String] = [:]) throws {
+        self.reader = try DSRLedgerReader(database: database)
+        self.dspNames = dspNames
+    }
+
+    public struct Lines: LineSequence {
+        let reader: DSRLedgerReader
+        let reportId: Int64
+        let summaryRecordId: String
+
+        public func forEachLine(_ body: (UsageLine) throws -> Void) throws {
+            try reader.forEachLine(reportId: reportId, summaryRecordId: summaryRecordId) { line in
+                try body(UsageLine(isrc: line.isrc, releaseICPN: line.icpn, dspResourceId: line.dspResourceId,
+                                   usages: line.usages, ownAmount: line.ownAmountMicro.map(MicroAmount.init(micro:)),
+                                   useType: line.useType))
+            }
+        }
+
+        public func forEachUsage(_ body: (Int64, Bool) throws -> Void) throws {
+            try reader.forEachUsage(reportId: reportId, summaryRecordId: summaryRecordId, body)
+        }
+    }
+
+    public func forEachSummary(in period: StatementPeriod, _ body: (SummaryInput, Lines) throws -> Void) throws {
+        var references: [Int64: ReportReference] = [:]
+        for s in try reader.summaries(start: period.start.description, end: period.end.description) {
+            let place = "report \(s.reportId) summary \(s.summaryRecordId)"
+            let reference: ReportReference
+            if let known = references[s.reportId] {
+                reference = known
+            } else {
+                guard let start = CivilDate(parsing: s.periodStart), let end = CivilDate(parsing: s.periodEnd) else {
+                    throw LedgerError(.ledgerInputInconsistent, at: "report \(s.reportId)",
+                                      "the usage period '\(s.periodStart)--\(s.periodEnd)' is not two dates")
+                }
+                let dsp = dspNames[s.senderPartyId] ?? (s.senderName.isEmpty ? s.senderPartyId : s.senderName)
+                reference = ReportReference(id: String(s.reportId), dsp: dsp, service: s.service, usageStart: start, usageEnd: end)
+                references[s.reportId] = reference
+            }
+            var rate: ExchangeRate?
+            if !s.exchangeRateText.isEmpty {
+                do { rate = try ExchangeRate(parsing: s.exchangeRateText) } catch {
+                    // An unreadable cell is no rate: the table decides, or the summary is held unconverted.
+                    rate = nil
+                }
+            }
+            guard s.totalUsages.map({ $0 >= 0 }) ?? true else {
+                throw LedgerError(.ledgerInputInconsistent, at: place, "TotalUsages is negative")
+            }
+            let summary = SummaryInput(report: reference, summaryId: s.summaryRecordId, commercialModel: s.commercialModel,
+                                       territory: s.territory, currency: s.currencyOfReporting,
+                                       netRevenue: MicroAmount(micro: s.netRevenueMicro ?? 0), exchangeRate: rate,
+                                       totalUsages: s.totalUsages)
+            try body(summary, Lines(reader: reader, reportId: s.reportId, summaryRecordId: s.summaryRecordId))
+        }
+    }
+}
+
+extension SQLiteLedgerInput {
+    /// An input naming each report's DSP after the configured profile whose DPID sent it.
+    public convenience init(database: Database, configuration: Configuration) throws {
+        var names: [String: String] = [:]
+        for (name, profile) in configuration.dsps { names[profile.recipientDPID.value] = name }
+        try self.init(database: database, dspNames: names)
+    }
+}

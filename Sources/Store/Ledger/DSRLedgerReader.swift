@@ -1,0 +1,219 @@
+import CSQLite
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import DDEXModel
+
+/// A summary record (SYxx) of a loaded report, with what the ledger needs of its report.
+public struct DSRLedgerSummary: Sendable, Hashable {
+    public var reportId: Int64
+    public var summaryRecordId: String
+    public var commercialModel: String
+    public var territory: String
+    public var currencyOfReporting: String
+    /// `NetRevenue` in micro-units (rounded half-even on input), nil when the cell was empty.
+    public var netRevenueMicro: Int64?
+    /// `ExchangeRate` as written (empty when absent).
+    public var exchangeRateText: String
+    public var currencyOfTransaction: String
+    public var totalUsages: Int64?
+    /// The sender's DPID (HEAD `SenderPartyId`, else the file name's sender).
+    public var senderPartyId: String
+    public var senderName: String
+    public var service: String
+    /// `UsageStartDate` / `UsageEndDate` (`YYYY-MM-DD`).
+    public var periodStart: String
+    public var periodEnd: String
+    public var messageId: String?
+}
+
+/// One usage line of a summary as the ledger reads it.
+public struct DSRLedgerLine: Sendable, Hashable {
+    /// ISRC of the block's resource, upper case; nil when the block names none.
+    public var isrc: String?
+    public var icpn: String?
+    public var dspResourceId: String?
+    public var usages: Int64
+    /// Money the line carries itself (`AllocatedNetRevenue` of a licensor line), nil otherwise.
+    public var ownAmountMicro: Int64?
+    public var useType: String
+}
+
+/// Reads the summaries of loaded reports and streams their usage lines in report order for the ledger.
+///
+/// Only reports in state `loaded` count: a superseded report keeps its rows but is skipped. Lines come from
+/// the covering index `dsr_usage_lines_for_ledger` (migration 3) with statements prepared once and reused for
+/// every summary, so memory does not grow with the number of lines. Text cells repeat from line to line
+/// (a block reports one release, a track's lines follow each other), so a cell equal to the previous line's
+/// reuses that line's `String` instead of building a new one.
+public final class DSRLedgerReader {
+    public let database: Database
+    private let summariesStatement: RawStatement
+    private let usagesStatement: RawStatement
+    private let linesStatement: RawStatement
+
+    public init(database: Database) throws(StoreError) {
+        self.database = database
+        summariesStatement = try RawStatement(database, """
+            SELECT s.report_id, s.summary_record_id, s.commercial_model, s.territory, s.currency_of_reporting,
+                   s.net_revenue_micro, s.exchange_rate_text, s.currency_of_transaction, s.total_usages,
+                   coalesce(nullif(r.sender_party_id, ''), r.sender), coalesce(r.sender_name, ''),
+                   coalesce(nullif(r.service_description, ''), r.service), r.period_start, r.period_end, r.message_id
+            FROM dsr_reports r JOIN dsr_summaries s ON s.report_id = r.id
+            WHERE r.state = 'loaded' AND r.period_start >= ?1 AND r.period_end <= ?2
+            GROUP BY s.report_id, s.summary_record_id
+            ORDER BY r.id, min(s.line_number)
+            """)
+        usagesStatement = try RawStatement(database, """
+            SELECT usages, allocated_net_revenue_micro IS NOT NULL
+            FROM dsr_usage_lines INDEXED BY dsr_usage_lines_for_ledger
+            WHERE report_id = ?1 AND summary_record_id = ?2
+            ORDER BY file_number, line_number
+            """)
+        linesStatement = try RawStatement(database, """
+            SELECT isrc, icpn, dsp_resource_id, usages, allocated_net_revenue_micro, use_type
+            FROM dsr_usage_lines INDEXED BY dsr_usage_lines_for_ledger
+            WHERE report_id = ?1 AND summary_record_id = ?2
+            ORDER BY file_number, line_number
+            """)
+    }
+
+    /// The summaries of every loaded report whose usage period lies in `start...end` (`YYYY-MM-DD`), report
+    /// by report in load order, each report's summaries in file order. A summary record repeated with other
+    /// rights controllers is listed once (its lines are shared once).
+    public func summaries(start: String, end: String) throws(StoreError) -> [DSRLedgerSummary] {
+        let s = summariesStatement
+        defer { s.reset() }
+        try s.bind(start, at: 1)
+        try s.bind(end, at: 2)
+        var result: [DSRLedgerSummary] = []
+        while try s.step() {
+            result.append(DSRLedgerSummary(
+                reportId: s.int64(0), summaryRecordId: s.text(1) ?? "", commercialModel: s.text(2) ?? "",
+                territory: s.text(3) ?? "", currencyOfReporting: s.text(4) ?? "", netRevenueMicro: s.optionalInt64(5),
+                exchangeRateText: s.text(6) ?? "", currencyOfTransaction: s.text(7) ?? "", totalUsages: s.optionalInt64(8),
+                senderPartyId: s.text(9) ?? "", senderName: s.text(10) ?? "", service: s.text(11) ?? "",
+                periodStart: s.text(12) ?? "", periodEnd: s.text(13) ?? "", messageId: s.text(14)))
+        }
+        return result
+    }
+
+    /// Calls `body` with the usage count of every line of a summary and whether it carries its own money.
+    public func forEachUsage(reportId: Int64, summaryRecordId: String,
+                             _ body: (_ usages: Int64, _ hasOwnAmount: Bool) throws -> Void) throws
+    {
+        let s = usagesStatement
+        defer { s.reset() }
+        try s.bind(reportId, at: 1)
+        try s.bind(summaryRecordId, at: 2)
+        while try s.step() {
+            try body(s.int64(0), s.int64(1) != 0)
+        }
+    }
+
+    /// Calls `body` with every line of a summary, in report order (file number, then line number).
+    public func forEachLine(reportId: Int64, summaryRecordId: String, _ body: (DSRLedgerLine) throws -> Void) throws {
+        let s = linesStatement
+        defer { s.reset() }
+        try s.bind(reportId, at: 1)
+        try s.bind(summaryRecordId, at: 2)
+        var isrc = TextColumnCache(uppercase: true), icpn = TextColumnCache(), resource = TextColumnCache()
+        var useType = TextColumnCache()
+        while try s.step() {
+            let line = DSRLedgerLine(isrc: isrc.read(s, 0), icpn: icpn.read(s, 1), dspResourceId: resource.read(s, 2),
+                                     usages: s.int64(3), ownAmountMicro: s.optionalInt64(4), useType: useType.read(s, 5) ?? "")
+            try body(line)
+        }
+    }
+}
+
+/// The last value read from one text column: an equal cell reuses its `String`.
+struct TextColumnCache {
+    private var bytes: [UInt8] = []
+    private var value: String?
+    private var filled = false
+    let uppercase: Bool
+
+    init(uppercase: Bool = false) { self.uppercase = uppercase }
+
+    /// The cell as a `String`, nil when it is NULL or empty.
+    @inline(__always)
+    mutating func read(_ statement: RawStatement, _ column: Int32) -> String? {
+        guard let pointer = sqlite3_column_text(statement.handle, column) else { return nil }
+        let count = Int(sqlite3_column_bytes(statement.handle, column))
+        guard count > 0 else { return nil }
+        let cell = UnsafeBufferPointer(start: pointer, count: count)
+        if filled, bytes.count == count, bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, pointer, count) == 0 }) {
+            return value
+        }
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: cell)
+        var text = String(decoding: cell, as: UTF8.self)
+        if uppercase, cell.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) { text = text.uppercased() }
+        value = text
+        filled = true
+        return text
+    }
+}
+
+/// A prepared statement read column by column without copying cells it does not need. `Statement` hides its
+/// handle; the ledger's line scans need the raw bytes of text cells to skip building repeated strings.
+final class RawStatement {
+    let handle: OpaquePointer
+    let sql: String
+    private let database: Database
+
+    init(_ database: Database, _ sql: String) throws(StoreError) {
+        let db = try database.liveHandle(for: sql)
+        var statement: OpaquePointer?
+        let result = sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard result == SQLITE_OK, let statement else {
+            throw StoreError.sqlite(result, db, during: .prepare, sql: sql)
+        }
+        self.handle = statement
+        self.sql = sql
+        self.database = database
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    func bind(_ value: Int64, at index: Int32) throws(StoreError) {
+        try check(sqlite3_bind_int64(handle, index, value))
+    }
+
+    func bind(_ value: String, at index: Int32) throws(StoreError) {
+        try check(value.withCString { sqlite3_bind_text(handle, index, $0, -1, ddexd_sqlite_transient()) })
+    }
+
+    private func check(_ result: Int32) throws(StoreError) {
+        guard result == SQLITE_OK else {
+            throw StoreError.sqlite(result, sqlite3_db_handle(handle), during: .bind, sql: sql)
+        }
+    }
+
+    @inline(__always)
+    func step() throws(StoreError) -> Bool {
+        let result = sqlite3_step(handle)
+        if result == SQLITE_ROW { return true }
+        if result == SQLITE_DONE { return false }
+        throw StoreError.sqlite(result, sqlite3_db_handle(handle), during: .step, sql: sql)
+    }
+
+    func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    @inline(__always) func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+
+    @inline(__always) func optionalInt64(_ column: Int32) -> Int64? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+    }
+
+    func text(_ column: Int32) -> String? {
+        guard let pointer = sqlite3_column_text(handle, column) else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Drives the real `ddexd` binary: ingest-dsr, import, statements, then dsrgen's oracle on the JSON.
+final class LedgerCLITests: XCTestCase {
+    func testIngestImportStatementsVerify() throws {
+        let dir = try TemporaryDirectory(prefix: "ledger-cli")
+        let gen = dir.path + "/gen"
+        try Oracle.generate(into: gen, ["--lines", "2000", "--seed", "9", "--files", "2", "--gzip", "--negative-summary"])
+        // The example configuration (its relative paths resolve against Config/), with a private spool.
+        let config = RepositoryPaths.config.appendingPathComponent("ddexd.toml").path
+        let common = ["--config", config, "--spool", dir.path + "/spool"]
+        func ddexd(_ arguments: [String]) throws -> CommandResult {
+            let result = try CommandRunner.run(CommandRunner.ddexd, arguments)
+            XCTAssertEqual(result.status, 0, "ddexd \(arguments.joined(separator: " ")):\n\(result.stdout)\(result.stderr)")
+            return result
+        }
+        let reports = try FileManager.default.contentsOfDirectory(atPath: gen).filter { $0.hasPrefix("DSR_") }.map { gen + "/" + $0 }
+        try ddexd(["ingest-dsr", "--quiet"] + common + reports)
+        for kind in ["catalog", "splits", "advances", "rates"] {
+            let out = try ddexd(["import", kind, gen + "/\(kind).csv"] + common)
+            XCTAssertTrue(out.stdout.hasPrefix("imported "), out.stdout)
+        }
+        let out = dir.path + "/statements"
+        let run = try ddexd(["statements", "--period", "2020-06", "--format", "json", "--out", out] + common)
+        XCTAssertTrue(run.stdout.contains("1 report(s)"), run.stdout)
+        let verify = try Oracle.python(["--verify", gen + "/expected.json", "--actual", out + "/statements.json"])
+        XCTAssertEqual(verify.exitCode, 0, verify.output.suffix(2000).description)
+        XCTAssertTrue(verify.output.hasSuffix(" passed, 0 failed\n") || verify.output.contains(" passed, 0 failed"), verify.output)
+
+        // CSV and HTML statements, with the breakdown aggregated in SQL.
+        for format in ["csv", "html"] {
+            try ddexd(["statements", "--period", "2020-06", "--format", format, "--out", out + "-" + format] + common)
+        }
+        let lines = try String(contentsOfFile: out + "-csv/statement-lines.csv", encoding: .utf8)
+        XCTAssertGreaterThan(lines.split(separator: "\r\n").count, 100)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + "-html/index.html"))
+
+        // A malformed import exits non-zero and names the file and line.
+        let bad = try dir.write("payee,currency,amount\nSomeone,EUR,-5.00\n", to: "advances.csv")
+        let rejected = try CommandRunner.run(CommandRunner.ddexd, ["import", "advances", bad.path] + common)
+        XCTAssertNotEqual(rejected.status, 0)
+        XCTAssertTrue(rejected.stderr.contains("\(bad.path):2"), rejected.stderr)
+    }
+}

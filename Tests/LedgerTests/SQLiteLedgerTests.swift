@@ -1,0 +1,215 @@
+import DDEXModel
+import DSR
+import Foundation
+import Ledger
+import Store
+import TestSupport
+import XCTest
+
+/// The ledger over the SQLite store, end to end through the real DSR loader, checked with dsrgen's oracle.
+final class SQLiteLedgerTests: XCTestCase {
+    func testSeveralSeedsMatchTheOracle() throws {
+        for seed in ["1", "7"] {
+            try StoreHarness().roundTrip(["--lines", "3000", "--seed", seed])
+        }
+    }
+
+    func testMultiFileGzipReportMatchesTheOracle() throws {
+        let (_, set) = try StoreHarness().roundTrip(["--lines", "3000", "--seed", "2", "--files", "3", "--gzip"])
+        XCTAssertEqual(set.result.reportCount, 1)
+    }
+
+    func testForeignAccountingCurrencyMatchesTheOracle() throws {
+        let (_, set) = try StoreHarness(accountingCurrency: "USD").roundTrip(["--lines", "3000", "--seed", "3", "--accounting-currency", "USD"])
+        XCTAssertTrue(set.result.summaries.contains { $0.rateSource == .table }, "some summary is converted with the rate table")
+        XCTAssertTrue(set.result.unconverted.isEmpty)
+    }
+
+    func testNegativeZeroUsageAndMismatchedSummariesMatchTheOracle() throws {
+        let (_, set) = try StoreHarness().roundTrip(["--lines", "3000", "--seed", "4", "--negative-summary", "--zero-usage-summary",
+                                                     "--usage-mismatch", "--files", "2"])
+        XCTAssertNotEqual(set.result.unallocated, .zero)
+        XCTAssertTrue(set.problems.contains { $0.code == .ledgerUsageMismatch })
+    }
+
+    func testReingestingChangesNothing() throws {
+        let harness = try StoreHarness()
+        let (folder, first) = try harness.roundTrip(["--lines", "3000", "--seed", "5", "--files", "2", "--gzip"])
+        let before = try SummaryJSONRenderer.render(first)
+        let results = try harness.ingest(StoreHarness.reportFiles(in: folder))
+        XCTAssertEqual(results.map(\.outcome), [.alreadyLoaded])
+        let again = try harness.statements()
+        XCTAssertEqual(try SummaryJSONRenderer.render(again), before)
+        XCTAssertEqual(try harness.database.scalarInt("SELECT count(*) FROM dsr_reports"), 1)
+    }
+
+    /// A newer report for the same sender, recipient, service, period and territory replaces the older one's
+    /// lines: the run then matches the newer report's oracle exactly.
+    func testSupersedingReportReplacesTheOlderLines() throws {
+        let harness = try StoreHarness()
+        let older = try harness.generate("older", ["--lines", "2000", "--seed", "11"])
+        let newer = try harness.generate("newer", ["--lines", "2500", "--seed", "12"])
+        try harness.ingest(StoreHarness.reportFiles(in: older))
+        try harness.importCSVs(from: newer)
+        let olderLines = try harness.statements().result.lineCount
+
+        // The same report name with a later creation time: a corrected report.
+        var renamed: [String] = []
+        for path in try StoreHarness.reportFiles(in: newer) {
+            let target = path.replacingOccurrences(of: "T075930", with: "T235930")
+            XCTAssertNotEqual(target, path)
+            try FileManager.default.moveItem(atPath: path, toPath: target)
+            renamed.append(target)
+        }
+        let results = try harness.ingest(renamed)
+        XCTAssertEqual(results.first?.outcome, .loaded)
+        XCTAssertEqual(results.first?.superseded.count, 1)
+
+        let set = try harness.statements()
+        XCTAssertEqual(set.result.reportCount, 1)
+        XCTAssertNotEqual(set.result.lineCount, olderLines)
+        try harness.verify(set, against: newer)
+        let states = try harness.database.prepare("SELECT state FROM dsr_reports ORDER BY id")
+        var seen: [String] = []
+        while try states.step() { seen.append(states.string(at: 0) ?? "") }
+        XCTAssertEqual(seen, ["superseded", "loaded"])
+    }
+
+    /// Lines of tracks missing from the catalogue are reported per ISRC; importing the fixed catalogue and
+    /// running again picks them up.
+    func testUnmatchedLinesArePickedUpAfterTheCatalogueIsFixed() throws {
+        let harness = try StoreHarness()
+        let folder = try harness.generate("gen", ["--lines", "3000", "--seed", "6"])
+        try harness.ingest(StoreHarness.reportFiles(in: folder))
+        try harness.importCSVs(from: folder, kinds: [.splits, .advances, .rates])
+
+        // A catalogue without its first release's tracks.
+        let rows = try String(contentsOfFile: folder + "/catalog.csv", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: true)
+        let firstICPN = rows[1].split(separator: ",")[0]
+        let kept = rows.filter { !$0.hasPrefix(firstICPN + ",") }
+        let removed = Set(rows.filter { $0.hasPrefix(firstICPN + ",") }.map { String($0.split(separator: ",")[1]) })
+        XCTAssertFalse(removed.isEmpty)
+        let partial = try harness.dir.write(kept.joined(separator: "\n") + "\n", to: "partial-catalog.csv")
+        try LedgerImport.importFile(.catalog, path: partial.path, into: harness.store)
+
+        let before = try harness.statements()
+        let unmatchedBefore = Set(before.unmatched.map(\.key))
+        XCTAssertFalse(unmatchedBefore.intersection(removed).isEmpty, "a removed track with lines is reported unmatched")
+        XCTAssertTrue(before.unmatched.filter { removed.contains($0.key) }.allSatisfy { $0.reason == .notInCatalogue })
+
+        try harness.importCSVs(from: folder, kinds: [.catalog])
+        let after = try harness.statements()
+        XCTAssertTrue(Set(after.unmatched.map(\.key)).isDisjoint(with: removed))
+        XCTAssertLessThan(after.result.unmatched, before.result.unmatched)
+        try harness.verify(after, against: folder)
+    }
+
+    func testMalformedCSVImportsNothingAndNamesFileAndLine() throws {
+        let harness = try StoreHarness()
+        let file = try harness.dir.write("""
+            icpn,isrc,title,display_artist
+            1005192837464,USFPL9803517,One,Artist
+            1005192837464,NOT-AN-ISRC,Two,Artist
+            """, to: "catalog.csv")
+        XCTAssertThrowsError(try LedgerImport.importFile(.catalog, path: file.path, into: harness.store)) { error in
+            XCTAssertTrue("\(error)".contains("\(file.path):3"), "\(error)")
+        }
+        XCTAssertEqual(try harness.database.scalarInt("SELECT count(*) FROM ledger_catalogue"), 0)
+
+        let splits = try harness.dir.write("isrc,payee,share_bp\nUSFPL9803517,A,6000\nUSFPL9803517,B,3000\n", to: "splits.csv")
+        XCTAssertThrowsError(try LedgerImport.importFile(.splits, path: splits.path, into: harness.store)) { error in
+            XCTAssertEqual((error as? LedgerError)?.code, ProblemCode.ledgerSplitSum.rawValue)
+        }
+        XCTAssertEqual(try harness.database.scalarInt("SELECT count(*) FROM ledger_splits"), 0)
+    }
+
+    func testStoreRoundTripsReferenceDataAndRecoupment() throws {
+        let harness = try StoreHarness()
+        let store = harness.store
+        let isrc = try ISRC(validating: "USFPL9803517")
+        try store.importSplits([Split(isrc: isrc, shares: [PayeeShare(payee: "B", basisPoints: 3334), PayeeShare(payee: "A", basisPoints: 6666)])])
+        try store.importSplits([Split(isrc: isrc, shares: [PayeeShare(payee: "C", basisPoints: 5000), PayeeShare(payee: "A", basisPoints: 5000)])])
+        XCTAssertEqual(try store.referenceData().splits.first?.shares.map(\.payee), ["C", "A"], "a new split replaces the old, in order")
+
+        try store.importAdvances([Advance(payee: "A", currency: "EUR", amount: MicroAmount(micro: 5_000_000)),
+                                  Advance(payee: "A", currency: "EUR", amount: MicroAmount(micro: 1_000_000))])
+        try store.importAdvances([Advance(payee: "A", currency: "EUR", amount: MicroAmount(micro: 7_000_000))])
+        XCTAssertEqual(try store.advances().map(\.amount.micro), [7_000_000])
+
+        let june = try StatementPeriod(parsing: "2020-06"), july = try StatementPeriod(parsing: "2020-07")
+        try store.recordRecoupment(period: june, recouped: ["A": MicroAmount(micro: 2_000_000)])
+        try store.recordRecoupment(period: june, recouped: ["A": MicroAmount(micro: 3_000_000)])
+        XCTAssertEqual(try store.openingBalances(for: july, currency: "EUR").balances["A"], MicroAmount(micro: 4_000_000))
+        XCTAssertEqual(try store.openingBalances(for: june, currency: "EUR").balances["A"], MicroAmount(micro: 7_000_000))
+
+        try store.importRates([RateEntry(currency: "GBP", period: june, rate: ExchangeRate(parsing: "1.1234"))])
+        try store.importRates([RateEntry(currency: "GBP", period: june, rate: ExchangeRate(parsing: "1.2"))])
+        XCTAssertEqual(try store.referenceData().rates.map(\.rate.description), ["1.2"])
+    }
+
+    func testCatalogueFromADeliveredRelease() throws {
+        let harness = try StoreHarness()
+        let catalog = LedgerCatalog(database: harness.database)
+        func track(_ isrc: String, _ number: Int, _ splits: [DDEXModel.Split]) throws -> Track {
+            Track(isrc: try ISRC(validating: isrc), title: "Song \(number)", displayArtist: "", artists: [], number: number,
+                  file: ResourceFile(path: "resources/\(number).flac"), splits: splits)
+        }
+        var release = Release(icpn: try ICPN(validating: "1005192837464"), title: "Album", displayArtist: "The Band", artists: [],
+                              label: "Label", genre: "Pop", releaseType: "Album",
+                              tracks: [try track("USFPL9803517", 1, [.init(payee: "The Band", shareBasisPoints: 7000),
+                                                                     .init(payee: "Producer", shareBasisPoints: 3000)]),
+                                       try track("USFPL9803518", 2, [])],
+                              deals: [])
+        let recorded = try catalog.record(release: release, account: "example-label")
+        XCTAssertEqual(recorded.tracks, 2)
+        XCTAssertEqual(recorded.splits, 1)
+        let data = try harness.store.referenceData()
+        XCTAssertEqual(data.catalogue.map(\.displayArtist), ["The Band", "The Band"])
+        XCTAssertEqual(data.catalogue.map(\.account), ["example-label", "example-label"])
+        XCTAssertEqual(data.splits.map(\.shares), [[PayeeShare(payee: "The Band", basisPoints: 7000), PayeeShare(payee: "Producer", basisPoints: 3000)]])
+
+        // A split that does not sum to 10000 rejects the whole release.
+        release.title = "Album (deluxe)"
+        release.tracks[1].splits = [.init(payee: "Someone", shareBasisPoints: 9000)]
+        release.tracks[0].title = "Renamed"
+        XCTAssertThrowsError(try catalog.record(release: release, account: "example-label")) { error in
+            XCTAssertEqual((error as? LedgerError)?.code, ProblemCode.ledgerSplitSum.rawValue)
+        }
+        XCTAssertEqual(try harness.store.referenceData().catalogue.map(\.title), ["Song 1", "Song 2"])
+    }
+
+    /// The breakdown aggregated in SQL (flushed often, so keys are summed across flushes) equals the engine's
+    /// in-memory breakdown, payee by payee, and the totals are unchanged.
+    func testBreakdownInSQLEqualsTheInMemoryBreakdown() throws {
+        let harness = try StoreHarness()
+        let (folder, _) = try harness.roundTrip(["--lines", "3000", "--seed", "8", "--negative-summary", "--files", "2"])
+        let inMemory = try harness.statements(collectDetail: true)
+        let engine = try LedgerEngine(settings: LedgerSettings(accountingCurrency: "EUR", commission: CommissionPolicy(defaultBasisPoints: 1500)),
+                                      reference: harness.store.referenceData())
+        let breakdown = try SQLiteBreakdown(database: harness.database)
+        breakdown.flushThreshold = 97
+        engine.breakdownSink = breakdown
+        let result = try engine.run(period: StatementPeriod(parsing: "2020-06"), input: SQLiteLedgerInput(database: harness.database))
+        try breakdown.finish(engine: engine)
+        XCTAssertEqual(result.total, inMemory.result.total)
+        XCTAssertTrue(result.payees.allSatisfy(\.lines.isEmpty), "the sink keeps the breakdown out of memory")
+        var rows = 0
+        for payee in inMemory.result.payees {
+            let lines = try breakdown.lines(for: payee.payee)
+            XCTAssertEqual(lines, payee.lines, payee.payee)
+            XCTAssertEqual(lines.reduce(MicroAmount.zero) { $0 + $1.net }, payee.earnings)
+            rows += lines.count
+        }
+        XCTAssertGreaterThan(rows, 100)
+        XCTAssertGreaterThan(try breakdown.rowCount, rows, "rows were flushed in several batches and summed by GROUP BY")
+
+        let set = StatementSet(result: result, openingBalances: try harness.store.openingBalances(for: StatementPeriod(parsing: "2020-06"), currency: "EUR").balances)
+        try harness.verify(set, against: folder)
+        let out = harness.dir.path + "/csv"
+        try BreakdownStatementWriter.write(set, breakdown: breakdown, format: .csv, to: out)
+        let csv = try String(contentsOfFile: out + "/statement-lines.csv", encoding: .utf8)
+        XCTAssertEqual(csv.components(separatedBy: "\r\n").count - 2, rows)
+        try BreakdownStatementWriter.write(set, breakdown: breakdown, format: .html, to: harness.dir.path + "/html")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: harness.dir.path + "/html/index.html"))
+    }
+}
