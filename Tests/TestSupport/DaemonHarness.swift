@@ -17,6 +17,11 @@ public final class DaemonHarness: @unchecked Sendable {
     public var logPath: String { root + "/ddexd.log" }
     public var inbound: String { spool + "/inbound/label" }
     public private(set) var process: Process?
+    /// Where each DSP's remote root is on this machine (default `dropbox/<dsp>`; an SFTP drop box's folder
+    /// for a profile that delivers to `SSHServer`).
+    public var remoteRoots: [String: String] = [:]
+
+    public func remoteRoot(_ dsp: String) -> String { remoteRoots[dsp] ?? dropBox + "/" + dsp }
 
     public init(dsps: [String: String]? = nil, extraConfig: String = "") throws {
         directory = try TemporaryDirectory(prefix: "daemon")
@@ -55,6 +60,39 @@ public final class DaemonHarness: @unchecked Sendable {
             \(accounts)
             \(extra)
             """, to: "config/ddexd.toml")
+    }
+
+    /// A DSP profile delivering over SFTP to `server`'s drop box (`/upload` in its chroot).
+    public static func sftpProfile(name: String, dpid: String, host: String, port: Int, user: String, key: String, knownHosts: String,
+                                   root: String = "/upload") -> String
+    {
+        """
+        recipient_dpid = "\(dpid)"
+        recipient_name = "\(name)"
+
+        [transport]
+        kind = "sftp"
+        host = "\(host)"
+        port = \(port)
+        user = "\(user)"
+        private_key = "\(key)"
+        known_hosts = "\(knownHosts)"
+        remote_root = "\(root)"
+        connect_timeout_seconds = 5
+
+        [retry]
+        max_attempts = 20
+        initial_delay_seconds = 1
+        max_delay_seconds = 1
+
+        [acks]
+        poll_seconds = 1
+
+        [dsr]
+        folder = "reports"
+        poll_seconds = 1
+        after_fetch = "move"
+        """
     }
 
     public static func localProfile(name: String, dpid: String, root: String, extra: String = "") -> String {
@@ -98,7 +136,7 @@ public final class DaemonHarness: @unchecked Sendable {
                 .replacingOccurrences(of: "SuccessfullyIngestedByReleaseDistributor", with: "ProcessingErrorAtReleaseDistributor")
             if let text { xml = xml.replacingOccurrences(of: "</ReleaseStatus>\n    <Acknowledgement>", with: "</ReleaseStatus>\n    <ErrorText>\(text)</ErrorText>\n    <Acknowledgement>") }
         }
-        let folder = dropBox + "/\(dsp)/\(batchId)/acknowledgements"
+        let folder = remoteRoot(dsp) + "/\(batchId)/acknowledgements"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         // Written under a temporary name, then renamed: as a DSP's server would.
         let final = folder + "/ACK_\(messageId)_20261121100500000.xml"

@@ -5,6 +5,7 @@ import Delivery
 import ERN
 import Foundation
 import Intake
+import Ledger
 import Logging
 import Store
 
@@ -72,6 +73,14 @@ public struct PackageProcessor: Sendable {
                                            workPath: destination, detail: "\(report.problems.errors.count) error(s)")
         }
         let json = String(decoding: try JSONEncoder().encode(validated), as: UTF8.self)
+        // The accounting catalogue and splits learn the release from its package (DSR lines match on ISRC).
+        do {
+            try packages.database.withDatabase { db in
+                _ = try LedgerCatalog(database: db).record(release: validated.release, account: record.account)
+            }
+        } catch {
+            log.warning("the release could not be added to the accounting catalogue", metadata: ["error": "\(error)"])
+        }
         log.info("package valid", metadata: ["release": "\(validated.release.primaryId)", "tracks": "\(validated.release.tracks.count)"])
         return try packages.transition(record.id, .validationPassed, now: Timestamp.format(), release: validated.release,
                                        releaseJSON: json, problems: report.problems)

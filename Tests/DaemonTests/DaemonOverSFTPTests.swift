@@ -1,0 +1,149 @@
+import Daemon
+import Foundation
+import Store
+import TestSupport
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real daemon delivering to a real OpenSSH sshd drop box on 127.0.0.1, and the whole loop back.
+final class DaemonOverSFTPTests: XCTestCase {
+    private func daemon(for server: SSHServer) throws -> DaemonHarness {
+        let profile = DaemonHarness.sftpProfile(name: "spotify", dpid: "PADPIDA2011072101T", host: server.host, port: server.port,
+                                                user: server.user, key: server.clientKeyPath, knownHosts: server.knownHostsPath)
+        let daemon = try DaemonHarness(dsps: ["spotify": profile])
+        daemon.remoteRoots["spotify"] = server.localPath("/upload")
+        return daemon
+    }
+
+    private func remoteFiles(_ server: SSHServer) -> [String] {
+        let root = server.localPath("/upload")
+        guard let e = FileManager.default.enumerator(atPath: root) else { return [] }
+        var out: [String] = []
+        while let path = e.nextObject() as? String {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDir), !isDir.boolValue { out.append(path) }
+        }
+        return out.sorted()
+    }
+
+    /// Package with READY → bundle on the SFTP server → the DSP's ack → status files say acknowledged →
+    /// a dsrgen report with its semaphore → loaded → the statement equals dsrgen's oracle.
+    func testEndToEndOverSFTPUpToTheStatement() throws {
+        let server = try SSHServer()
+        let daemon = try daemon(for: server)
+        try daemon.start()
+        try daemon.drop(fixture: "packages/album-flac")
+        try daemon.waitUntil("delivered over SFTP") { daemon.deliveryState("spotify") == "completed" }
+        let files = remoteFiles(server)
+        XCTAssertEqual(files.filter { $0.contains("BatchComplete_") }.count, 1, "\(files)")
+        XCTAssertEqual(files.filter { $0.hasSuffix(".flac") }.count, 3, "\(files)")
+        XCTAssertFalse(files.contains { $0.contains(".ddexd-part") })
+
+        try daemon.acknowledge(dsp: "spotify")
+        try daemon.waitUntil("acknowledged") { daemon.deliveryState("spotify") == "acknowledged" }
+        XCTAssertEqual(try JSONSchemaCheck.problems(
+            file: daemon.spool + "/status/packages/" + (try FileManager.default.contentsOfDirectory(atPath: daemon.spool + "/status/packages").first { $0.hasSuffix(".json") } ?? ""),
+            schema: RepositoryPaths.config.appendingPathComponent("schemas/status-package.schema.json").path), "")
+
+        // The DSP's sales report, with its semaphore, in its report folder on the server.
+        let generated = daemon.root + "/dsrgen"
+        let run = try CommandRunner.run("python3", [RepositoryPaths.dsrgen.path, "--out", generated, "--lines", "1500", "--files", "2",
+                                                    "--gzip", "--negative-summary", "--zero-usage-summary"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let reports = server.localPath("/upload/reports")
+        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
+        let parts = try FileManager.default.contentsOfDirectory(atPath: generated).filter { $0.hasPrefix("DSR_") }.sorted()
+        for part in parts { try FileManager.default.copyItem(atPath: generated + "/" + part, toPath: reports + "/" + part) }
+        let semaphore = parts[0].replacingOccurrences(of: "_1of2_", with: "_").replacingOccurrences(of: ".tsv.gz", with: ".ctrl")
+        FileManager.default.createFile(atPath: reports + "/" + semaphore, contents: Data())
+        try daemon.waitUntil("the report is fetched over SFTP and loaded") {
+            FileManager.default.fileExists(atPath: reports + "/processed/" + parts[1])
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: daemon.spool + "/archive/dsr/spotify/" + parts[0]))
+        XCTAssertEqual(daemon.stop(), 0)
+
+        // The statement, through the real CLI on the daemon's spool, against dsrgen's oracle.
+        for (kind, file) in [("catalog", "catalog.csv"), ("splits", "splits.csv"), ("advances", "advances.csv"), ("rates", "rates.csv")] {
+            let r = try CommandRunner.run(CommandRunner.ddexd, ["import", kind, generated + "/" + file, "--config", daemon.configPath])
+            XCTAssertEqual(r.status, 0, "import \(kind): \(r.stdout)\(r.stderr)")
+        }
+        let out = daemon.root + "/statements"
+        let statements = try CommandRunner.run(CommandRunner.ddexd, ["statements", "--period", "2020-06", "--format", "json", "--out", out,
+                                                                     "--config", daemon.configPath])
+        XCTAssertEqual(statements.status, 0, statements.stdout + statements.stderr)
+        let json = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasSuffix(".json") })
+        let verify = try CommandRunner.run("python3", [RepositoryPaths.dsrgen.path, "--verify", generated + "/expected.json", "--actual", out + "/" + json])
+        XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
+        XCTAssertTrue(verify.stdout.contains(" 0 failed"), verify.stdout)
+    }
+
+    /// ddexd killed with SIGKILL during an SFTP upload and started again: no duplicate batch, no missing file.
+    func testSIGKILLDuringAnSFTPUploadThenRestartIsExactlyOnce() throws {
+        let server = try SSHServer()
+        let daemon = try daemon(for: server)
+        // A package with audio large enough to be caught mid-upload.
+        let package = daemon.root + "/big"
+        try FileManager.default.copyItem(atPath: RepositoryPaths.fixtures.appendingPathComponent("packages/album-flac").path, toPath: package)
+        let wav = daemon.root + "/noise.wav"
+        try makeNoiseWAV(at: wav, seconds: 90)
+        for n in ["01", "02", "03"] {
+            let flac = package + "/resources/\(n).flac"
+            try FileManager.default.removeItem(atPath: flac)
+            let r = try CommandRunner.run("flac", ["--silent", "-0", "-o", flac, wav])
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        // The declared durations no longer match (a warning only); the files are what counts.
+        try daemon.start()
+        let staging = daemon.inbound + "/.big"
+        try FileManager.default.createDirectory(atPath: daemon.inbound, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: package, toPath: staging)
+        XCTAssertEqual(rename(staging, daemon.inbound + "/big"), 0)
+        try daemon.waitUntil("an upload is under way", timeout: 30) { self.remoteFiles(server).contains { $0.hasSuffix(".ddexd-part") } }
+        daemon.kill9()
+        server.waitForSessionsToEnd()
+        try daemon.start()
+        try daemon.waitUntil("completed after the restart", timeout: 60) { daemon.deliveryState("spotify") == "completed" }
+        let files = remoteFiles(server)
+        XCTAssertEqual(files.filter { $0.contains("BatchComplete_") }.count, 1, "one batch: \(files)")
+        XCTAssertEqual(files.filter { $0.hasSuffix(".flac") }.count, 3, "\(files)")
+        XCTAssertFalse(files.contains { $0.contains(".ddexd-part") }, "\(files)")
+        let bundleJSON = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: daemon.spool + "/outbound/spotify").first { $0.hasSuffix(".bundle.json") })
+        let description = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: daemon.spool + "/outbound/spotify/" + bundleJSON))) as? [String: Any]
+        let folder = try XCTUnwrap(description?["folderName"] as? String)
+        for file in (description?["files"] as? [[String: Any]]) ?? [] {
+            let path = try XCTUnwrap(file["path"] as? String)
+            XCTAssertEqual(try SSHTools.sha256(of: server.localPath("/upload/" + folder + "/" + path)), file["sha256"] as? String, path)
+        }
+        XCTAssertTrue(daemon.log.contains("resumed_deliveries=1"), daemon.log)
+        daemon.stop()
+    }
+
+    private func makeNoiseWAV(at path: String, seconds: Int) throws {
+        let rate = 44_100, channels = 2, bytes = rate * channels * 2 * seconds
+        var header = Data()
+        func le32(_ v: Int) { withUnsafeBytes(of: UInt32(v).littleEndian) { header.append(contentsOf: $0) } }
+        func le16(_ v: Int) { withUnsafeBytes(of: UInt16(v).littleEndian) { header.append(contentsOf: $0) } }
+        header.append(contentsOf: Array("RIFF".utf8)); le32(36 + bytes); header.append(contentsOf: Array("WAVE".utf8))
+        header.append(contentsOf: Array("fmt ".utf8)); le32(16); le16(1); le16(channels); le32(rate); le32(rate * channels * 2); le16(channels * 2); le16(16)
+        header.append(contentsOf: Array("data".utf8)); le32(bytes)
+        FileManager.default.createFile(atPath: path, contents: header)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        handle.seekToEndOfFile()
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var written = 0
+        while written < bytes {
+            for i in stride(from: 0, to: chunk.count, by: 8) {
+                state ^= state << 13; state ^= state >> 7; state ^= state << 17
+                withUnsafeBytes(of: state) { raw in for j in 0..<8 { chunk[i + j] = raw[j] } }
+            }
+            let n = min(chunk.count, bytes - written)
+            handle.write(Data(chunk[0..<n]))
+            written += n
+        }
+        try handle.close()
+    }
+}
