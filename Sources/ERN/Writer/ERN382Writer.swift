@@ -32,7 +32,7 @@ public struct ERN382Writer: Sendable {
         w.attribute("MessageSchemaVersionId", Self.messageSchemaVersionId)
         w.attribute("ReleaseProfileVersionId", releaseProfileVersionId)
         w.attribute("LanguageAndScriptCode", m.languageAndScriptCode)
-        header(m.header, to: w)
+        w.messageHeader(m.header)
 
         let names = Dictionary(m.parties.map { ($0.reference, $0.name) }, uniquingKeysWith: { a, _ in a })
         w.startElement("ResourceList")
@@ -82,9 +82,9 @@ public struct ERN382Writer: Sendable {
         w.attribute("xsi:schemaLocation", Self.schemaLocation)
         w.attribute("MessageSchemaVersionId", Self.messageSchemaVersionId)
         w.attribute("LanguageAndScriptCode", m.languageAndScriptCode)
-        header(m.header, to: w)
+        w.messageHeader(m.header)
         w.startElement("PurgedRelease")
-        releaseId(m.releaseId, sender: m.header.sender.dpid, to: w)
+        w.releaseId(m.releaseId, sender: m.header.sender.dpid)
         w.startElement("Title")
         w.attribute("TitleType", "DisplayTitle")
         w.element("TitleText", m.title)
@@ -95,26 +95,6 @@ public struct ERN382Writer: Sendable {
     }
 
     // MARK: - Parts
-
-    private func header(_ h: ERNHeader, to w: XMLStreamWriter) {
-        w.startElement("MessageHeader")
-        w.element("MessageThreadId", ifPresent: h.messageThreadId)
-        w.element("MessageId", h.messageId)
-        party("MessageSender", h.sender, to: w)
-        party("MessageRecipient", h.recipient, to: w)
-        w.element("MessageCreatedDateTime", h.createdAt.iso8601)
-        w.element("MessageControlType", h.isTest ? "TestMessage" : "LiveMessage")
-        w.endElement()
-    }
-
-    private func party(_ name: String, _ p: ERNMessagingParty, to w: XMLStreamWriter) {
-        w.startElement(name)
-        w.element("PartyId", p.dpid)
-        w.startElement("PartyName")
-        w.element("FullName", p.name)
-        w.endElement()
-        w.endElement()
-    }
 
     private func referenceTitle(_ title: String, _ subtitle: String?, to w: XMLStreamWriter) {
         w.startElement("ReferenceTitle")
@@ -243,15 +223,6 @@ public struct ERN382Writer: Sendable {
         w.endElement()
     }
 
-    private func releaseId(_ id: ERNReleaseId, sender: String, to w: XMLStreamWriter) {
-        w.startElement("ReleaseId")
-        w.element("GRid", ifPresent: id.grid?.value)
-        w.element("ICPN", ifPresent: id.icpn?.value)
-        if let cat = id.catalogNumber { w.element("CatalogNumber", attributes: ["Namespace": sender], cat) }
-        for p in id.proprietaryIds { w.element("ProprietaryId", attributes: ["Namespace": p.namespace], p.value) }
-        w.endElement()
-    }
-
     private func contentItem(_ sequence: Int, type: String, _ ref: String, primary: Bool, to w: XMLStreamWriter) {
         w.startElement("ResourceGroupContentItem")
         w.element("SequenceNumber", sequence)
@@ -265,7 +236,7 @@ public struct ERN382Writer: Sendable {
     {
         w.startElement("Release")
         w.attribute("IsMainRelease", "true")
-        releaseId(r.releaseId, sender: sender, to: w)
+        w.releaseId(r.releaseId, sender: sender)
         w.element("ReleaseReference", r.reference)
         referenceTitle(r.title, r.subtitle, to: w)
         w.startElement("ReleaseResourceReferenceList")

@@ -29,7 +29,7 @@ public struct ERN43Writer: Sendable {
         w.attribute("LanguageAndScriptCode", m.languageAndScriptCode)
         w.attribute("AvsVersionId", avsVersionId)
 
-        header(m.header, to: w)
+        w.messageHeader(m.header)
 
         w.startElement("PartyList")
         for p in m.parties {
@@ -91,9 +91,9 @@ public struct ERN43Writer: Sendable {
         w.attribute("xsi:schemaLocation", Self.schemaLocation)
         w.attribute("LanguageAndScriptCode", m.languageAndScriptCode)
         w.attribute("AvsVersionId", avsVersionId)
-        header(m.header, to: w)
+        w.messageHeader(m.header)
         w.startElement("PurgedRelease")
-        releaseId(m.releaseId, sender: m.header.sender.dpid, to: w)
+        w.releaseId(m.releaseId, sender: m.header.sender.dpid)
         w.startElement("Title")
         w.element("TitleText", m.title)
         w.element("SubTitle", ifPresent: m.subtitle)
@@ -103,26 +103,6 @@ public struct ERN43Writer: Sendable {
     }
 
     // MARK: - Parts
-
-    func header(_ h: ERNHeader, to w: XMLStreamWriter) {
-        w.startElement("MessageHeader")
-        w.element("MessageThreadId", ifPresent: h.messageThreadId)
-        w.element("MessageId", h.messageId)
-        party("MessageSender", h.sender, to: w)
-        party("MessageRecipient", h.recipient, to: w)
-        w.element("MessageCreatedDateTime", h.createdAt.iso8601)
-        w.element("MessageControlType", h.isTest ? "TestMessage" : "LiveMessage")
-        w.endElement()
-    }
-
-    private func party(_ name: String, _ p: ERNMessagingParty, to w: XMLStreamWriter) {
-        w.startElement(name)
-        w.element("PartyId", p.dpid)
-        w.startElement("PartyName")
-        w.element("FullName", p.name)
-        w.endElement()
-        w.endElement()
-    }
 
     private func displayTitle(_ title: String, _ subtitle: String?, to w: XMLStreamWriter) {
         w.element("DisplayTitleText", ERNFormat.fullTitle(title, subtitle))
@@ -228,21 +208,11 @@ public struct ERN43Writer: Sendable {
         w.endElement()
     }
 
-    /// The catalogue number's namespace is the sender's DPID: it is the sender's own numbering.
-    func releaseId(_ id: ERNReleaseId, sender: String, to w: XMLStreamWriter) {
-        w.startElement("ReleaseId")
-        w.element("GRid", ifPresent: id.grid?.value)
-        w.element("ICPN", ifPresent: id.icpn?.value)
-        if let cat = id.catalogNumber { w.element("CatalogNumber", attributes: ["Namespace": sender], cat) }
-        for p in id.proprietaryIds { w.element("ProprietaryId", attributes: ["Namespace": p.namespace], p.value) }
-        w.endElement()
-    }
-
     private func mainRelease(_ r: ERNMainRelease, sender: String, to w: XMLStreamWriter) {
         w.startElement("Release")
         w.element("ReleaseReference", r.reference)
         w.element("ReleaseType", r.releaseType)
-        releaseId(r.releaseId, sender: sender, to: w)
+        w.releaseId(r.releaseId, sender: sender)
         displayTitle(r.title, r.subtitle, to: w)
         displayArtists(r.displayArtistName, r.displayArtists, to: w)
         w.element("ReleaseLabelReference", r.labelReference)

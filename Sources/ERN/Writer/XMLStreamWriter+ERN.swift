@@ -31,6 +31,38 @@ extension XMLStreamWriter {
         if let end { element("EndDate", end.description) }
         endElement()
     }
+
+    /// `MessageHeader`, the same in ERN 4.3 and 3.8.2 (in schema order).
+    func messageHeader(_ h: ERNHeader) {
+        startElement("MessageHeader")
+        element("MessageThreadId", ifPresent: h.messageThreadId)
+        element("MessageId", h.messageId)
+        messagingParty("MessageSender", h.sender)
+        messagingParty("MessageRecipient", h.recipient)
+        element("MessageCreatedDateTime", h.createdAt.iso8601)
+        element("MessageControlType", h.isTest ? "TestMessage" : "LiveMessage")
+        endElement()
+    }
+
+    /// `MessageSender` / `MessageRecipient`: the DPID and the party's name.
+    func messagingParty(_ name: String, _ p: ERNMessagingParty) {
+        startElement(name)
+        element("PartyId", p.dpid)
+        startElement("PartyName")
+        element("FullName", p.name)
+        endElement()
+        endElement()
+    }
+
+    /// `ReleaseId`. The catalogue number's namespace is the sender's DPID: it is the sender's own numbering.
+    func releaseId(_ id: ERNReleaseId, sender: String) {
+        startElement("ReleaseId")
+        element("GRid", ifPresent: id.grid?.value)
+        element("ICPN", ifPresent: id.icpn?.value)
+        if let cat = id.catalogNumber { element("CatalogNumber", attributes: ["Namespace": sender], cat) }
+        for p in id.proprietaryIds { element("ProprietaryId", attributes: ["Namespace": p.namespace], p.value) }
+        endElement()
+    }
 }
 
 /// Number formatting shared by the writers.

@@ -25,20 +25,10 @@ struct DeliverCommand: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
-        let configuration = try global.loadConfiguration()
-        let profiles = configuration.enabledDSPs.filter { dsp == nil || $0.name == dsp }
-        if let dsp, profiles.isEmpty {
-            throw ValidationError("no enabled DSP profile named \(dsp) (configured: \(configuration.dsps.keys.sorted().joined(separator: ", ")))")
-        }
-        let lock: SpoolLock
-        do {
-            lock = try SpoolLock(stateFolder: configuration.spool.state)
-        } catch {
-            FileHandle.standardError.write(Data("ddexd deliver: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
-        defer { withExtendedLifetime(lock) {} }
-        let database = SharedDatabase(try Database.openMigrated(path: configuration.spool.database))
+        let session = try SpoolSession(global, command: "deliver")
+        defer { withExtendedLifetime(session) {} }
+        let profiles = try session.profiles(named: dsp)
+        let database = session.database
         let store = DeliveryStore(database: database)
         let logger = CommandLogging.logger(label: "ddexd.deliver")
         let pass = DeliveryPass(store: store, makeTransport: TransportFactory.make, logger: logger)

@@ -31,26 +31,12 @@ struct PollCommand: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
-        let configuration = try global.loadConfiguration()
-        let profiles: [DSPProfile]
-        if let dsp {
-            guard let profile = configuration.dsps[dsp] else {
-                throw ValidationError("no DSP profile named '\(dsp)' (configured: \(configuration.dsps.keys.sorted().joined(separator: ", ")))")
-            }
-            profiles = [profile]
-        } else {
-            profiles = configuration.enabledDSPs
-        }
-        let lock: SpoolLock
-        do {
-            lock = try SpoolLock(stateFolder: configuration.spool.state)
-        } catch {
-            FileHandle.standardError.write(Data("ddexd poll: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
-        defer { withExtendedLifetime(lock) {} }
+        let session = try SpoolSession(global, command: "poll")
+        defer { withExtendedLifetime(session) {} }
+        let configuration = session.configuration
+        let profiles = try session.profiles(named: dsp)
         let path = configuration.spool.database
-        let database = SharedDatabase(try Database.openMigrated(path: path))
+        let database = session.database
         let logger = CommandLogging.logger(label: "ddexd.poll")
         let pass = PollPass(database: database, archiveRoot: configuration.spool.archive, makeTransport: TransportFactory.make,
                             logger: logger, openLoaderDatabase: { try Database(path: path) })
