@@ -68,7 +68,7 @@ func runLedgerBenchmark(arguments: [String]) throws {
     if !keepDatabase {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
-    let database = try Database.openMigrated(path: path, options: Database.Options(synchronous: .normal, cacheSizeKiB: 65536))
+    let database = try Database.openMigrated(path: path, options: Database.Options(synchronous: .normal, cacheSizeKiB: 65536, mmapSizeBytes: 1 << 34))
     let reports = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("DSR_") }.map { dir + "/" + $0 }
     var t = ContinuousClock.now
     let loader = DSRReportLoader(database: database)

@@ -97,7 +97,7 @@ struct LedgerBackend {
         let path = configuration.spool.database
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        let database = try Database.openMigrated(path: path)
+        let database = try Database.openMigrated(path: path, options: .scanning)
         return LedgerBackend(database: database, store: SQLiteLedgerStore(database: database),
                              input: AnyLedgerInput(try SQLiteLedgerInput(database: database, configuration: configuration)))
     }
