@@ -91,6 +91,8 @@ func runLedgerBenchmark(arguments: [String]) throws {
     let period = try StatementPeriod(parsing: "2020-06")
     let settings = LedgerSettings(accountingCurrency: "EUR", commission: CommissionPolicy(defaultBasisPoints: 1500))
     let rssBefore = residentMegabytes()
+    let anonBefore = residentMegabytes("RssAnon")
+    let fileBefore = residentMegabytes("RssFile")
     t = ContinuousClock.now
     let engine = try LedgerEngine(settings: settings, reference: store.referenceData())
     let indexes = seconds(since: t)
@@ -100,7 +102,7 @@ func runLedgerBenchmark(arguments: [String]) throws {
     let set = StatementSet(result: result, openingBalances: balances)
     let json = try SummaryJSONRenderer.render(set)
     let elapsed = seconds(since: t)
-    print("ledger: statement run over SQLite \(result.lineCount) lines, \(result.summaryCount) summaries, \(set.statements.count) payees: \(format(elapsed)) (reference data and indexes \(format(indexes))), \(String(format: "%.0f", Double(result.lineCount) / elapsed)) lines/s, RSS +\(residentMegabytes() - rssBefore) MB, peak RSS \(peakRSSMegabytes()) MB")
+    print("ledger: statement run over SQLite \(result.lineCount) lines, \(result.summaryCount) summaries, \(set.statements.count) payees: \(format(elapsed)) (reference data and indexes \(format(indexes))), \(String(format: "%.0f", Double(result.lineCount) / elapsed)) lines/s, RSS +\(residentMegabytes() - rssBefore) MB (allocated +\(residentMegabytes("RssAnon") - anonBefore) MB, memory-mapped store +\(residentMegabytes("RssFile") - fileBefore) MB), peak RSS \(peakRSSMegabytes()) MB")
     let actual = dir + "/ledger-actual.json"
     try json.write(to: URL(fileURLWithPath: actual))
     let check = try runTool("python3", [dsrgen, "--verify", dir + "/expected.json", "--actual", actual])
@@ -122,9 +124,11 @@ func runLedgerBenchmark(arguments: [String]) throws {
 
 private func format(_ seconds: Double) -> String { String(format: "%.2f s", seconds) }
 
-/// VmRSS of this process, in MB.
-private func residentMegabytes() -> Int {
+/// A resident-memory figure of this process from /proc/self/status, in MB: `VmRSS` (all), `RssAnon`
+/// (heap and stacks: what the process allocated) or `RssFile` (mapped file pages, e.g. the memory-mapped
+/// store: clean page cache the kernel reclaims at will).
+private func residentMegabytes(_ key: String = "VmRSS") -> Int {
     guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+          let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else { return 0 }
     return (line.split(separator: " ").compactMap { Int($0) }.first ?? 0) / 1024
 }
