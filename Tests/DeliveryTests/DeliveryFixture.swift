@@ -51,7 +51,7 @@ final class DeliveryFixture {
             validated = try SyntheticRelease.album(trackCount: 2, packageRoot: root, digests: digests)
         } else {
             let report = PackageValidator().validate(packageAt: RepositoryPaths.fixtures.appendingPathComponent("packages/album-flac"))
-            guard let validated = report.validated else { throw XCTSkipFailure("fixture invalid: \(report.problems)") }
+            guard let validated = report.validated else { throw FixtureError("fixture invalid: \(report.problems)") }
             self.validated = validated
         }
     }
@@ -65,7 +65,7 @@ final class DeliveryFixture {
         let builder = batchClock.map { c in BundleBuilder(sender: Self.sender, schemas: Self.schemas, clock: { c }) }
             ?? BundleBuilder(sender: Self.sender, schemas: Self.schemas)
         let result = builder.build(validated, for: profile, outboundRoot: spool + "/outbound")
-        guard let bundle = result.bundle else { throw XCTSkipFailure("bundle failed: \(result.problems)") }
+        guard let bundle = result.bundle else { throw FixtureError("bundle failed: \(result.problems)") }
         let record = try store.enqueue(NewDelivery(bundle: bundle, packageId: packageId), now: Timestamp.format())
         return (bundle, record)
     }
@@ -90,7 +90,7 @@ final class DeliveryFixture {
 }
 
 /// A failure in test set-up (not a skip: the test fails).
-struct XCTSkipFailure: Error, CustomStringConvertible {
+struct FixtureError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
