@@ -23,6 +23,8 @@ public final class DSRReportReader {
     private var fileIndex = -1
     private var parser: DSRFileParser?
     private var currentName: DSRFileName?
+    private var currentFileText = ""
+    private var currentFileNumber = 0
     /// HEAD of file 1, which later files are checked against.
     public private(set) var firstHeader: DSRHeader?
     /// The summary records (of file 1).
@@ -60,27 +62,29 @@ public final class DSRReportReader {
     /// The next event, or nil when every file was read and the report reconciles.
     public func next() throws(DSRError) -> DSRReportEvent? {
         while !done {
-            guard let parser, let name = currentName else {
+            // The file's name is only copied out for the rare records that need it: a copy per line (its
+            // strings retained and released) was a fifth of the parse time.
+            guard let parser, currentName != nil else {
                 try openNextFile()
                 continue
             }
             guard let record = try parser.next() else {
-                let summary = try finishFile(parser, name: name)
+                let summary = try finishFile(parser, name: currentName!)
                 self.parser = nil
                 self.currentName = nil
                 return .fileFinished(summary)
             }
-            let position = DSRPosition(fileNumber: name.fileNumber, line: parser.lineNumber)
+            let position = DSRPosition(fileNumber: currentFileNumber, line: parser.lineNumber)
             if parser.blockCount != parserBlockCount {
                 parserBlockCount = parser.blockCount
                 startBlock()
             }
             switch record {
             case .header(let header):
-                try checkHeader(header, name: name, line: position.line)
-                return .fileStarted(name, header)
+                try checkHeader(header, name: currentName!, line: position.line)
+                return .fileStarted(currentName!, header)
             case .summary(let summary):
-                if let event = try takeSummary(summary, name: name, position: position) { return event }
+                if let event = try takeSummary(summary, name: currentName!, position: position) { return event }
             case .release(let release):
                 releaseOrdinal += 1
                 blockReleases[release.releaseReference] = (release.icpn, releaseOrdinal)
@@ -95,18 +99,18 @@ public final class DSRReportReader {
                 }
                 return .resource(resource, position, blockOrdinal: blockOrdinal)
             case .usage(let usage):
-                try checkSummariesComplete(name: name, line: position.line)
+                try checkSummariesComplete(line: position.line)
                 lastSalesLine = position
-                return .usage(resolve(usage, position: position, file: name.text))
+                return .usage(resolve(usage, position: position))
             case .licensor(let licensor):
-                try checkSummariesComplete(name: name, line: position.line)
-                checkSummary(licensor.summaryRecordId, file: name.text, line: position.line, allowEmpty: false)
+                try checkSummariesComplete(line: position.line)
+                checkSummary(licensor.summaryRecordId, file: currentFileText, line: position.line, allowEmpty: false)
                 return .licensor(licensor, position, blockOrdinal: blockOrdinal, parent: lastSalesLine)
             case .otherBlockRecord:
-                try checkSummariesComplete(name: name, line: position.line)
+                try checkSummariesComplete(line: position.line)
                 continue
             case .footer:
-                try checkSummariesComplete(name: name, line: position.line)
+                try checkSummariesComplete(line: position.line)
                 continue
             }
         }
@@ -123,6 +127,8 @@ public final class DSRReportReader {
         let file = report.files[fileIndex]
         parser = try DSRFileParser(path: file.path, gzip: file.name.isGzip)
         currentName = file.name
+        currentFileText = file.name.text
+        currentFileNumber = file.name.fileNumber
         summaryIndexInFile = 0
         parserBlockCount = 0
         lastSalesLine = nil
@@ -193,9 +199,9 @@ public final class DSRReportReader {
         return nil
     }
 
-    private func checkSummariesComplete(name: DSRFileName, line: Int) throws(DSRError) {
+    private func checkSummariesComplete(line: Int) throws(DSRError) {
         if fileIndex > 0, summaryIndexInFile != summaries.count {
-            throw DSRError(.reportInconsistent, file: name.text, line: line,
+            throw DSRError(.reportInconsistent, file: currentFileText, line: line,
                            "this file repeats \(summaryIndexInFile) of the \(summaries.count) summary records of file 1; every file must repeat all of them")
         }
     }
@@ -216,26 +222,28 @@ public final class DSRReportReader {
 
     // MARK: Lines
 
-    private func resolve(_ usage: DSRUsageRecord, position: DSRPosition, file: String) -> DSRUsageLine {
+    private func resolve(_ record: consuming DSRUsageRecord, position: DSRPosition) -> DSRUsageLine {
+        let file = currentFileText
         // The parser already refused an empty SummaryRecordId where it is mandatory (all but SU03).
-        checkSummary(usage.summaryRecordId, file: file, line: position.line, allowEmpty: true)
-        var line = DSRUsageLine(record: usage, position: position, blockOrdinal: blockOrdinal, isrc: "",
+        checkSummary(record.summaryRecordId, file: file, line: position.line, allowEmpty: true)
+        // The record moves into the line (no copy of its strings); it is read back from there.
+        var line = DSRUsageLine(record: record, position: position, blockOrdinal: blockOrdinal, isrc: "",
                                 icpn: blockFirstICPN, resourceOrdinal: nil, releaseOrdinal: nil)
-        if !usage.releaseReference.isEmpty {
-            if let release = blockReleases[usage.releaseReference] {
+        if !line.record.releaseReference.isEmpty {
+            if let release = blockReleases[line.record.releaseReference] {
                 line.icpn = release.icpn
                 line.releaseOrdinal = release.ordinal
             } else {
-                warn(.dsrReferenceUnknown, at: "\(file):\(position.line)", "TransactedRelease '\(usage.releaseReference)' is not a release of block \(usage.blockId)")
+                warn(.dsrReferenceUnknown, at: "\(file):\(position.line)", "TransactedRelease '\(line.record.releaseReference)' is not a release of block \(line.record.blockId)")
             }
         }
-        let resourceKey = usage.resourceReference.isEmpty ? usage.dspResourceId : usage.resourceReference
+        let resourceKey = line.record.resourceReference.isEmpty ? line.record.dspResourceId : line.record.resourceReference
         if !resourceKey.isEmpty {
             if let resource = blockResources[resourceKey] {
                 line.isrc = resource.isrc
                 line.resourceOrdinal = resource.ordinal
             } else {
-                warn(.dsrReferenceUnknown, at: "\(file):\(position.line)", "resource '\(resourceKey)' is not a resource of block \(usage.blockId)")
+                warn(.dsrReferenceUnknown, at: "\(file):\(position.line)", "resource '\(resourceKey)' is not a resource of block \(line.record.blockId)")
             }
         }
         return line

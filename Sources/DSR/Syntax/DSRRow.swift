@@ -35,9 +35,13 @@ struct DSRRow {
     /// The cell as text with escapes decoded; "" when the version lacks the cell or it is missing.
     func text(_ index: Int?) -> String {
         guard let index else { return "" }
-        let cell = raw(index)
+        return Self.decodedText(raw(index))
+    }
+
+    /// A cell's bytes as text with escapes decoded. Static so that callers' closures capture no row.
+    static func decodedText(_ cell: UnsafeRawBufferPointer) -> String {
         if cell.isEmpty { return "" }
-        if hasBackslash(cell) {
+        if cell.contains(CellEscapes.backslash) {
             return String(decoding: CellEscapes.decode(cell, splitValues: false)[0], as: UTF8.self)
         }
         return String(decoding: cell, as: UTF8.self)
@@ -56,8 +60,8 @@ struct DSRRow {
     func text(_ index: Int?, interning interner: inout TextInterner) -> String {
         guard let index else { return "" }
         let cell = raw(index)
-        if cell.count <= TextInterner.inlineLimit { return text(index) }
-        return interner.string(for: cell) { text(index) }
+        if cell.count <= TextInterner.inlineLimit { return Self.decodedText(cell) }
+        return interner.string(for: cell) { Self.decodedText(cell) }
     }
 
     /// A cell that must not be empty.
