@@ -65,6 +65,9 @@ extension Migration {
         ) WITHOUT ROWID;
         CREATE INDEX ledger_recoupments_by_end ON ledger_recoupments (period_end);
 
+        -- The ledger's covering index starts with (report_id, summary_record_id), so it serves every lookup the
+        -- DSR migration's narrower index did: one index to maintain per loaded line instead of two.
+        DROP INDEX dsr_usage_lines_by_summary;
         CREATE INDEX dsr_usage_lines_for_ledger ON dsr_usage_lines (
             report_id, summary_record_id, file_number, line_number,
             usages, allocated_net_revenue_micro, isrc, icpn, dsp_resource_id, use_type);
