@@ -5,7 +5,7 @@ import Store
 import Glibc
 #endif
 
-/// `ddexd-bench dsr [--lines N] [--dir DIR] [--dsrgen PATH] [--skip-sqlite3]`
+/// `ddexd-bench dsr [--lines N] [--dir DIR] [--dsrgen PATH] [--skip-sqlite3] [--parse-only]`
 ///
 /// Uses a dsrgen report of N SU lines (default 10,000,000; generated into DIR if missing, which takes
 /// minutes at that size) and measures, in one run:
@@ -21,6 +21,7 @@ func runDSRBenchmark(arguments: [String]) throws {
     var directory = FileManager.default.currentDirectoryPath + "/.build/bench-dsr"
     var dsrgen = FileManager.default.currentDirectoryPath + "/../shared/tools/dsrgen.py"
     var runSQLite = true
+    var parseOnly = false
     var index = 0
     func value() throws -> String {
         index += 1
@@ -33,7 +34,8 @@ func runDSRBenchmark(arguments: [String]) throws {
         case "--dir": directory = try value()
         case "--dsrgen": dsrgen = try value()
         case "--skip-sqlite3": runSQLite = false
-        default: throw BenchmarkError("unknown argument \(arguments[index]); use --lines N --dir DIR --dsrgen PATH --skip-sqlite3")
+        case "--parse-only": parseOnly = true
+        default: throw BenchmarkError("unknown argument \(arguments[index]); use --lines N --dir DIR --dsrgen PATH --skip-sqlite3 --parse-only")
         }
         index += 1
     }
@@ -73,6 +75,8 @@ func runDSRBenchmark(arguments: [String]) throws {
                  Double(bytes) / 1_048_576 / parseSeconds))
     print(String(format: "              CPU %.2f s: %.0f lines per CPU second (the machine may be shared)", parseCPU,
                  Double(physicalLines) / parseCPU))
+
+    if parseOnly { return }
 
     // 2. Full ingest into a new database.
     let databasePath = "\(directory)/ingest.sqlite"
