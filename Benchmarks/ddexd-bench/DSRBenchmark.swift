@@ -5,7 +5,7 @@ import Store
 import Glibc
 #endif
 
-/// `ddexd-bench dsr [--lines N] [--dir DIR] [--dsrgen PATH] [--skip-sqlite3]`
+/// `ddexd-bench dsr [--lines N] [--dir DIR] [--dsrgen PATH] [--skip-sqlite3] [--parse-only]`
 ///
 /// Uses a dsrgen report of N SU lines (default 10,000,000; generated into DIR if missing, which takes
 /// minutes at that size) and measures, in one run:

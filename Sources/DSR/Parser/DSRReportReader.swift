@@ -23,8 +23,9 @@ public final class DSRReportReader {
     private var fileIndex = -1
     private var parser: DSRFileParser?
     private var currentName: DSRFileName?
-    private var currentFileText = ""
     private var currentFileNumber = 0
+    /// The current file's name text, for warnings.
+    private var currentFileText: String { currentName?.text ?? "" }
     /// HEAD of file 1, which later files are checked against.
     public private(set) var firstHeader: DSRHeader?
     /// The summary records (of file 1).
@@ -62,29 +63,29 @@ public final class DSRReportReader {
     /// The next event, or nil when every file was read and the report reconciles.
     public func next() throws(DSRError) -> DSRReportEvent? {
         while !done {
-            // The file's name is only copied out for the rare records that need it: a copy per line (its
-            // strings retained and released) was a fifth of the parse time.
-            guard let parser, currentName != nil else {
+            guard let parser else {
                 try openNextFile()
                 continue
             }
             guard let record = try parser.next() else {
-                let summary = try finishFile(parser, name: currentName!)
+                let summary = try finishFile(parser, name: currentName ?? report.files[fileIndex].name)
                 self.parser = nil
                 self.currentName = nil
                 return .fileFinished(summary)
             }
+            // The file name is a struct of many strings: it is only copied on the rare paths below.
             let position = DSRPosition(fileNumber: currentFileNumber, line: parser.lineNumber)
             if parser.blockCount != parserBlockCount {
                 parserBlockCount = parser.blockCount
                 startBlock()
             }
-            switch record {
+            switch consume record {
             case .header(let header):
-                try checkHeader(header, name: currentName!, line: position.line)
-                return .fileStarted(currentName!, header)
+                let name = report.files[fileIndex].name
+                try checkHeader(header, name: name, line: position.line)
+                return .fileStarted(name, header)
             case .summary(let summary):
-                if let event = try takeSummary(summary, name: currentName!, position: position) { return event }
+                if let event = try takeSummary(summary, name: report.files[fileIndex].name, position: position) { return event }
             case .release(let release):
                 releaseOrdinal += 1
                 blockReleases[release.releaseReference] = (release.icpn, releaseOrdinal)
@@ -104,7 +105,7 @@ public final class DSRReportReader {
                 return .usage(resolve(usage, position: position))
             case .licensor(let licensor):
                 try checkSummariesComplete(line: position.line)
-                checkSummary(licensor.summaryRecordId, file: currentFileText, line: position.line, allowEmpty: false)
+                checkSummary(licensor.summaryRecordId, line: position.line, allowEmpty: false)
                 return .licensor(licensor, position, blockOrdinal: blockOrdinal, parent: lastSalesLine)
             case .otherBlockRecord:
                 try checkSummariesComplete(line: position.line)
@@ -127,7 +128,6 @@ public final class DSRReportReader {
         let file = report.files[fileIndex]
         parser = try DSRFileParser(path: file.path, gzip: file.name.isGzip)
         currentName = file.name
-        currentFileText = file.name.text
         currentFileNumber = file.name.fileNumber
         summaryIndexInFile = 0
         parserBlockCount = 0
@@ -208,45 +208,46 @@ public final class DSRReportReader {
 
     /// Lines name their summary by SummaryRecordId; UGC summaries sharing an id differ by RightsController,
     /// which the line's own RightsController (LI01) or the accounting picks.
-    private func checkSummary(_ id: String, file: String, line: Int, allowEmpty: Bool) {
+    private func checkSummary(_ id: String, line: Int, allowEmpty: Bool) {
         if id.isEmpty {
-            if !allowEmpty { warn(.dsrSummaryUnknown, at: "\(file):\(line)", "the line names no SummaryRecordId") }
+            if !allowEmpty { warn(.dsrSummaryUnknown, at: "\(currentFileText):\(line)", "the line names no SummaryRecordId") }
             return
         }
         if id == lastKnownSummaryId || summaryIds.contains(id) {
             lastKnownSummaryId = id
             return
         }
-        warn(.dsrSummaryUnknown, at: "\(file):\(line)", "SummaryRecordId '\(id)' matches no summary record (known: \(summaries.prefix(5).map(\.key.description).joined(separator: ", "))\(summaries.count > 5 ? ", …" : ""))")
+        warn(.dsrSummaryUnknown, at: "\(currentFileText):\(line)", "SummaryRecordId '\(id)' matches no summary record (known: \(summaries.prefix(5).map(\.key.description).joined(separator: ", "))\(summaries.count > 5 ? ", …" : ""))")
     }
 
     // MARK: Lines
 
-    private func resolve(_ record: consuming DSRUsageRecord, position: DSRPosition) -> DSRUsageLine {
-        let file = currentFileText
+    private func resolve(_ usage: consuming DSRUsageRecord, position: DSRPosition) -> DSRUsageLine {
         // The parser already refused an empty SummaryRecordId where it is mandatory (all but SU03).
-        checkSummary(record.summaryRecordId, file: file, line: position.line, allowEmpty: true)
-        // The record moves into the line (no copy of its strings); it is read back from there.
-        var line = DSRUsageLine(record: record, position: position, blockOrdinal: blockOrdinal, isrc: "",
-                                icpn: blockFirstICPN, resourceOrdinal: nil, releaseOrdinal: nil)
-        if !line.record.releaseReference.isEmpty {
-            if let release = blockReleases[line.record.releaseReference] {
-                line.icpn = release.icpn
-                line.releaseOrdinal = release.ordinal
+        checkSummary(usage.summaryRecordId, line: position.line, allowEmpty: true)
+        var isrc = ""
+        var icpn = blockFirstICPN
+        var resourceOrdinal: Int?
+        var releaseOrdinal: Int?
+        if !usage.releaseReference.isEmpty {
+            if let release = blockReleases[usage.releaseReference] {
+                icpn = release.icpn
+                releaseOrdinal = release.ordinal
             } else {
-                warn(.dsrReferenceUnknown, at: "\(file):\(position.line)", "TransactedRelease '\(line.record.releaseReference)' is not a release of block \(line.record.blockId)")
+                warn(.dsrReferenceUnknown, at: "\(currentFileText):\(position.line)", "TransactedRelease '\(usage.releaseReference)' is not a release of block \(usage.blockId)")
             }
         }
-        let resourceKey = line.record.resourceReference.isEmpty ? line.record.dspResourceId : line.record.resourceReference
+        let resourceKey = usage.resourceReference.isEmpty ? usage.dspResourceId : usage.resourceReference
         if !resourceKey.isEmpty {
             if let resource = blockResources[resourceKey] {
-                line.isrc = resource.isrc
-                line.resourceOrdinal = resource.ordinal
+                isrc = resource.isrc
+                resourceOrdinal = resource.ordinal
             } else {
-                warn(.dsrReferenceUnknown, at: "\(file):\(position.line)", "resource '\(resourceKey)' is not a resource of block \(line.record.blockId)")
+                warn(.dsrReferenceUnknown, at: "\(currentFileText):\(position.line)", "resource '\(resourceKey)' is not a resource of block \(usage.blockId)")
             }
         }
-        return line
+        return DSRUsageLine(record: consume usage, position: position, blockOrdinal: blockOrdinal, isrc: isrc, icpn: icpn,
+                            resourceOrdinal: resourceOrdinal, releaseOrdinal: releaseOrdinal)
     }
 
     // MARK: FOOT

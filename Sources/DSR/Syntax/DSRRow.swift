@@ -35,13 +35,9 @@ struct DSRRow {
     /// The cell as text with escapes decoded; "" when the version lacks the cell or it is missing.
     func text(_ index: Int?) -> String {
         guard let index else { return "" }
-        return Self.decodedText(raw(index))
-    }
-
-    /// A cell's bytes as text with escapes decoded. Static so that callers' closures capture no row.
-    static func decodedText(_ cell: UnsafeRawBufferPointer) -> String {
+        let cell = raw(index)
         if cell.isEmpty { return "" }
-        if cell.contains(CellEscapes.backslash) {
+        if hasBackslash(cell) {
             return String(decoding: CellEscapes.decode(cell, splitValues: false)[0], as: UTF8.self)
         }
         return String(decoding: cell, as: UTF8.self)
@@ -60,8 +56,11 @@ struct DSRRow {
     func text(_ index: Int?, interning interner: inout TextInterner) -> String {
         guard let index else { return "" }
         let cell = raw(index)
-        if cell.count <= TextInterner.inlineLimit { return Self.decodedText(cell) }
-        return interner.string(for: cell) { Self.decodedText(cell) }
+        if cell.count <= TextInterner.inlineLimit { return text(index) }
+        if let known = interner.lookup(cell) { return known }
+        let value = text(index)
+        interner.remember(cell, value)
+        return value
     }
 
     /// A cell that must not be empty.
@@ -114,11 +113,15 @@ struct DSRRow {
     /// `true`/`false` in any case (the samples write `TRUE`); nil when empty.
     func boolean(_ index: Int?) throws(DSRError) -> Bool? {
         guard let index, !isEmpty(index) else { return nil }
-        let value = text(index).lowercased()
-        switch value {
-        case "true": return true
-        case "false": return false
-        default: throw error(.cellInvalid, index, "'\(text(index))' is not true or false")
+        let cell = raw(index)
+        // ASCII case folding on the bytes: `TRUE`, `True`, `true`.
+        func matches(_ word: StaticString) -> Bool {
+            guard cell.count == word.utf8CodeUnitCount else { return false }
+            let expected = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+            return zip(cell, expected).allSatisfy { $0 | 0x20 == $1 }
         }
+        if matches("true") { return true }
+        if matches("false") { return false }
+        throw error(.cellInvalid, index, "'\(text(index))' is not true or false")
     }
 }

@@ -18,13 +18,18 @@ struct TextInterner {
         self.capacity = capacity
     }
 
-    mutating func string(for cell: UnsafeRawBufferPointer, make: () -> String) -> String {
-        guard let base = cell.baseAddress else { return make() }
+    /// The remembered string for bytes equal to `cell`, if any.
+    func lookup(_ cell: UnsafeRawBufferPointer) -> String? {
+        guard let base = cell.baseAddress else { return nil }
         for index in keys.indices where keys[index].count == cell.count {
             let equal = keys[index].withUnsafeBytes { $0.baseAddress.map { memcmp($0, base, cell.count) == 0 } ?? false }
             if equal { return values[index] }
         }
-        let value = make()
+        return nil
+    }
+
+    /// Remembers `value` for `cell`, replacing the oldest entry when full.
+    mutating func remember(_ cell: UnsafeRawBufferPointer, _ value: String) {
         if keys.count < capacity {
             keys.append(Array(cell))
             values.append(value)
@@ -33,6 +38,5 @@ struct TextInterner {
             values[next] = value
             next = (next + 1) % capacity
         }
-        return value
     }
 }

@@ -52,6 +52,10 @@ public final class DSRReportLoader {
 
     /// Loads one complete report. Throws `DSRError`, `StoreError` or `DSRStateError`; on any error the
     /// store is as it was before the call.
+    ///
+    /// It blocks for as long as the load takes (seconds per million lines) and starts one reader thread
+    /// for the duration: from async code, call it where blocking is fine, not on the cooperative pool's
+    /// hot path.
     public func load(_ report: DSRReportFiles, progress: ((DSRLoadProgress) -> Void)? = nil) throws -> DSRLoadResult {
         if let result = try alreadyLoaded(report) { return result }
         return try database.transaction { try loadInTransaction(report, progress: progress) }
