@@ -19,8 +19,8 @@ struct ERN382Mapper {
     func map() -> Release? {
         let resourceList = root.child("ResourceList")
         if resourceList == nil { log.missing("ResourceList", in: root) }
-        let recordings = index(resourceList?.children("SoundRecording") ?? [])
-        let images = index(resourceList?.children("Image") ?? [])
+        let recordings = log.indexByResourceReference(resourceList?.children("SoundRecording") ?? [])
+        let images = log.indexByResourceReference(resourceList?.children("Image") ?? [])
         guard let releaseList = root.child("ReleaseList") else {
             log.missing("ReleaseList", in: root)
             return nil
@@ -171,21 +171,6 @@ struct ERN382Mapper {
     /// The worldwide block, else the first.
     private func byTerritory(_ blocks: [ERNNode]) -> ERNNode? {
         blocks.first { $0.children("TerritoryCode").contains { $0.text == "Worldwide" } } ?? blocks.first
-    }
-
-    private func index(_ nodes: [ERNNode]) -> [String: ERNNode] {
-        var byReference: [String: ERNNode] = [:]
-        for node in nodes {
-            guard let reference = node.text("ResourceReference") else {
-                log.missing("ResourceReference", in: node)
-                continue
-            }
-            if byReference[reference] != nil {
-                log.error(.masterERNReferenceUnknown, node, "ResourceReference '\(reference)' is used twice")
-            }
-            byReference[reference] = node
-        }
-        return byReference
     }
 
     private func referenceTitle(_ node: ERNNode) -> (String, String?) {

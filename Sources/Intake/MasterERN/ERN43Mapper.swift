@@ -24,8 +24,8 @@ struct ERN43Mapper {
         let parties = readParties()
         let resourceList = root.child("ResourceList")
         if resourceList == nil { log.missing("ResourceList", in: root) }
-        let recordings = index(resourceList?.children("SoundRecording") ?? [])
-        let images = index(resourceList?.children("Image") ?? [])
+        let recordings = log.indexByResourceReference(resourceList?.children("SoundRecording") ?? [])
+        let images = log.indexByResourceReference(resourceList?.children("Image") ?? [])
 
         guard let releaseList = root.child("ReleaseList") else {
             log.missing("ReleaseList", in: root)
@@ -213,21 +213,6 @@ struct ERN43Mapper {
             parties[reference] = Party(name: fields.partyNameText(node), isni: isni)
         }
         return parties
-    }
-
-    private func index(_ nodes: [ERNNode]) -> [String: ERNNode] {
-        var byReference: [String: ERNNode] = [:]
-        for node in nodes {
-            guard let reference = node.text("ResourceReference") else {
-                log.missing("ResourceReference", in: node)
-                continue
-            }
-            if byReference[reference] != nil {
-                log.error(.masterERNReferenceUnknown, node, "ResourceReference '\(reference)' is used twice")
-            }
-            byReference[reference] = node
-        }
-        return byReference
     }
 
     /// Title and subtitle: the structured `DisplayTitle` (TitleText, SubTitle) when present, because ddexd

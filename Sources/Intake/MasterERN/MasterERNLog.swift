@@ -54,3 +54,21 @@ final class MasterERNLog {
         return true
     }
 }
+
+extension MasterERNLog {
+    /// Resources by their `ResourceReference` (both ERN versions), logging a missing or duplicated reference.
+    func indexByResourceReference(_ nodes: [ERNNode]) -> [String: ERNNode] {
+        var byReference: [String: ERNNode] = [:]
+        for node in nodes {
+            guard let reference = node.text("ResourceReference") else {
+                missing("ResourceReference", in: node)
+                continue
+            }
+            if byReference[reference] != nil {
+                error(.masterERNReferenceUnknown, node, "ResourceReference '\(reference)' is used twice")
+            }
+            byReference[reference] = node
+        }
+        return byReference
+    }
+}
