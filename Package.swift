@@ -27,8 +27,10 @@ let package = Package(
         .systemLibrary(name: "CDDEXZlib", path: "Sources/CDDEXZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
 
-        // MARK: Model
+        // MARK: Model and runtime support
         .target(name: "DDEXModel"),
+        // The blocking thread pool, the lock idiom and wake-ups that the store, delivery and daemon share.
+        .target(name: "DDEXRuntime"),
         .target(name: "DDEXConfig", dependencies: [
             "DDEXModel",
             .product(name: "TOMLKit", package: "TOMLKit"),
@@ -61,14 +63,14 @@ let package = Package(
         ]),
         .target(name: "Store", dependencies: ["CSQLite", "DDEXModel", "DSR"], exclude: ["Schema/DSR-SCHEMA.md"]),
         .target(name: "Delivery", dependencies: [
-            "DDEXModel", "DDEXConfig", "Bundling", "ERN", "SFTP", "Store", "DSR",
+            "DDEXModel", "DDEXConfig", "DDEXRuntime", "Bundling", "ERN", "SFTP", "Store", "DSR",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Ledger", dependencies: ["DDEXModel", "DDEXConfig", "Store", "DSR"]),
 
         // MARK: Daemon and command line
         .target(name: "Daemon", dependencies: [
-            "DDEXModel", "DDEXConfig", "Intake", "ERN", "Bundling", "Delivery", "Store", "DSR", "Ledger",
+            "DDEXModel", "DDEXConfig", "DDEXRuntime", "Intake", "ERN", "Bundling", "Delivery", "Store", "DSR", "Ledger",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -91,6 +93,7 @@ let package = Package(
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["DDEXModel"], path: "Tests/TestSupport"),
         .testTarget(name: "DDEXModelTests", dependencies: ["DDEXModel"]),
+        .testTarget(name: "DDEXRuntimeTests", dependencies: ["DDEXRuntime"]),
         .testTarget(name: "DDEXConfigTests", dependencies: ["DDEXConfig", "TestSupport"]),
         .testTarget(name: "XMLSupportTests", dependencies: ["XMLSupport", "TestSupport"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "TestSupport"]),
@@ -100,9 +103,9 @@ let package = Package(
         .testTarget(name: "DSRTests", dependencies: ["DSR", "TestSupport"]),
         .testTarget(name: "SFTPTests", dependencies: ["SFTP", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Bundling", "Intake", "ERN", "Store", "SFTP", "DDEXConfig", "DDEXModel", "TestSupport"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "DDEXRuntime", "Bundling", "Intake", "ERN", "Store", "SFTP", "DDEXConfig", "DDEXModel", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Store", "DSR", "TestSupport"]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Store", "DDEXModel", "TestSupport"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "DDEXRuntime", "Store", "DDEXModel", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )

@@ -140,8 +140,10 @@ final class DaemonOverSFTPTests: XCTestCase {
         let message = try XCTUnwrap(blocked()?["message"] as? String)
         let offered = try server.hostKeyFingerprint()
         XCTAssertTrue(message.contains(pinned) && message.contains(offered), message)
-        let prometheus = try String(contentsOfFile: daemon.spool + "/status/ddexd.prom", encoding: .utf8)
-        XCTAssertTrue(prometheus.contains("ddexd_dsp_blocked{dsp=\"spotify\"} 1"), prometheus)
+        try daemon.waitUntil("the block is in the Prometheus file") {
+            let prometheus = try String(contentsOfFile: daemon.spool + "/status/ddexd.prom", encoding: .utf8)
+            return prometheus.contains("ddexd_dsp_blocked{dsp=\"spotify\"} 1")
+        }
         XCTAssertEqual(try JSONSchemaCheck.problems(file: statusFile, schema: RepositoryPaths.config.appendingPathComponent("schemas/status-daemon.schema.json").path), "")
         // Tried again every max_delay_seconds (1 s here), by the delivery worker and both pollers: logged once.
         Thread.sleep(forTimeInterval: 4)

@@ -197,8 +197,9 @@ public final class SSHServer: @unchecked Sendable {
 
     /// Writes a known_hosts line for the current host key to `path` (default `knownHostsPath`), optionally hashed
     /// with `ssh-keygen -H`.
-    public func writeKnownHosts(to path: String? = nil, hashed: Bool = false) throws {
+    public func writeKnownHosts(to path: String? = nil, hashed: Bool = false, port: Int? = nil) throws {
         let target = path ?? knownHostsPath
+        let port = port ?? self.port
         let publicKey = try String(contentsOfFile: hostKeyPath + ".pub", encoding: .utf8)
         let fields = publicKey.split(separator: " ")
         guard fields.count >= 2 else { throw HarnessError("unreadable host public key") }

@@ -257,7 +257,15 @@ public struct BundleBuilder: Sendable {
         for entry in entries.sorted() {
             let path = dspFolder + "/" + entry
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            guard isDirectory.boolValue else {
+                // A bundle description's temporary file, left by a process killed while writing it.
+                if entry.hasPrefix("."), entry.contains(".bundle.json.tmp-") {
+                    try? FileManager.default.removeItem(atPath: path)
+                    removed.append(entry)
+                }
+                continue
+            }
             let interrupted = entry.hasPrefix(".building-") || !names.contains(entry + ".bundle.json")
             // Only names a build could have made: a BatchId, optionally prefixed, or a release-by-release folder.
             guard interrupted, entry.hasPrefix(".building-") || Self.looksLikeBundleFolder(entry) else { continue }

@@ -66,11 +66,11 @@ public struct StatusPublisher: Sendable {
         status.packages.rejected = counts[.rejected] ?? 0
         status.packages.built = counts[.built] ?? 0
         status.packages.done = counts[.done] ?? 0
-        let byDSP = Dictionary(grouping: try deliveries.deliveries(states: DeliveryState.allCases), by: \.dsp)
+        let byDSP = try deliveries.counts()
         status.dsps = [:]
         for profile in configuration.dsps.values {
-            let list = byDSP[profile.name] ?? []
-            func count(_ states: DeliveryState...) -> Int { list.filter { states.contains($0.state) }.count }
+            let list = byDSP[profile.name] ?? [:]
+            func count(_ states: DeliveryState...) -> Int { states.reduce(0) { $0 + (list[$1] ?? 0) } }
             let h = health[profile.name]
             status.dsps[profile.name] = .init(
                 enabled: profile.enabled, lastSuccessAt: h?.lastSuccessAt, lastError: h?.lastError, blocked: h?.blocked,

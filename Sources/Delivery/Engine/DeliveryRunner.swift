@@ -1,185 +1,176 @@
 import DDEXConfig
 import DDEXModel
+import DDEXRuntime
 import Foundation
 import Logging
 import Store
 
-/// Carries one delivery through the choreography over one transport connection:
-/// resources, then release XMLs, each to a temporary name in its target folder and renamed into place;
-/// then every file's remote size is checked against the local size; then the completion file
-/// (`BatchComplete_<BatchId>.xml`) last. Every step is persisted, so a restart resumes where it stopped:
-/// placed files are skipped, a partial temporary file is continued from its remote size, and a completion
-/// file already in place is never written twice.
+/// Carries one delivery through the choreography over the DSP's sessions: the resources, up to `max_sessions`
+/// files at once, then the release XMLs, each to a temporary name in its target folder and renamed into
+/// place (`FilePlacer`); then every file's remote size is checked; then the completion file
+/// (`BatchComplete_<BatchId>.xml`) last. Every step is persisted before the next, so a restart resumes where
+/// it stopped: placed files are skipped, a partial temporary file continues from its remote size, and a
+/// completion file in place is never written twice.
 ///
-/// Not thread-safe: one runner per worker, like its transport.
-public final class DeliveryRunner {
-    public let store: DeliveryStore
-    public let transport: any DeliveryTransport
-    public let profile: DSPProfile
-    public var logger: Logger
-    private let now: @Sendable () -> Date
-    private var knownDirectories: Set<String> = []
-    /// Set when the last delivery stopped on an error that blocks the whole DSP (host key, credentials).
-    public private(set) var blockedBy: TransportError?
+/// Blocking work (SQLite, libssh2) runs on the blocking pool, never on the caller's task.
+public struct DeliveryRunner: Sendable {
+    /// How one attempt ended: the stored delivery afterwards, and the error that blocks the DSP, if one did.
+    public struct Outcome: Sendable {
+        public var record: DeliveryRecord
+        public var blockedBy: TransportError?
+    }
 
-    public init(store: DeliveryStore, transport: any DeliveryTransport, profile: DSPProfile, logger: Logger,
+    public let store: DeliveryStore
+    public let sessions: SessionPool
+    public let pool: BlockingPool
+    public let logger: Logger
+    private let now: @Sendable () -> Date
+    private var profile: DSPProfile { sessions.profile }
+
+    public init(store: DeliveryStore, sessions: SessionPool, pool: BlockingPool, logger: Logger,
                 now: @escaping @Sendable () -> Date = { Date() })
     {
         self.store = store
-        self.transport = transport
-        self.profile = profile
+        self.sessions = sessions
+        self.pool = pool
         self.logger = logger
         self.now = now
     }
 
     /// The temporary name a file is uploaded under: hidden, beside its final name, and the same on every
     /// attempt so that an interrupted upload can be resumed.
-    public static func temporaryPath(for remotePath: String) -> String {
-        let (folder, name) = split(remotePath)
-        return (folder.isEmpty ? "" : folder + "/") + "." + name + ".ddexd-part"
-    }
+    public static func temporaryPath(for remotePath: String) -> String { FilePlacer.temporaryPath(for: remotePath) }
 
     /// Claims the delivery (queued or retry-wait → uploading) and runs it. Returns nil when another worker
     /// claimed it first.
-    @discardableResult
-    public func claimAndRun(_ id: Int64) throws -> DeliveryRecord? {
+    public func claimAndRun(_ id: Int64) async throws -> Outcome? {
+        let (store, stamp) = (store, timestamp())
         let claimed: DeliveryRecord
         do {
-            claimed = try store.transition(id, .startUpload, now: timestamp(),
-                                           changes: DeliveryChanges(nextAttemptAt: .some(nil)))
+            claimed = try await pool.run {
+                try store.transition(id, .startUpload, now: stamp, changes: DeliveryChanges(nextAttemptAt: .some(nil)))
+            }
         } catch is InvalidTransition {
             return nil
         }
-        return try run(claimed)
+        return try await run(claimed)
     }
 
-    /// Runs a delivery in state `uploading` (or `uploaded`) to `completed`, or to retry-wait / failed.
-    public func run(_ record: DeliveryRecord) throws -> DeliveryRecord {
-        var record = record
-        blockedBy = nil
+    /// Runs a delivery in state `uploading` (or `uploaded`) to `completed`, or to retry-wait / failed. A
+    /// cancelled run (shutdown) leaves the delivery where it is: the next start resumes it.
+    public func run(_ record: DeliveryRecord) async throws -> Outcome {
         var log = logger
         log[metadataKey: "dsp"] = "\(record.dsp)"
         log[metadataKey: "delivery"] = "\(record.id)"
         log[metadataKey: "batch"] = "\(record.batchId)"
         do {
-            try transport.connect()
-            let files = try store.files(of: record.id)
-            if record.state == .uploading {
-                for file in files where file.role != .completion && !file.placed {
-                    try place(file, log: log)
-                    try store.markPlaced(delivery: record.id, seq: file.seq)
-                }
-                // Only when every file is on the server with its full size may the batch be completed.
-                for file in files where file.role != .completion {
-                    let remote = try transport.fileSize(file.remotePath)
-                    guard remote == file.size else {
-                        throw TransportError(.sizeMismatch, code: "DELIVERY_SIZE_MISMATCH", path: file.remotePath,
-                                             message: "\(remote.map(String.init) ?? "missing") bytes on the server, \(file.size) locally")
-                    }
-                }
-                record = try store.transition(record.id, .filesVerified, now: timestamp())
-                log.info("all files on the server and verified", metadata: ["files": "\(files.count)"])
-            }
-            if let completion = files.first(where: { $0.role == .completion }), !completion.placed {
-                try place(completion, log: log)
-                try store.markPlaced(delivery: record.id, seq: completion.seq)
-            }
-            record = try store.transition(record.id, .completionWritten, now: timestamp(),
-                                          changes: DeliveryChanges(lastError: .some(nil)))
-            log.notice("delivery completed", metadata: ["remote": "\(record.remoteFolder)"])
-            return record
+            return Outcome(record: try await carry(record, log: log), blockedBy: nil)
         } catch let error as InvalidTransition {
             throw error
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
-            transport.close()
-            return try fail(record, error, log: log)
+            return try await fail(record, error, log: log)
         }
     }
 
-    private func fail(_ record: DeliveryRecord, _ error: any Error, log: Logger) throws -> DeliveryRecord {
+    private func carry(_ record: DeliveryRecord, log: Logger) async throws -> DeliveryRecord {
+        let (store, id) = (store, record.id)
+        var record = record
+        let files = try await pool.run { try store.files(of: id) }
+        if record.state == .uploading {
+            try await makeFolders(for: files)
+            try await sessions.connect(upTo: files.filter { !$0.placed }.count, on: pool)
+            // Resources first, then the release XMLs: a message never names a file that is not there yet.
+            try await place(files.filter { $0.role == .resource && !$0.placed }, of: id, log: log)
+            try await place(files.filter { $0.role == .message && !$0.placed }, of: id, log: log)
+            let uploaded = files.filter { $0.role != .completion }
+            try await sessions.withSession(on: pool) { try FilePlacer.verify(uploaded, on: $0) }
+            let stamp = timestamp()
+            record = try await pool.run { try store.transition(id, .filesVerified, now: stamp) }
+            log.info("all files on the server and verified", metadata: ["files": "\(files.count)"])
+        }
+        if let completion = files.first(where: { $0.role == .completion }), !completion.placed {
+            try await place([completion], of: id, log: log)
+        }
+        let stamp = timestamp()
+        record = try await pool.run {
+            try store.transition(id, .completionWritten, now: stamp, changes: DeliveryChanges(lastError: .some(nil)))
+        }
+        log.notice("delivery completed", metadata: ["remote": "\(record.remoteFolder)"])
+        return record
+    }
+
+    private func makeFolders(for files: [DeliveryFile]) async throws {
+        let folders = Set(files.map { FilePlacer.split($0.remotePath).folder }.filter { !$0.isEmpty }).sorted()
+        guard !folders.isEmpty else { return }
+        try await sessions.withSession(on: pool) { transport in
+            try transport.connect()
+            for folder in folders { try transport.makeDirectories(folder) }
+        }
+    }
+
+    /// Places `files` in parallel, each on a session of its own as sessions come free. After the first error no
+    /// further file starts; those under way finish (a session is never abandoned mid-file), then it throws.
+    private func place(_ files: [DeliveryFile], of id: Int64, log: Logger) async throws {
+        let (store, sessions, pool) = (store, sessions, pool)
+        let firstError = Locked<(any Error)?>(nil)
+        await withTaskGroup(of: Void.self) { group in
+            for file in files {
+                group.addTask {
+                    guard firstError.current == nil else { return }
+                    do {
+                        try await sessions.withSession(on: pool) { transport in
+                            // Checked again once a session is free: files waiting for one do not start after an
+                            // error, which is recorded before the failed file's session is given back.
+                            guard firstError.current == nil else { return }
+                            do {
+                                try FilePlacer.place(file, on: transport, log: log)
+                                try store.markPlaced(delivery: id, seq: file.seq)
+                            } catch {
+                                firstError.withLock { if $0 == nil { $0 = error } }
+                            }
+                        }
+                    } catch {
+                        firstError.withLock { if $0 == nil { $0 = error } }
+                    }
+                }
+            }
+        }
+        if let error = firstError.current { throw error }
+    }
+
+    private func fail(_ record: DeliveryRecord, _ error: any Error, log: Logger) async throws -> Outcome {
+        let (store, id, profile) = (store, record.id, profile)
         let coded = error as? any CodedError
         let code = coded?.code ?? "DELIVERY_FAILED"
         let message = coded?.description ?? "\(error)"
+        let transportError = error as? TransportError
         let retryable = (error as? any RetryableError)?.isRetryable ?? false
-        let current = try store.delivery(record.id) ?? record
-        if let transportError = error as? TransportError, transportError.kind.blocksDSP {
+        let current = try await pool.run { try store.delivery(id) } ?? record
+        let event: DeliveryState.Event
+        let next: Double?
+        var finalMessage = message
+        if let transportError, transportError.kind.blocksDSP {
             // Not this delivery's fault: it waits, at the longest delay, while the DSP is blocked.
-            blockedBy = transportError
-            let next = now().timeIntervalSince1970 + profile.retry.maxDelaySeconds
+            event = .retryableFailure
+            next = now().timeIntervalSince1970 + profile.retry.maxDelaySeconds
             log.debug("the DSP is blocked; the delivery waits", metadata: ["code": "\(code)"])
-            return try store.transition(record.id, .retryableFailure, now: timestamp(),
-                                        changes: DeliveryChanges(nextAttemptAt: .some(next), lastError: .some((code: code, message: message))))
-        }
-        if retryable, let delay = profile.retry.delay(afterFailedAttempts: max(1, current.attempts)) {
-            let next = now().timeIntervalSince1970 + delay
+        } else if retryable, let delay = profile.retry.delay(afterFailedAttempts: max(1, current.attempts)) {
+            event = .retryableFailure
+            next = now().timeIntervalSince1970 + delay
             log.warning("delivery failed, will retry", metadata: ["code": "\(code)", "error": "\(message)", "retry_in_s": "\(Int(delay))"])
-            return try store.transition(record.id, .retryableFailure, now: timestamp(),
-                                        changes: DeliveryChanges(nextAttemptAt: .some(next), lastError: .some((code: code, message: message))))
+        } else {
+            event = .permanentFailure
+            next = nil
+            log.error("delivery failed", metadata: ["code": "\(code)", "error": "\(message)", "retryable": "\(retryable)", "attempts": "\(current.attempts)"])
+            if retryable { finalMessage = "\(message) (retry budget of \(profile.retry.maxAttempts) attempts spent)" }
         }
-        log.error("delivery failed", metadata: ["code": "\(code)", "error": "\(message)", "retryable": "\(retryable)", "attempts": "\(current.attempts)"])
-        let finalMessage = retryable ? "\(message) (retry budget of \(profile.retry.maxAttempts) attempts spent)" : message
-        return try store.transition(record.id, .permanentFailure, now: timestamp(),
-                                    changes: DeliveryChanges(nextAttemptAt: .some(nil), lastError: .some((code: code, message: finalMessage))))
-    }
-
-    /// Puts one file on the server under its final name: temporary name, resume, size check, rename.
-    private func place(_ file: DeliveryFile, log: Logger) throws {
-        let (folder, _) = Self.split(file.remotePath)
-        if !folder.isEmpty, !knownDirectories.contains(folder) {
-            try transport.makeDirectories(folder)
-            knownDirectories.insert(folder)
-        }
-        if let existing = try transport.fileSize(file.remotePath) {
-            guard existing == file.size else {
-                throw TransportError(.remoteConflict, code: "DELIVERY_REMOTE_CONFLICT", path: file.remotePath,
-                                     message: "already exists on the server with \(existing) bytes, not \(file.size); ddexd never overwrites, remove it or requeue under a new batch")
-            }
-            log.debug("already in place", metadata: ["file": "\(file.remotePath)"])
-            return
-        }
-        let localSize = try Self.localSize(file.localPath)
-        guard localSize == file.size else {
-            throw TransportError(.localIO, code: "DELIVERY_LOCAL_CHANGED", path: file.localPath,
-                                 message: "\(localSize) bytes, the bundle recorded \(file.size): the bundle was modified")
-        }
-        let temporary = Self.temporaryPath(for: file.remotePath)
-        var offset = try transport.fileSize(temporary) ?? 0
-        if offset > file.size {
-            try transport.remove(temporary)
-            offset = 0
-        }
-        if offset < file.size || (file.size == 0 && offset == 0) {
-            if offset > 0 { log.info("resuming upload", metadata: ["file": "\(file.remotePath)", "offset": "\(offset)"]) }
-            try transport.upload(file.localPath, to: temporary, resumeFrom: offset)
-        }
-        let uploaded = try transport.fileSize(temporary)
-        guard uploaded == file.size else {
-            throw TransportError(.sizeMismatch, code: "DELIVERY_SIZE_MISMATCH", path: temporary,
-                                 message: "\(uploaded.map(String.init) ?? "missing") bytes after upload, expected \(file.size)")
-        }
-        do {
-            try transport.rename(temporary, to: file.remotePath)
-        } catch let error as TransportError where error.kind == .fileExists {
-            // A previous attempt renamed it just before being interrupted: keep the one in place if it is whole.
-            guard try transport.fileSize(file.remotePath) == file.size else { throw error }
-            try? transport.remove(temporary)
-        }
-        log.debug("placed", metadata: ["file": "\(file.remotePath)", "bytes": "\(file.size)"])
+        let stamp = timestamp()
+        let changes = DeliveryChanges(nextAttemptAt: .some(next), lastError: .some((code: code, message: finalMessage)))
+        let stored = try await pool.run { try store.transition(id, event, now: stamp, changes: changes) }
+        return Outcome(record: stored, blockedBy: transportError?.kind.blocksDSP == true ? transportError : nil)
     }
 
     private func timestamp() -> String { Timestamp.format(now()) }
-
-    static func split(_ path: String) -> (folder: String, name: String) {
-        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
-        return (String(path[..<slash]), String(path[path.index(after: slash)...]))
-    }
-
-    static func localSize(_ path: String) throws -> UInt64 {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw TransportError(.localIO, code: "DELIVERY_LOCAL_MISSING", path: path, message: String(cString: strerror(errno)))
-        }
-        return UInt64(info.st_size)
-    }
 }
-

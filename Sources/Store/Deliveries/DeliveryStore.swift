@@ -115,6 +115,22 @@ public struct DeliveryStore: Sendable {
         }
     }
 
+    /// How many deliveries each DSP has in each state (one query, for the status files).
+    public func counts() throws -> [String: [DeliveryState: Int]] {
+        try database.withDatabase { db in
+            let s = try db.prepare("SELECT dsp, state, COUNT(*) FROM deliveries GROUP BY dsp, state")
+            var out: [String: [DeliveryState: Int]] = [:]
+            while try s.step() {
+                let dsp = s.string(at: 0) ?? "", text = s.string(at: 1) ?? ""
+                guard let state = DeliveryState(rawValue: text) else {
+                    throw StoreError(.misuse, message: "deliveries.state holds '\(text)', which is no DeliveryState")
+                }
+                out[dsp, default: [:]][state] = s.int(at: 2)
+            }
+            return out
+        }
+    }
+
     /// Deliveries a worker may start now for `dsp`, oldest first: queued ones, and retry-wait ones whose time
     /// has come. A release is never in two open deliveries at once: a later delivery of the same release
     /// waits until every earlier one of it is past `uploaded` (completed, acknowledged, rejected or failed).
