@@ -1,14 +1,15 @@
 import DDEXModel
 import Foundation
+import Ledger
 
-/// TEST SUPPORT, not the product's DSR loader: a minimal reader of dsrgen's Basic Audio Profile flat files
-/// (HEAD, SY01.02, RE01.02, AS02.03, SU02.02, FOOT) that serves them as a `LedgerInput`, so the ledger can be
-/// checked against dsrgen's oracle before the store's parser and SQLite loader exist. The store replaces it.
+/// Not the product's DSR loader: a minimal reader of dsrgen's Basic Audio Profile flat files (HEAD, SY01.02,
+/// RE01.02, AS02.03, SU02.02, FOOT) that serves them as a `LedgerInput`, so the engine is checked against
+/// dsrgen's oracle without the store's parser and SQLite loader in the way.
 ///
 /// It loads lines into compact columns (about 21 bytes per line: summary, resource, use type, usages, and a
 /// permutation that groups lines by summary in report order), standing in for the database. It checks little:
 /// no FOOT reconciliation, no supersession, no validation beyond what the ledger needs.
-public final class DSRFlatFileInput: LedgerInput {
+final class DSRFlatFileInput: LedgerInput {
     struct Report {
         var reference: ReportReference
         var summaries: [SummaryInput]
@@ -35,17 +36,17 @@ public final class DSRFlatFileInput: LedgerInput {
     private var summaryStart: [Int] = []
 
     /// Number of SU lines loaded.
-    public var lineCount: Int { lineUsages.count }
+    var lineCount: Int { lineUsages.count }
 
     /// Loads every `DSR_*.tsv` / `.tsv.gz` file in `folder`; files of one report (the same name but for `XofY`)
     /// are read in file-number order. `dsp` names the DSP profile the reports came from.
-    public convenience init(folder: String, dsp: String) throws {
+    convenience init(folder: String, dsp: String) throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder)
             .filter { $0.hasPrefix("DSR_") && ($0.hasSuffix(".tsv") || $0.hasSuffix(".tsv.gz")) }
         try self.init(files: names.map { folder + "/" + $0 }, dsp: dsp)
     }
 
-    public init(files: [String], dsp: String) throws {
+    init(files: [String], dsp: String) throws {
         // Group by report: the file name without the `_XofY_` part.
         var groups: [String: [(Int, String)]] = [:]
         for path in files {
@@ -180,11 +181,11 @@ public final class DSRFlatFileInput: LedgerInput {
     }
 
     /// The lines of one summary, read from the columns.
-    public struct Lines: LineSequence {
+    struct Lines: LineSequence {
         let input: DSRFlatFileInput
         let range: Range<Int>
 
-        public func forEachLine(_ body: (UsageLine) throws -> Void) throws {
+        func forEachLine(_ body: (UsageLine) throws -> Void) throws {
             for k in range {
                 let i = Int(input.order[k])
                 let r = input.resources[Int(input.lineResource[i])]
@@ -193,12 +194,12 @@ public final class DSRFlatFileInput: LedgerInput {
             }
         }
 
-        public func forEachUsage(_ body: (Int64, Bool) throws -> Void) throws {
+        func forEachUsage(_ body: (Int64, Bool) throws -> Void) throws {
             for k in range { try body(input.lineUsages[Int(input.order[k])], false) }
         }
     }
 
-    public func forEachSummary(in period: StatementPeriod, _ body: (SummaryInput, Lines) throws -> Void) throws {
+    func forEachSummary(in period: StatementPeriod, _ body: (SummaryInput, Lines) throws -> Void) throws {
         for report in reports where period.contains(start: report.reference.usageStart, end: report.reference.usageEnd) {
             for (k, summary) in report.summaries.enumerated() {
                 let s = report.firstSummary + k

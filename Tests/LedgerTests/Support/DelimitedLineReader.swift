@@ -1,10 +1,11 @@
 import Foundation
+import Ledger
 
-/// TEST SUPPORT: reads a file (or the output of `gzip -dc` for `.gz`) line by line in fixed-size chunks,
+/// Reads a file (or the output of `gzip -dc` for `.gz`) line by line in fixed-size chunks,
 /// handing each line's bytes (without LF or CRLF) to a closure. Memory does not grow with the file.
-public enum DelimitedLineReader {
+enum DelimitedLineReader {
     /// Calls `body` with each line and its 1-based number.
-    public static func forEachLine(path: String, _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
+    static func forEachLine(path: String, _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
         var process: Process?
         let handle: FileHandle
         if path.hasSuffix(".gz") {
@@ -60,7 +61,7 @@ public enum DelimitedLineReader {
 
     /// Splits a line at tabs into byte ranges.
     @inline(__always)
-    public static func cells(_ line: UnsafeBufferPointer<UInt8>, into cells: inout [Range<Int>]) {
+    static func cells(_ line: UnsafeBufferPointer<UInt8>, into cells: inout [Range<Int>]) {
         cells.removeAll(keepingCapacity: true)
         var start = 0
         for i in 0..<line.count where line[i] == 0x09 {
