@@ -70,7 +70,7 @@ public enum SyntheticRelease {
     }
 
     /// Deterministic 32/64 hex-character placeholders.
-    static func fakeDigest(seed: Int) -> FileDigest {
+    public static func fakeDigest(seed: Int) -> FileDigest {
         var x = UInt64(truncatingIfNeeded: seed) &* 0x9E37_79B9_7F4A_7C15
         var hex = ""
         for _ in 0..<4 {
