@@ -117,6 +117,44 @@ final class DaemonOverSFTPTests: XCTestCase {
         daemon.stop()
     }
 
+    /// The DSP's host key changes: the DSP is parked as `blocked` (status file and Prometheus), the package waits
+    /// queued, the block is logged once however often it is tried, and once the key is trusted again the
+    /// delivery goes out by itself.
+    func testAPermanentErrorParksTheDSPAndIsLoggedOnce() throws {
+        let server = try SSHServer()
+        let daemon = try daemon(for: server)
+        let pinned = try server.hostKeyFingerprint()
+        try server.rotateHostKey()
+        try daemon.start()
+        try daemon.drop(fixture: "packages/album-flac")
+        let statusFile = daemon.spool + "/status/ddexd.json"
+        func blocked() -> [String: Any]? {
+            let json = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: statusFile)))) as? [String: Any]
+            return ((json?["dsps"] as? [String: Any])?["spotify"] as? [String: Any])?["blocked"] as? [String: Any]
+        }
+        try daemon.waitUntil("the DSP is blocked") { blocked()?["code"] as? String == "SFTP_HOSTKEY_MISMATCH" }
+        let message = try XCTUnwrap(blocked()?["message"] as? String)
+        let offered = try server.hostKeyFingerprint()
+        XCTAssertTrue(message.contains(pinned) && message.contains(offered), message)
+        let prometheus = try String(contentsOfFile: daemon.spool + "/status/ddexd.prom", encoding: .utf8)
+        XCTAssertTrue(prometheus.contains("ddexd_dsp_blocked{dsp=\"spotify\"} 1"), prometheus)
+        XCTAssertEqual(try JSONSchemaCheck.problems(file: statusFile, schema: RepositoryPaths.config.appendingPathComponent("schemas/status-daemon.schema.json").path), "")
+        // Tried again every max_delay_seconds (1 s here), by the delivery worker and both pollers: logged once.
+        Thread.sleep(forTimeInterval: 4)
+        XCTAssertEqual(daemon.deliveryState("spotify"), "queued")
+        let lines = daemon.log.split(separator: "\n")
+        XCTAssertEqual(lines.filter { $0.contains("DSP blocked") }.count, 1, daemon.log)
+        XCTAssertEqual(lines.filter { $0.contains("SFTP_HOSTKEY_MISMATCH") && !$0.contains("DSP blocked") && !$0.contains("debug") }.count, 0,
+                       daemon.log)
+
+        // The operator checks the new key with the DSP and trusts it: the block lifts, the package goes out.
+        try server.writeKnownHosts()
+        try daemon.waitUntil("delivered after the block lifted", timeout: 30) { daemon.deliveryState("spotify") == "completed" }
+        try daemon.waitUntil("the block is cleared in the status file") { blocked() == nil }
+        XCTAssertEqual(daemon.log.split(separator: "\n").filter { $0.contains("DSP reachable again") }.count, 1, daemon.log)
+        XCTAssertEqual(daemon.stop(), 0)
+    }
+
     private func makeNoiseWAV(at path: String, seconds: Int) throws {
         let rate = 44_100, channels = 2, bytes = rate * channels * 2 * seconds
         var header = Data()
