@@ -1,10 +1,12 @@
 // swift-tools-version:6.0
+// ddexd: an open, self-hostable DDEX file-exchange daemon. Licensed under the Apache License 2.0 (LICENSE).
+// It runs on Linux (Debian 12 with Swift 6.3 is what it is built and tested on): it uses inotify, sd_notify
+// and Debian's libssh2, libxml2 and SQLite, so it declares no Apple platform.
 import PackageDescription
 
 // Dependencies point one way: model → formats → transport and store → daemon → CLI.
 let package = Package(
     name: "ddexd",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "ddexd", targets: ["ddexd"]),
     ],
@@ -85,25 +87,27 @@ let package = Package(
         // MARK: Benchmarks (release-build tools that compare against a reference in the same run)
         .executableTarget(name: "ddexd-bench", dependencies: [
             "DDEXModel", "DDEXConfig", "Intake", "Media", "ERN", "Bundling", "SFTP", "Delivery", "Store", "DSR", "Ledger",
-            // The SFTP benchmark starts the sshd harness that the tests use.
-            "TestSupport",
+            "Harness",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/ddexd-bench"),
+        // What the benchmarks and the integration tests both run ddexd against: a real OpenSSH sshd on
+        // loopback, synthetic releases, private temporary folders. Not product code, not test code.
+        .target(name: "Harness", dependencies: ["DDEXModel"], path: "Benchmarks/Harness"),
 
         // MARK: Tests
-        .target(name: "TestSupport", dependencies: ["DDEXModel"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["DDEXModel", "Intake", "Harness"], path: "Tests/TestSupport"),
         .testTarget(name: "DDEXModelTests", dependencies: ["DDEXModel"]),
         .testTarget(name: "DDEXRuntimeTests", dependencies: ["DDEXRuntime"]),
         .testTarget(name: "DDEXConfigTests", dependencies: ["DDEXConfig", "TestSupport"]),
         .testTarget(name: "XMLSupportTests", dependencies: ["XMLSupport", "TestSupport"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "TestSupport"]),
         .testTarget(name: "IntakeTests", dependencies: ["Intake", "TestSupport"]),
-        .testTarget(name: "ERNTests", dependencies: ["ERN", "Intake", "XMLSupport", "TestSupport"]),
-        .testTarget(name: "BundlingTests", dependencies: ["Bundling", "Intake", "TestSupport"]),
+        .testTarget(name: "ERNTests", dependencies: ["ERN", "Intake", "XMLSupport", "Harness", "TestSupport"]),
+        .testTarget(name: "BundlingTests", dependencies: ["Bundling", "Intake", "Harness", "TestSupport"]),
         .testTarget(name: "DSRTests", dependencies: ["DSR", "TestSupport"]),
         .testTarget(name: "SFTPTests", dependencies: ["SFTP", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "DDEXRuntime", "Bundling", "Intake", "ERN", "Store", "SFTP", "DDEXConfig", "DDEXModel", "TestSupport"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "DDEXRuntime", "Bundling", "Intake", "ERN", "Store", "SFTP", "DDEXConfig", "DDEXModel", "Harness", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Store", "DSR", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "DDEXRuntime", "Store", "DDEXModel", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),

@@ -30,7 +30,7 @@ final class DaemonOverSFTPTests: XCTestCase {
     }
 
     /// Package with READY → bundle on the SFTP server → the DSP's ack → status files say acknowledged →
-    /// a dsrgen report with its semaphore → loaded → the statement equals dsrgen's oracle.
+    /// a golden dsrgen report with its semaphore → loaded → the statement equals dsrgen's oracle.
     func testEndToEndOverSFTPUpToTheStatement() throws {
         let server = try SSHServer()
         let daemon = try daemon(for: server)
@@ -49,10 +49,8 @@ final class DaemonOverSFTPTests: XCTestCase {
             schema: RepositoryPaths.config.appendingPathComponent("schemas/status-package.schema.json").path), "")
 
         // The DSP's sales report, with its semaphore, in its report folder on the server.
-        let generated = daemon.root + "/dsrgen"
-        let run = try CommandRunner.run("python3", [RepositoryPaths.dsrgen.path, "--out", generated, "--lines", "1500", "--files", "2",
-                                                    "--gzip", "--negative-summary", "--zero-usage-summary"])
-        XCTAssertEqual(run.status, 0, run.stderr)
+        let golden = GoldenReport.seed3SpecialSummaries
+        let generated = golden.folder.path
         let reports = server.localPath("/upload/reports")
         try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
         let parts = try FileManager.default.contentsOfDirectory(atPath: generated).filter { $0.hasPrefix("DSR_") }.sorted()
@@ -75,9 +73,7 @@ final class DaemonOverSFTPTests: XCTestCase {
                                                                      "--config", daemon.configPath])
         XCTAssertEqual(statements.status, 0, statements.stdout + statements.stderr)
         let json = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasSuffix(".json") })
-        let verify = try CommandRunner.run("python3", [RepositoryPaths.dsrgen.path, "--verify", generated + "/expected.json", "--actual", out + "/" + json])
-        XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
-        XCTAssertTrue(verify.stdout.contains(" 0 failed"), verify.stdout)
+        try OracleCheck.assertMatches(golden, actual: URL(fileURLWithPath: out + "/" + json))
     }
 
     /// ddexd killed with SIGKILL during an SFTP upload and started again: no duplicate batch, no missing file.
