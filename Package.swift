@@ -89,6 +89,7 @@ let package = Package(
             "DDEXModel", "DDEXConfig", "Intake", "Media", "ERN", "Bundling", "SFTP", "Delivery", "Store", "DSR", "Ledger",
             "Harness",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/ddexd-bench"),
         // What the benchmarks and the integration tests both run ddexd against: a real OpenSSH sshd on
         // loopback, synthetic releases, private temporary folders. Not product code, not test code.

@@ -1,5 +1,6 @@
 import DDEXConfig
 import DDEXModel
+import Delivery
 import Foundation
 import Intake
 import Store
@@ -39,6 +40,10 @@ public struct StatusPublisher: Sendable {
             let ack = d.ackStatus.map { PackageStatus.AckStatus(status: $0, text: d.ackText, receivedAt: d.ackAt ?? d.updatedAt, file: d.ackFile ?? "") }
             var problems: [Problem] = []
             if let code = d.lastErrorCode { problems.append(.error(ProblemCode(rawValue: code), at: d.remoteFolder, d.lastErrorMessage ?? "")) }
+            if let profile = configuration.dsps[d.dsp], AckPoller.isOverdue(d, profile: profile) {
+                problems.append(.warning("ACK_OVERDUE", at: d.remoteFolder,
+                                         "no acknowledgement within \(profile.ackDeadlineHours) hours of the delivery; its folder is no longer polled (acknowledgements in the DSP's ack_folder still count)"))
+            }
             dsps[d.dsp] = .init(state: d.state.rawValue, batchId: d.batchId, messageId: d.messageId, attempts: d.attempts,
                                 nextAttemptAt: d.state == .retryWait ? d.nextAttemptAt.map { Timestamp.format(Date(timeIntervalSince1970: $0)) } : nil,
                                 problems: problems, ack: ack)

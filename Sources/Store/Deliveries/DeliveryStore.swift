@@ -13,7 +13,8 @@ public struct DeliveryStore: Sendable {
 
     static let columns = """
         id, package_id, dsp, release_id, kind, state, batch_id, message_id, bundle_path, remote_folder, attempts,
-        next_attempt_at, last_error_code, last_error_message, ack_status, ack_text, ack_file, ack_at, created_at, updated_at
+        next_attempt_at, last_error_code, last_error_message, ack_status, ack_text, ack_file, ack_at, created_at, updated_at,
+        ack_checked_at
         """
 
     /// Records a queued delivery with its files. Returns the existing one when this package was already
@@ -115,6 +116,44 @@ public struct DeliveryStore: Sendable {
         }
     }
 
+    /// Deliveries whose acknowledgement folder is due to be listed at `now` (Unix seconds): completed ones younger
+    /// than `deadline` seconds and acknowledged ones younger than `recentWindow` (their age counted from
+    /// `updated_at`: the completion, or the last acknowledgement applied): on every pass (`pollSeconds` apart) while
+    /// a tenth of its age is less than that, then once a tenth of its age has passed since it was last listed.
+    /// Oldest first.
+    public func dueForAckListing(dsp: String, now: Double, pollSeconds: Double, deadline: Double,
+                                 recentWindow: Double) throws -> [(id: Int64, remoteFolder: String)] {
+        try database.withDatabase { db in
+            let s = try db.prepare("""
+                SELECT id, remote_folder FROM (
+                    SELECT id, remote_folder, state, ack_checked_at, ?2 - (julianday(updated_at) - 2440587.5) * 86400 AS age
+                    FROM deliveries WHERE dsp = ?1 AND state IN ('completed', 'acknowledged', 'rejected-by-dsp'))
+                WHERE age < CASE state WHEN 'completed' THEN ?3 ELSE ?4 END
+                  AND (ack_checked_at IS NULL OR age / 10 <= ?5 OR ?2 - ack_checked_at >= age / 10)
+                ORDER BY id
+                """)
+            try s.bind([.text(dsp), .real(now), .real(deadline), .real(recentWindow), .real(pollSeconds)])
+            var out: [(Int64, String)] = []
+            while try s.step() {
+                guard let folder = s.string(at: 1) else { throw StoreError(.misuse, message: "delivery \(s.int64(at: 0)) has no remote folder") }
+                out.append((s.int64(at: 0), folder))
+            }
+            return out
+        }
+    }
+
+    /// Records that the acknowledgement folders of `ids` were listed at `time` (Unix seconds).
+    public func markAckChecked(_ ids: [Int64], at time: Double) throws {
+        guard !ids.isEmpty else { return }
+        try database.write { db in
+            let statement = try db.prepare("UPDATE deliveries SET ack_checked_at = ? WHERE id = ?")
+            for id in ids {
+                try statement.bind([.real(time), .integer(id)])
+                try statement.run()
+            }
+        }
+    }
+
     /// How many deliveries each DSP has in each state (one query, for the status files).
     public func counts() throws -> [String: [DeliveryState: Int]] {
         try database.withDatabase { db in
@@ -174,7 +213,7 @@ public struct DeliveryStore: Sendable {
                 bundlePath: s.string(at: 8) ?? "", remoteFolder: s.string(at: 9) ?? "", attempts: s.int(at: 10),
                 nextAttemptAt: s.double(at: 11), lastErrorCode: s.string(at: 12), lastErrorMessage: s.string(at: 13),
                 ackStatus: s.string(at: 14), ackText: s.string(at: 15), ackFile: s.string(at: 16), ackAt: s.string(at: 17),
-                createdAt: s.string(at: 18) ?? "", updatedAt: s.string(at: 19) ?? ""))
+                ackCheckedAt: s.double(at: 20), createdAt: s.string(at: 18) ?? "", updatedAt: s.string(at: 19) ?? ""))
         }
         return out
     }
