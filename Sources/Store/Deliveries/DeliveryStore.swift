@@ -50,31 +50,36 @@ public struct DeliveryStore: Sendable {
     public func transition(_ id: Int64, _ event: DeliveryState.Event, now: String,
                            changes: DeliveryChanges = DeliveryChanges()) throws -> DeliveryRecord
     {
-        try database.withDatabase { db in
-            try db.transaction {
-                guard let current = try Self.find(db, "id = ?", [.integer(id)]).first else {
-                    throw StoreError(.misuse, message: "no delivery \(id)")
-                }
-                let next = try current.state.applying(event)
-                var sets = ["state = ?", "updated_at = ?"]
-                var values: [SQLValue] = [.text(next.rawValue), .text(now)]
-                if event == .startUpload { sets.append("attempts = attempts + 1") }
-                if let v = changes.nextAttemptAt { sets.append("next_attempt_at = ?"); values.append(v.map { .real($0) } ?? .null) }
-                if let v = changes.lastError {
-                    sets.append("last_error_code = ?"); values.append(.text(v?.code))
-                    sets.append("last_error_message = ?"); values.append(.text(v?.message))
-                }
-                if let ack = changes.ack {
-                    sets += ["ack_status = ?", "ack_text = ?", "ack_file = ?", "ack_at = ?"]
-                    values += [.text(ack.status), .text(ack.text), .text(ack.file), .text(ack.at)]
-                }
-                values.append(.integer(id))
-                let statement = try db.prepare("UPDATE deliveries SET \(sets.joined(separator: ", ")) WHERE id = ?")
-                try statement.bind(values)
-                try statement.run()
-                return try Self.find(db, "id = ?", [.integer(id)])[0]
-            }
+        try database.write { db in try Self.apply(event, to: id, now: now, changes: changes, db) }
+    }
+
+    /// The one way a delivery's state is written (deliveries and acknowledgements alike), inside the caller's
+    /// transaction: `DeliveryState.next(after:)` applied to the state read in that same transaction, with the
+    /// columns that go with it.
+    static func apply(_ event: DeliveryState.Event, to id: Int64, now: String, changes: DeliveryChanges,
+                      _ db: Database) throws -> DeliveryRecord
+    {
+        guard let current = try find(db, "id = ?", [.integer(id)]).first else {
+            throw StoreError(.misuse, message: "no delivery \(id)")
         }
+        let next = try current.state.applying(event)
+        var sets = ["state = ?", "updated_at = ?"]
+        var values: [SQLValue] = [.text(next.rawValue), .text(now)]
+        if event == .startUpload { sets.append("attempts = attempts + 1") }
+        if let v = changes.nextAttemptAt { sets.append("next_attempt_at = ?"); values.append(v.map { .real($0) } ?? .null) }
+        if let v = changes.lastError {
+            sets.append("last_error_code = ?"); values.append(.text(v?.code))
+            sets.append("last_error_message = ?"); values.append(.text(v?.message))
+        }
+        if let ack = changes.ack {
+            sets += ["ack_status = ?", "ack_text = ?", "ack_file = ?", "ack_at = ?"]
+            values += [.text(ack.status), .text(ack.text), .text(ack.file), .text(ack.at)]
+        }
+        values.append(.integer(id))
+        let statement = try db.prepare("UPDATE deliveries SET \(sets.joined(separator: ", ")) WHERE id = ?")
+        try statement.bind(values)
+        try statement.run()
+        return try find(db, "id = ?", [.integer(id)])[0]
     }
 
     /// Marks one file as placed on the server (final name, verified size).

@@ -7,5 +7,6 @@ public enum Migrations {
         .polling,
         .ledger,
         .ackPolling,
+        .stateChecks,
     ]
 }
