@@ -83,3 +83,17 @@ final class MigrationTests: XCTestCase {
         try db.run("UPDATE deliveries SET state = 'acknowledged'")
     }
 }
+
+/// A row that cannot be decoded is an error with a code, never a silent default.
+final class StoreDecodeTests: XCTestCase {
+    func testAPackageWhoseProblemsDoNotDecodeIsAnError() throws {
+        let directory = try TemporaryDirectory(prefix: "store-decode")
+        let db = try Database.openMigrated(path: directory.path + "/s.sqlite")
+        try db.run("""
+            INSERT INTO packages (id, account, source, work_path, state, problems_json, created_at, updated_at)
+            VALUES ('p', 'a', 's', 'w', 'valid', '{not json', 't', 't')
+            """)
+        let store = PackageStore(database: SharedDatabase(db))
+        XCTAssertThrowsError(try store.package("p")) { XCTAssertEqual(($0 as? StoreError)?.code, "STORE_DECODE", "\($0)") }
+    }
+}

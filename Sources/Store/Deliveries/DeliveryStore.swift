@@ -167,7 +167,7 @@ public struct DeliveryStore: Sendable {
             while try s.step() {
                 let dsp = s.string(at: 0) ?? "", text = s.string(at: 1) ?? ""
                 guard let state = DeliveryState(rawValue: text) else {
-                    throw StoreError(.misuse, message: "deliveries.state holds '\(text)', which is no DeliveryState")
+                    throw StoreError(.decode, message: "deliveries.state holds '\(text)', which is no DeliveryState")
                 }
                 out[dsp, default: [:]][state] = s.int(at: 2)
             }
@@ -211,7 +211,7 @@ public struct DeliveryStore: Sendable {
         while try s.step() {
             guard let state = DeliveryState(rawValue: s.string(at: 5) ?? ""),
                   let kind = DeliveryRecord.Kind(rawValue: s.string(at: 4) ?? "")
-            else { throw StoreError(.misuse, message: "delivery \(s.int64(at: 0)) has an unknown state or kind") }
+            else { throw StoreError(.decode, message: "delivery \(s.int64(at: 0)) has an unknown state or kind") }
             out.append(DeliveryRecord(
                 id: s.int64(at: 0), packageId: s.string(at: 1) ?? "", dsp: s.string(at: 2) ?? "", releaseId: s.string(at: 3) ?? "",
                 kind: kind, state: state, batchId: s.string(at: 6) ?? "", messageId: s.string(at: 7) ?? "",

@@ -183,7 +183,7 @@ public struct AcknowledgementStore: Sendable {
         var out: [AckFileRecord] = []
         while try s.step() {
             guard let outcome = AckOutcome(rawValue: s.string(at: 7) ?? "") else {
-                throw StoreError(.misuse, message: "acknowledgement \(s.int64(at: 0)) has an unknown outcome")
+                throw StoreError(.decode, message: "acknowledgement \(s.int64(at: 0)) has an unknown outcome")
             }
             out.append(AckFileRecord(id: s.int64(at: 0), dsp: s.string(at: 1) ?? "", remotePath: s.string(at: 2) ?? "",
                                      sha256: s.string(at: 3) ?? "", size: UInt64(max(0, s.int64(at: 4))), remoteModified: s.double(at: 5),
