@@ -66,8 +66,8 @@ final class DSRLoaderBoundedTests: XCTestCase {
             self.committed = committed
         }
 
-        func write<T>(_ body: (Database) throws -> T) throws -> T {
-            let value = try database.write(body)
+        func write<T>(durable: Bool, _ body: (Database) throws -> T) throws -> T {
+            let value = try database.write(durable: durable, body)
             committed()
             return value
         }
@@ -103,6 +103,7 @@ final class DSRLoaderBoundedTests: XCTestCase {
         XCTAssertEqual(again.usageLineCount, once.usageLineCount)
         XCTAssertEqual(try counts(db), loaded)
         XCTAssertEqual(try db.scalarInt(Self.visible), Int64(once.usageLineCount))
+        XCTAssertEqual(try db.scalarInt("PRAGMA synchronous"), 2, "staged units commit without fsync; the setting comes back FULL")
     }
 }
 

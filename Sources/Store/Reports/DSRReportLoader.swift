@@ -154,12 +154,12 @@ public final class DSRReportLoader {
     private func purge(_ reportId: Int64, removeReport: Bool) throws {
         let limit = linesPerTransaction
         for table in Self.rowTables {
-            while try writer.write({ db in
+            while try writer.write(durable: false, { db in
                 try db.run("DELETE FROM \(table) WHERE id IN (SELECT id FROM \(table) WHERE report_id = ? LIMIT ?)",
                            .integer(reportId), .integer(limit))
             }) == limit {}
         }
-        try writer.write { db in
+        try writer.write(durable: false) { db in
             if removeReport {
                 try db.run("DELETE FROM dsr_report_files WHERE report_id = ?", .integer(reportId))
                 try db.run("DELETE FROM dsr_reports WHERE id = ? AND state = 'downloaded'", .integer(reportId))
@@ -182,7 +182,9 @@ public final class DSRReportLoader {
         do {
             var finished = false
             while !finished {
-                try writer.write { db in
+                // Staged rows need no fsync of their own: the last transaction's makes them durable with it,
+                // and rows lost to a crash before it are cleared and loaded again.
+                try writer.write(durable: false) { db in
                     let writer = try rows ?? DSRRowWriter(database: db, reportId: reportId)
                     rows = writer
                     var written = 0
