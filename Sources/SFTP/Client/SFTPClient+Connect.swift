@@ -71,11 +71,14 @@ extension SFTPClient {
 
         let (hostKey, line) = try verifyHostKey(session: session, knownHosts: knownHosts, configuration: configuration)
 
+        try authenticate(session: session, configuration: configuration, keyFile: keyFile, place: place)
+
+        // Keepalives only once logged in: libssh2 1.10 would otherwise send a GLOBAL_REQUEST in the middle of the
+        // login, which RFC 4252 servers may refuse (asyncssh: "Invalid request before authentication was complete";
+        // Go x/crypto/ssh: "unexpected message type 80").
         if configuration.keepaliveIntervalSeconds > 0 {
             libssh2_keepalive_config(session, 0, UInt32(configuration.keepaliveIntervalSeconds))
         }
-
-        try authenticate(session: session, configuration: configuration, keyFile: keyFile, place: place)
 
         guard let channel = libssh2_sftp_init(session) else {
             var error = Self.error(session: session, sftp: nil, rc: nil, operation: "start sftp", path: place)
@@ -145,6 +148,10 @@ extension SFTPClient {
         // not an error.
         let methods = libssh2_userauth_list(session, user, UInt32(user.utf8.count)).map { String(cString: $0) }
         if libssh2_userauth_authenticated(session) != 0 { return }
+        if methods == nil, libssh2_session_last_errno(session) != 0 {
+            throw loginError(session: session, rc: libssh2_session_last_errno(session),
+                             step: "asking the server which login methods it accepts", place: place)
+        }
         if let methods, !methods.split(separator: ",").contains("publickey") {
             throw SFTPError(.authFailed, operation: "authenticate", path: place,
                             message: "the server does not accept public-key authentication for \(user) "
@@ -155,14 +162,16 @@ extension SFTPClient {
             configuration.passphrase?.value)
         guard rc != 0 else { return }
 
-        var error = Self.error(session: session, sftp: nil, rc: Int(rc), operation: "authenticate", path: place)
+        var error = loginError(session: session, rc: rc, step: "public-key authentication", place: place)
+        let fingerprint = SSHKeyFile.publicKeyFingerprint(privateKeyPath: configuration.privateKeyPath,
+                                                          publicKeyPath: configuration.publicKeyPath)
+        let key = configuration.privateKeyPath + (fingerprint.map { " (\($0))" } ?? "")
         switch error.kind {
         case .authFailed:
-            error.message = "the server refused the key \(configuration.privateKeyPath) for user \(user) "
-                + "(\(error.message))"
+            error.message = "the server refused the key \(key) for user \(user) (\(error.message))"
         case .keyUnreadable:
-            error.message = "libssh2 could not use the private key \(configuration.privateKeyPath): wrong "
-                + "passphrase, unsupported format, or it does not match its public key (\(error.message))"
+            error.message = "libssh2 could not use the private key \(key): wrong passphrase, unsupported "
+                + "format, or it does not match its public key (\(error.message))"
         default:
             break
         }
@@ -170,6 +179,26 @@ extension SFTPClient {
             error.message += ". \(caveat)"
         }
         throw error
+    }
+
+    /// The error for a failed login step. libssh2 1.10 reports a server that broke off the exchange (an unexpected
+    /// message, a disconnect, no answer) with the same code as a refused signature (-19,
+    /// `LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED`); only its message tells them apart. A broken-off step is a retryable
+    /// protocol error that names the step, never "the server refused the key".
+    static func loginError(session: OpaquePointer, rc: Int32, step: String, place: String) -> SFTPError {
+        var error = Self.error(session: session, sftp: nil, rc: Int(rc), operation: "authenticate", path: place)
+        let said = lastErrorMessage(session)
+        let refused = rc == LIBSSH2_ERROR_AUTHENTICATION_FAILED
+            || (rc == LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED && said.hasPrefix("Invalid signature"))
+        if error.kind == .authFailed, !refused {
+            error.kind = .protocolError
+            error.isRetryable = true
+        }
+        if error.kind != .authFailed && error.kind != .keyUnreadable {
+            error.message = "the server broke off the login during \(step); this is not a refused key "
+                + "(\(error.message))"
+        }
+        return error
     }
 
     private static func supportedAlgorithms(_ session: OpaquePointer, _ method: Int32) -> Set<String> {
