@@ -6,6 +6,7 @@ extension SFTPClient {
         let connection: Connection
         let hostKey: HostKey
         let knownHostsLine: Int
+        let server: SFTPServerProfile
     }
 
     /// Connect → handshake (only host-key types pinned for this host) → verify the key → authenticate → SFTP.
@@ -28,11 +29,14 @@ extension SFTPClient {
             throw SFTPError(.connectFailed, operation: "connect", message: "libssh2 could not allocate a session",
                             isRetryable: false)
         }
-        var sftp: OpaquePointer?
+        var channel: OpaquePointer?
         var succeeded = false
         defer {
             if !succeeded {
-                if let sftp { libssh2_sftp_shutdown(sftp) }
+                // Shut the socket first so that libssh2's goodbyes fail at once instead of waiting on a dead peer.
+                shutdown(socket, Int32(SHUT_RDWR))
+                libssh2_session_set_blocking(session, 1)
+                if let channel { libssh2_channel_free(channel) }
                 libssh2_session_free(session)
                 Glibc.close(socket)
             }
@@ -40,6 +44,7 @@ extension SFTPClient {
 
         libssh2_session_set_blocking(session, 1)
         libssh2_session_set_timeout(session, milliseconds(configuration.connectTimeoutSeconds))
+        preferAlgorithms(session)
 
         // Offer only the key types pinned for this host, so that a server with several host keys shows the one we
         // know (OpenSSH's ssh does the same) instead of a mismatch on another type.
@@ -58,7 +63,7 @@ extension SFTPClient {
 
         let handshake = libssh2_session_handshake(session, socket)
         if handshake != 0 {
-            var error = Self.error(session: session, sftp: nil, rc: Int(handshake), operation: "handshake", path: place)
+            var error = Self.error(session: session, rc: Int(handshake), operation: "handshake", path: place)
             if error.kind == .handshakeFailed, !pinned.isEmpty {
                 error.message += "; only the host-key types pinned in \(knownHosts.path) were offered ("
                     + pinned.map(\.key.description).joined(separator: ", ")
@@ -80,19 +85,12 @@ extension SFTPClient {
             libssh2_keepalive_config(session, 0, UInt32(configuration.keepaliveIntervalSeconds))
         }
 
-        guard let channel = libssh2_sftp_init(session) else {
-            var error = Self.error(session: session, sftp: nil, rc: nil, operation: "start sftp", path: place)
-            if error.kind != .timeout { error.kind = .subsystemFailed }
-            error.isRetryable = true
-            error.message = "the server refused the sftp subsystem: \(error.message)"
-            throw error
-        }
-        sftp = channel
-        // Set-up ran under the connect timeout; from now on each network wait gets the I/O timeout.
-        libssh2_session_set_timeout(session, milliseconds(configuration.ioTimeoutSeconds))
+        let started = try startSFTP(session: session, socket: socket, configuration: configuration, place: place,
+                                    channel: &channel)
         succeeded = true
-        return Established(connection: Connection(socket: socket, session: session, sftp: channel),
-                           hostKey: hostKey, knownHostsLine: line)
+        return Established(connection: Connection(socket: socket, session: session, sftp: started.channel),
+                           hostKey: hostKey, knownHostsLine: line,
+                           server: started.profile(hostKey: hostKey, session: session))
     }
 
     private static func verifyHostKey(session: OpaquePointer, knownHosts: KnownHosts,
@@ -186,7 +184,7 @@ extension SFTPClient {
     /// `LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED`); only its message tells them apart. A broken-off step is a retryable
     /// protocol error that names the step, never "the server refused the key".
     static func loginError(session: OpaquePointer, rc: Int32, step: String, place: String) -> SFTPError {
-        var error = Self.error(session: session, sftp: nil, rc: Int(rc), operation: "authenticate", path: place)
+        var error = Self.error(session: session, rc: Int(rc), operation: "authenticate", path: place)
         let said = lastErrorMessage(session)
         let refused = rc == LIBSSH2_ERROR_AUTHENTICATION_FAILED
             || (rc == LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED && said.hasPrefix("Invalid signature"))
@@ -201,7 +199,7 @@ extension SFTPClient {
         return error
     }
 
-    private static func supportedAlgorithms(_ session: OpaquePointer, _ method: Int32) -> Set<String> {
+    static func supportedAlgorithms(_ session: OpaquePointer, _ method: Int32) -> Set<String> {
         var list: UnsafeMutablePointer<UnsafePointer<CChar>?>?
         let count = libssh2_session_supported_algs(session, method, &list)
         guard count > 0, let list else { return [] }
