@@ -51,6 +51,10 @@ public struct SFTPError: CodedError, Sendable, Equatable {
         /// The server broke off a step of the protocol (an unexpected or missing message while logging in, a
         /// malformed SFTP reply). Not a refused key: the step is named, and a new connection may well succeed.
         case protocolError = "SFTP_PROTOCOL_ERROR"
+        /// Another file is already under the final name (other bytes, or not a regular file): ddexd never replaces it.
+        case conflict = "SFTP_TARGET_CONFLICT"
+        /// An uploaded file's size on the server differs from the local file's.
+        case sizeMismatch = "SFTP_SIZE_MISMATCH"
     }
 
     public var kind: Kind
@@ -111,11 +115,11 @@ extension SFTPError.Kind {
     public var isRetryableByDefault: Bool {
         switch self {
         case .connectFailed, .timeout, .connectionLost, .subsystemFailed, .diskFull, .writeFailed, .failure,
-             .notConnected, .protocolError:
+             .notConnected, .protocolError, .sizeMismatch:
             return true
         case .handshakeFailed, .hostKeyUnknown, .hostKeyMismatch, .hostKeyRevoked, .knownHostsUnreadable,
              .keyUnreadable, .authFailed, .permissionDenied, .noSuchFile, .fileExists, .notADirectory, .unsupported,
-             .localIO, .invalidArgument:
+             .localIO, .invalidArgument, .conflict:
             return false
         }
     }

@@ -117,7 +117,8 @@ public struct TransportError: RetryableError, Sendable, Equatable {
         case .permissionDenied: .permissionDenied
         case .noSuchFile: .notFound
         case .fileExists: .fileExists
-        case .notADirectory: .remoteConflict
+        case .notADirectory, .conflict: .remoteConflict
+        case .sizeMismatch: .sizeMismatch
         case .diskFull, .writeFailed: .noSpace
         case .failure: .serverFailure
         case .localIO: .localIO

@@ -132,6 +132,14 @@ final class SFTPChannel {
         }
     }
 
+    /// The reply to `id` if it has arrived (without waiting).
+    func takeReply(_ id: UInt32) -> SFTPReply? {
+        replies.removeValue(forKey: id)
+    }
+
+    /// Whether the reply to `id` has arrived.
+    func hasReply(_ id: UInt32) -> Bool { replies[id] != nil }
+
     /// Sends `SSH_FXP_INIT` and waits for the server's version and extensions.
     func start() throws(SFTPError) {
         _ = try outgoing.append(maximumSize: 9) { writer in

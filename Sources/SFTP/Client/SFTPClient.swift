@@ -21,6 +21,9 @@ public final class SFTPClient {
     public let server: SFTPServerProfile
 
     private var state: State
+    /// How `place` puts files under their final names; starts as the server's, and falls back for the session when
+    /// the server refuses what it announced.
+    var placementMethod: SFTPServerProfile.Placement
 
     /// Connects, checks the server's key against the known_hosts file **before** authenticating, authenticates with
     /// the key file and starts the SFTP subsystem.
@@ -30,6 +33,7 @@ public final class SFTPClient {
         self.hostKey = established.hostKey
         self.knownHostsLine = established.knownHostsLine
         self.server = established.server
+        self.placementMethod = established.server.placement
         self.state = .open(established.connection)
     }
 
