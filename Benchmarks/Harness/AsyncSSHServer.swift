@@ -1,0 +1,113 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An asyncssh SFTP server (Python, Debian's `python3-asyncssh`) on 127.0.0.1 as a DSP drop box: the kind of
+/// server a DSP writes itself. It refuses any request before authentication is complete, answers SFTP version 3
+/// with its extensions (hardlink, posix-rename, fsync, statvfs), and chroots the client into the drop box.
+///
+/// `renameReplaces` makes its SFTP rename replace an existing target (POSIX rename, as Go's pkg/sftp server and
+/// ProFTPD with `AllowOverwrite on` do) and `offersHardlink: false` withholds `hardlink@openssh.com`: together, a
+/// server where nothing refuses an existing target. `refusesReopening` refuses opening an existing file for
+/// writing unless appending (as some MFT gateways do).
+///
+/// Needs `python3` and `python3-asyncssh`; without them `init` throws with the install hint.
+public final class AsyncSSHServer: DropBoxServer, @unchecked Sendable {
+    public let software = "asyncssh"
+    public let host = "127.0.0.1"
+    public private(set) var port = 0
+    public let user = "ddexd"
+    public let root: URL
+    public let dropBox: URL
+    public let clientKeyPath: String
+    public let knownHostsPath: String
+    public let uploadPath = "/upload"
+    private let process: LoopbackServerProcess
+    private let arguments: [String]
+
+    public static let installHint = "apt-get install -y python3 python3-asyncssh"
+
+    public init(renameReplaces: Bool = false, offersHardlink: Bool = true, refusesReopening: Bool = false) throws {
+        let check = try? SSHProcess.run("/usr/bin/python3", ["-c", "import asyncssh; print(asyncssh.__version__)"])
+        guard let check, check.status == 0 else {
+            throw HarnessError("python3 with asyncssh not found (/usr/bin/python3 -c 'import asyncssh' failed): "
+                + "install it with `\(Self.installHint)`")
+        }
+        let base = URL(fileURLWithPath: ProcessInfo.processInfo.environment["DDEXD_TEST_SSHD_DIR"]
+            ?? "/var/lib/ddexd-test-sshd")
+        try SSHServer.makeRootOwnedDirectory(base)
+        root = base.appendingPathComponent("asyncssh-" + UUID().uuidString)
+        dropBox = root.appendingPathComponent("dropbox")
+        clientKeyPath = root.appendingPathComponent("client_ed25519").path
+        knownHostsPath = root.appendingPathComponent("known_hosts").path
+        let hostKey = root.appendingPathComponent("ssh_host_ed25519_key").path
+        let script = root.appendingPathComponent("dropbox_server.py").path
+        try SSHServer.makeRootOwnedDirectory(root)
+        try FileManager.default.createDirectory(at: dropBox.appendingPathComponent("upload"),
+                                                withIntermediateDirectories: true)
+        try SSHTools.generateKey(type: "ed25519", at: hostKey, comment: "ddexd-test-asyncssh")
+        try SSHTools.generateKey(type: "ed25519", at: clientKeyPath, comment: "ddexd-test-client")
+        try Self.script.write(toFile: script, atomically: true, encoding: .utf8)
+        port = try SSHServer.freePort()
+        arguments = [script, String(port), hostKey, clientKeyPath + ".pub", dropBox.path,
+                     renameReplaces ? "1" : "0", offersHardlink ? "1" : "0", refusesReopening ? "1" : "0"]
+        process = LoopbackServerProcess(executable: "/usr/bin/python3", arguments: ["-u"] + arguments,
+                                        logPath: root.appendingPathComponent("asyncssh.log").path)
+        try start()
+        try SSHServer.writeKnownHostsLine(host: host, port: port, publicKeyPath: hostKey + ".pub", to: knownHostsPath)
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    public func start() throws { try process.start(port: port) }
+    public func stop() { process.stop() }
+    public var isRunning: Bool { process.isRunning }
+    public var log: String { process.log }
+
+    public func localPath(_ remotePath: String) -> String {
+        dropBox.path + "/" + remotePath.drop(while: { $0 == "/" })
+    }
+
+    /// The server: arguments port, host key, authorised client key, drop box, and the rename-replaces, hardlink and
+    /// refuses-reopening flags.
+    static let script = #"""
+        import asyncio, logging, sys
+        import asyncssh
+
+        port, host_key, authorized, chroot = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+        rename_replaces, offers_hardlink, refuses_reopening = (flag == "1" for flag in sys.argv[5:8])
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+
+        if not offers_hardlink:
+            handler = asyncssh.sftp.SFTPServerHandler
+            handler._extensions = [e for e in handler._extensions if e[0] != b"hardlink@openssh.com"]
+
+        class DropBox(asyncssh.SFTPServer):
+            def __init__(self, chan):
+                super().__init__(chan, chroot=chroot.encode())
+
+            if rename_replaces:
+                def rename(self, oldpath, newpath):
+                    return self.posix_rename(oldpath, newpath)
+
+            if refuses_reopening:
+                def open(self, path, pflags, attrs):
+                    import os
+                    writing = pflags & asyncssh.FXF_WRITE and not pflags & asyncssh.FXF_APPEND
+                    if writing and os.path.exists(self.map_path(path)):
+                        raise asyncssh.SFTPPermissionDenied("reopening an existing file is refused; append to it")
+                    return super().open(path, pflags, attrs)
+
+        async def main():
+            await asyncssh.listen("127.0.0.1", port, server_host_keys=[host_key],
+                                  authorized_client_keys=authorized, sftp_factory=DropBox, allow_scp=False)
+            print("listening on", port, flush=True)
+            await asyncio.Future()
+
+        asyncio.run(main())
+        """#
+}
