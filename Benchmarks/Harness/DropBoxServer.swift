@@ -8,7 +8,7 @@ import Glibc
 ///
 /// Each pins its host key in `knownHostsPath`, authorises the ed25519 key at `clientKeyPath`, and gives the client a
 /// writable `uploadPath`. Not thread-safe: drive a server from one thread.
-public protocol DropBoxServer: AnyObject {
+public protocol DropBoxServer: AnyObject, Sendable {
     /// The software, for messages (`OpenSSH`, `ProFTPD mod_sftp`, `asyncssh`).
     var software: String { get }
     var host: String { get }

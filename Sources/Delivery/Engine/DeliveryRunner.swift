@@ -111,9 +111,27 @@ public final class DeliveryRunner {
                                         changes: DeliveryChanges(nextAttemptAt: .some(next), lastError: .some((code: code, message: message))))
         }
         log.error("delivery failed", metadata: ["code": "\(code)", "error": "\(message)", "retryable": "\(retryable)", "attempts": "\(current.attempts)"])
-        let finalMessage = retryable ? "\(message) (retry budget of \(profile.retry.maxAttempts) attempts spent)" : message
+        var finalMessage = retryable ? "\(message) (retry budget of \(profile.retry.maxAttempts) attempts spent)" : message
+        let left = removeTemporaryFiles(of: record.id)
+        if !left.isEmpty { finalMessage += "; left on the server: " + left.joined(separator: ", ") }
         return try store.transition(record.id, .permanentFailure, now: timestamp(),
                                     changes: DeliveryChanges(nextAttemptAt: .some(nil), lastError: .some((code: code, message: finalMessage))))
+    }
+
+    /// After the last attempt, no partial upload stays on the server: the temporary files of the files not placed
+    /// are removed. Returns the ones that could not be (or not be checked), to name them in the status.
+    private func removeTemporaryFiles(of id: Int64) -> [String] {
+        guard let files = try? store.files(of: id) else { return [] }
+        let temporaries = files.filter { !$0.placed }.map { FilePlacement.temporaryPath(for: $0.remotePath) }
+        guard !temporaries.isEmpty else { return [] }
+        defer { transport.close() }
+        guard let sizes = try? transport.fileSizes(temporaries) else {
+            return temporaries.map { "\($0) (maybe: the server could not be asked)" }
+        }
+        return zip(temporaries, sizes).compactMap { path, size in
+            guard size != nil else { return nil }
+            return (try? transport.remove(path)) == nil ? path : nil
+        }
     }
 
     /// Creates the delivery's folders not made yet on this connection, all in one go.

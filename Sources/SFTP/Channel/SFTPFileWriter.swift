@@ -10,6 +10,8 @@ final class SFTPFileWriter {
     let stream: SFTPWriteStream
     /// The next byte to queue.
     private(set) var next: UInt64
+    /// The acknowledged position last reported to a progress callback.
+    var reported: UInt64
 
     init(handle: [UInt8], file: LocalFile, remotePath: String, from start: UInt64, to end: UInt64, requestSize: Int) {
         self.handle = handle
@@ -19,6 +21,7 @@ final class SFTPFileWriter {
         self.requestSize = requestSize
         stream = SFTPWriteStream(remotePath: remotePath)
         next = start
+        reported = start
     }
 
     /// Every byte queued (the close may follow).

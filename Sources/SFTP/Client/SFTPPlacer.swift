@@ -40,7 +40,6 @@ final class SFTPPlacer {
     }
 
     private let progress: ((UInt64) -> Void)?
-    private var reported: UInt64 = 0
 
     init(client: SFTPClient, sftp: SFTPChannel, files: [SFTPPlacement], method: SFTPServerProfile.Placement,
          progress: ((UInt64) -> Void)?) {
@@ -65,7 +64,6 @@ final class SFTPPlacer {
                     moved = true
                 }
                 if case let .ready(handle) = job.stage, index == cursor {
-                    reported = job.resumedFrom
                     let local = try LocalFile(openForReading: job.spec.localPath, operation: "upload")
                     job.local = local
                     job.stage = .streaming(SFTPFileWriter(handle: handle, file: local, remotePath: job.spec.temporaryPath,
@@ -133,10 +131,7 @@ final class SFTPPlacer {
             try reopen(job, attempt: attempt, refusal: reply)
         case let .streaming(writer):
             if let error = writer.stream.error { throw error }
-            if let progress, writer.acknowledgedUpTo >= reported + UInt64(client.configuration.writeChunkSize) {
-                reported = writer.acknowledgedUpTo
-                progress(reported)
-            }
+            report(writer)
             try writer.fill(sftp, window: client.server.window)
             guard writer.isQueued else { return false }
             // Close and check the size right behind the last write: the server answers them in order.
@@ -145,6 +140,7 @@ final class SFTPPlacer {
             }, stat: try send(SFTPMessage.stat, spec.temporaryPath), writer)
         case let .closing(close, stat, writer):
             if let error = writer?.stream.error { throw error }
+            if let writer { report(writer) }
             guard sftp.hasReply(close), sftp.hasReply(stat), writer?.isAcknowledged ?? true else { return false }
             job.local?.close()
             job.local = nil
@@ -199,6 +195,14 @@ final class SFTPPlacer {
             job.stage = .done(result)
         }
         return true
+    }
+
+    /// Reports the streaming file's acknowledged bytes about every `writeChunkSize`.
+    private func report(_ writer: SFTPFileWriter) {
+        guard let progress, writer.acknowledgedUpTo >= writer.reported + UInt64(client.configuration.writeChunkSize)
+        else { return }
+        writer.reported = writer.acknowledgedUpTo
+        progress(writer.reported)
     }
 
     /// The server refused to open the temporary file; try the next way to resume it, or give up.
