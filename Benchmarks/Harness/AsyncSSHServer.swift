@@ -23,8 +23,7 @@ public final class AsyncSSHServer: DropBoxServer, @unchecked Sendable {
     public let clientKeyPath: String
     public let knownHostsPath: String
     public let uploadPath = "/upload"
-    private let process: LoopbackServerProcess
-    private let arguments: [String]
+    private var process: LoopbackServerProcess
 
     public static let installHint = "apt-get install -y python3 python3-asyncssh"
 
@@ -49,13 +48,29 @@ public final class AsyncSSHServer: DropBoxServer, @unchecked Sendable {
         try SSHTools.generateKey(type: "ed25519", at: hostKey, comment: "ddexd-test-asyncssh")
         try SSHTools.generateKey(type: "ed25519", at: clientKeyPath, comment: "ddexd-test-client")
         try Self.script.write(toFile: script, atomically: true, encoding: .utf8)
-        port = try SSHServer.freePort()
-        arguments = [script, String(port), hostKey, clientKeyPath + ".pub", dropBox.path,
-                     renameReplaces ? "1" : "0", offersHardlink ? "1" : "0", refusesReopening ? "1" : "0"]
-        process = LoopbackServerProcess(executable: "/usr/bin/python3", arguments: ["-u"] + arguments,
-                                        logPath: root.appendingPathComponent("asyncssh.log").path)
-        try start()
-        try SSHServer.writeKnownHostsLine(host: host, port: port, publicKeyPath: hostKey + ".pub", to: knownHostsPath)
+        let flags = [renameReplaces, offersHardlink, refusesReopening].map { $0 ? "1" : "0" }
+        let log = root.appendingPathComponent("asyncssh.log").path
+        let (clientKey, box) = (clientKeyPath + ".pub", dropBox.path)
+        func launcher(port: Int) -> LoopbackServerProcess {
+            LoopbackServerProcess(executable: "/usr/bin/python3",
+                                  arguments: ["-u", script, String(port), hostKey, clientKey, box] + flags, logPath: log)
+        }
+        process = launcher(port: 0)
+        // Another process may take the probed port before the server binds it: try another one.
+        var lastError: Error?
+        for _ in 0..<5 {
+            port = try SSHServer.freePort()
+            process = launcher(port: port)
+            do {
+                try start()
+                try SSHServer.writeKnownHostsLine(host: host, port: port, publicKeyPath: hostKey + ".pub", to: knownHostsPath)
+                return
+            } catch {
+                lastError = error
+                stop()
+            }
+        }
+        throw lastError ?? HarnessError("asyncssh did not start")
     }
 
     deinit {

@@ -207,7 +207,7 @@ public final class SSHServer: @unchecked Sendable {
     }
 
     /// Writes a known_hosts line pinning the public key at `publicKeyPath` for `[host]:port`.
-    static func writeKnownHostsLine(host: String, port: Int, publicKeyPath: String, to path: String) throws {
+    public static func writeKnownHostsLine(host: String, port: Int, publicKeyPath: String, to path: String) throws {
         let fields = try String(contentsOfFile: publicKeyPath, encoding: .utf8).split(separator: " ")
         guard fields.count >= 2 else { throw HarnessError("unreadable host public key \(publicKeyPath)") }
         try "[\(host)]:\(port) \(fields[0]) \(fields[1])\n".write(toFile: path, atomically: true, encoding: .utf8)

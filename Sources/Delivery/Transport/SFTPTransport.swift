@@ -154,7 +154,6 @@ public final class SFTPTransport: DeliveryTransport, @unchecked Sendable {
     public func serverProfile() throws -> SFTPServerProfile {
         try liveClient().server
     }
-
     /// Sends an SSH keepalive if one is due; call it periodically while holding an idle transport.
     public func keepalive() throws {
         guard client != nil else { return }
@@ -163,7 +162,7 @@ public final class SFTPTransport: DeliveryTransport, @unchecked Sendable {
 
     // MARK: session
 
-    private func liveClient() throws(TransportError) -> SFTPClient {
+    func liveClient() throws(TransportError) -> SFTPClient {
         if let client, client.isConnected { return client }
         client = nil
         do {

@@ -30,7 +30,7 @@ final class SFTPPlacer {
         case opening(UInt32, Open)
         case ready([UInt8])
         case streaming(SFTPFileWriter)
-        case closing(close: UInt32, stat: UInt32, SFTPFileWriter?)
+        case closing(close: UInt32, stat: UInt32, SFTPFileWriter?, fsync: UInt32?)
         case checkingTarget(UInt32)
         case linking(UInt32)
         case targetAfterRefusal(UInt32, SFTPError)
@@ -134,14 +134,21 @@ final class SFTPPlacer {
             report(writer)
             try writer.fill(sftp, window: client.server.window)
             guard writer.isQueued else { return false }
-            // Close and check the size right behind the last write: the server answers them in order.
+            // Flush to disk where the server offers it, close and check the size right behind the last write: the
+            // server answers them in order, so this costs no round trip of its own.
+            let fsync = client.server.offers("fsync@openssh.com") ? try sendFsync(writer.handle) : nil
             job.stage = .closing(close: try sftp.send(SFTPMessage.close, payload: 4 + writer.handle.count) {
                 $0.string(writer.handle)
-            }, stat: try send(SFTPMessage.stat, spec.temporaryPath), writer)
-        case let .closing(close, stat, writer):
+            }, stat: try send(SFTPMessage.stat, spec.temporaryPath), writer, fsync: fsync)
+        case let .closing(close, stat, writer, fsync):
             if let error = writer?.stream.error { throw error }
             if let writer { report(writer) }
-            guard sftp.hasReply(close), sftp.hasReply(stat), writer?.isAcknowledged ?? true else { return false }
+            guard sftp.hasReply(close), sftp.hasReply(stat), writer?.isAcknowledged ?? true,
+                  fsync.map(sftp.hasReply) ?? true else { return false }
+            if let fsync, let error = sftp.takeReply(fsync)?.failure(operation: "fsync", path: spec.temporaryPath,
+                                                                     duringWrite: true), error.kind != .unsupported {
+                throw error
+            }
             job.local?.close()
             job.local = nil
             if let error = sftp.takeReply(close)!.failure(operation: "upload (close)", path: spec.temporaryPath,
@@ -300,6 +307,14 @@ final class SFTPPlacer {
 
     private func send(_ type: UInt8, _ path: String) throws(SFTPError) -> UInt32 {
         try client.sendPath(sftp, type, path)
+    }
+
+    private func sendFsync(_ handle: [UInt8]) throws(SFTPError) -> UInt32 {
+        let name = "fsync@openssh.com"
+        return try sftp.send(SFTPMessage.extended, payload: 8 + name.utf8.count + handle.count) {
+            $0.string(name)
+            $0.string(handle)
+        }
     }
 
     private func sendPair(_ type: UInt8, _ first: String, _ second: String) throws(SFTPError) -> UInt32 {
