@@ -97,6 +97,8 @@ final class SFTPClientTests: SFTPTestCase {
         XCTAssertFalse(error.isRetryable)
         XCTAssertTrue(error.message.contains(
             "RSA keys do not work with libssh2 1.10 against OpenSSH ≥ 8.8; use ed25519 or ECDSA"), error.message)
+        XCTAssertTrue(error.message.contains("the server refused the key \(rsa) (\(try SSHTools.fingerprint(ofPublicKey: rsa + ".pub")))"),
+                      "the refused key is named with its fingerprint: \(error.message)")
     }
 
     func testECDSAKeyAndEncryptedKeyWork() throws {

@@ -160,7 +160,7 @@ extension SFTPClient {
             configuration.passphrase?.value)
         guard rc != 0 else { return }
 
-        var error = loginError(session: session, rc: rc, step: "public-key authentication", place: place)
+        var error = loginError(session: session, rc: rc, step: "authenticating with the public key", place: place)
         let fingerprint = SSHKeyFile.publicKeyFingerprint(privateKeyPath: configuration.privateKeyPath,
                                                           publicKeyPath: configuration.publicKeyPath)
         let key = configuration.privateKeyPath + (fingerprint.map { " (\($0))" } ?? "")
@@ -193,7 +193,7 @@ extension SFTPClient {
             error.isRetryable = true
         }
         if error.kind != .authFailed && error.kind != .keyUnreadable {
-            error.message = "the server broke off the login during \(step); this is not a refused key "
+            error.message = "the server broke off the login while \(step); this is not a refused key "
                 + "(\(error.message))"
         }
         return error
