@@ -18,12 +18,13 @@ public final class AsyncSSHServer: DropBoxServer, @unchecked Sendable {
     public let host = "127.0.0.1"
     public private(set) var port = 0
     public let user = "ddexd"
-    public let root: URL
-    public let dropBox: URL
-    public let clientKeyPath: String
-    public let knownHostsPath: String
     public let uploadPath = "/upload"
-    private var process: LoopbackServerProcess
+    private let folder: DropBoxFolder
+    private var process: LoopbackServerProcess?
+    public var root: URL { folder.root }
+    public var dropBox: URL { folder.dropBox }
+    public var clientKeyPath: String { folder.clientKeyPath }
+    public var knownHostsPath: String { folder.knownHostsPath }
 
     public static let installHint = "apt-get install -y python3 python3-asyncssh"
 
@@ -33,44 +34,19 @@ public final class AsyncSSHServer: DropBoxServer, @unchecked Sendable {
             throw HarnessError("python3 with asyncssh not found (/usr/bin/python3 -c 'import asyncssh' failed): "
                 + "install it with `\(Self.installHint)`")
         }
-        let base = URL(fileURLWithPath: ProcessInfo.processInfo.environment["DDEXD_TEST_SSHD_DIR"]
-            ?? "/var/lib/ddexd-test-sshd")
-        try SSHServer.makeRootOwnedDirectory(base)
-        root = base.appendingPathComponent("asyncssh-" + UUID().uuidString)
-        dropBox = root.appendingPathComponent("dropbox")
-        clientKeyPath = root.appendingPathComponent("client_ed25519").path
-        knownHostsPath = root.appendingPathComponent("known_hosts").path
-        let hostKey = root.appendingPathComponent("ssh_host_ed25519_key").path
-        let script = root.appendingPathComponent("dropbox_server.py").path
-        try SSHServer.makeRootOwnedDirectory(root)
-        try FileManager.default.createDirectory(at: dropBox.appendingPathComponent("upload"),
-                                                withIntermediateDirectories: true)
-        try SSHTools.generateKey(type: "ed25519", at: hostKey, comment: "ddexd-test-asyncssh")
-        try SSHTools.generateKey(type: "ed25519", at: clientKeyPath, comment: "ddexd-test-client")
+        folder = try DropBoxFolder(prefix: "asyncssh")
+        let script = folder.path("dropbox_server.py")
         try Self.script.write(toFile: script, atomically: true, encoding: .utf8)
         let flags = [renameReplaces, offersHardlink, refusesReopening].map { $0 ? "1" : "0" }
-        let log = root.appendingPathComponent("asyncssh.log").path
-        let (clientKey, box) = (clientKeyPath + ".pub", dropBox.path)
-        func launcher(port: Int) -> LoopbackServerProcess {
-            LoopbackServerProcess(executable: "/usr/bin/python3",
-                                  arguments: ["-u", script, String(port), hostKey, clientKey, box] + flags, logPath: log)
-        }
-        process = launcher(port: 0)
-        // Another process may take the probed port before the server binds it: try another one.
-        var lastError: Error?
-        for _ in 0..<5 {
-            port = try SSHServer.freePort()
-            process = launcher(port: port)
-            do {
-                try start()
-                try SSHServer.writeKnownHostsLine(host: host, port: port, publicKeyPath: hostKey + ".pub", to: knownHostsPath)
-                return
-            } catch {
-                lastError = error
-                stop()
-            }
-        }
-        throw lastError ?? HarnessError("asyncssh did not start")
+        let (hostKey, clientKey, box, log) = (folder.hostKeyPath, folder.clientKeyPath + ".pub", folder.dropBox.path,
+                                              folder.path("asyncssh.log"))
+        port = try folder.startOnFreePort(host: host, { port in
+            process = LoopbackServerProcess(executable: "/usr/bin/python3",
+                                            arguments: ["-u", script, String(port), hostKey, clientKey, box] + flags,
+                                            logPath: log)
+            self.port = port
+            try start()
+        }, stop: stop)
     }
 
     deinit {
@@ -78,14 +54,11 @@ public final class AsyncSSHServer: DropBoxServer, @unchecked Sendable {
         try? FileManager.default.removeItem(at: root)
     }
 
-    public func start() throws { try process.start(port: port) }
-    public func stop() { process.stop() }
-    public var isRunning: Bool { process.isRunning }
-    public var log: String { process.log }
-
-    public func localPath(_ remotePath: String) -> String {
-        dropBox.path + "/" + remotePath.drop(while: { $0 == "/" })
-    }
+    public func start() throws { try process?.start(port: port) }
+    public func stop() { process?.stop() }
+    public var isRunning: Bool { process?.isRunning ?? false }
+    public var log: String { process?.log ?? "" }
+    public func localPath(_ remotePath: String) -> String { folder.localPath(remotePath) }
 
     /// The server: arguments port, host key, authorised client key, drop box, and the rename-replaces, hardlink and
     /// refuses-reopening flags.

@@ -14,14 +14,14 @@ public final class ProFTPDServer: DropBoxServer, @unchecked Sendable {
     public let host = "127.0.0.1"
     public private(set) var port = 0
     public let user = "ddexd"
-    public let root: URL
-    public let dropBox: URL
-    public let clientKeyPath: String
-    public let knownHostsPath: String
     public let uploadPath = "/upload"
-    let configPath: String
-    let hostKeyPath: String
+    private let folder: DropBoxFolder
     private let process: LoopbackServerProcess
+    public var root: URL { folder.root }
+    public var dropBox: URL { folder.dropBox }
+    public var clientKeyPath: String { folder.clientKeyPath }
+    public var knownHostsPath: String { folder.knownHostsPath }
+    var configPath: String { folder.path("proftpd.conf") }
     /// Extra configuration lines (e.g. `AllowOverwrite on`).
     public let extraConfiguration: [String]
 
@@ -36,47 +36,22 @@ public final class ProFTPDServer: DropBoxServer, @unchecked Sendable {
         }
         guard geteuid() == 0 else { throw HarnessError("the ProFTPD harness must run as root (chroot, user switch)") }
         self.extraConfiguration = extraConfiguration
-        let base = URL(fileURLWithPath: ProcessInfo.processInfo.environment["DDEXD_TEST_SSHD_DIR"]
-            ?? "/var/lib/ddexd-test-sshd")
-        try SSHServer.makeRootOwnedDirectory(base)
-        root = base.appendingPathComponent("proftpd-" + UUID().uuidString)
-        dropBox = root.appendingPathComponent("dropbox")
-        clientKeyPath = root.appendingPathComponent("client_ed25519").path
-        knownHostsPath = root.appendingPathComponent("known_hosts").path
-        hostKeyPath = root.appendingPathComponent("ssh_host_ed25519_key").path
-        configPath = root.appendingPathComponent("proftpd.conf").path
-        process = LoopbackServerProcess(executable: "/usr/sbin/proftpd", arguments: ["-n", "-c", configPath],
-                                        logPath: root.appendingPathComponent("proftpd.out").path)
-        try SSHServer.makeRootOwnedDirectory(root)
-        try FileManager.default.createDirectory(at: dropBox.appendingPathComponent("upload"),
-                                                withIntermediateDirectories: true)
-        for folder in [dropBox.path, dropBox.appendingPathComponent("upload").path] { chown(folder, 65534, 65534) }
-        try SSHTools.generateKey(type: "ed25519", at: hostKeyPath, comment: "ddexd-test-proftpd")
-        try SSHTools.generateKey(type: "ed25519", at: clientKeyPath, comment: "ddexd-test-client")
+        folder = try DropBoxFolder(prefix: "proftpd", owner: (65534, 65534))
+        process = LoopbackServerProcess(executable: "/usr/sbin/proftpd", arguments: ["-n", "-c", folder.path("proftpd.conf")],
+                                        logPath: folder.path("proftpd.out"))
         let keys = root.appendingPathComponent("authorized_keys")
         try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
         try SSHTools.run("/usr/bin/ssh-keygen", ["-e", "-f", clientKeyPath + ".pub"])
             .write(to: keys.appendingPathComponent(user), atomically: true, encoding: .utf8)
         try "\(user):*:65534:65534::\(dropBox.path):/bin/false\n"
-            .write(to: root.appendingPathComponent("ftpd.passwd"), atomically: true, encoding: .utf8)
-        try "nogroup:*:65534:\n".write(to: root.appendingPathComponent("ftpd.group"), atomically: true, encoding: .utf8)
-        chmod(root.appendingPathComponent("ftpd.passwd").path, 0o600)
-
-        var lastError: Error?
-        for _ in 0..<5 {
-            port = try SSHServer.freePort()
-            do {
-                try writeConfiguration()
-                try start()
-                try SSHServer.writeKnownHostsLine(host: host, port: port, publicKeyPath: hostKeyPath + ".pub",
-                                                  to: knownHostsPath)
-                return
-            } catch {
-                lastError = error
-                stop()
-            }
-        }
-        throw lastError ?? HarnessError("ProFTPD did not start")
+            .write(toFile: folder.path("ftpd.passwd"), atomically: true, encoding: .utf8)
+        try "nogroup:*:65534:\n".write(toFile: folder.path("ftpd.group"), atomically: true, encoding: .utf8)
+        chmod(folder.path("ftpd.passwd"), 0o600)
+        port = try folder.startOnFreePort(host: host, { port in
+            self.port = port
+            try writeConfiguration()
+            try start()
+        }, stop: stop)
     }
 
     deinit {
@@ -92,13 +67,11 @@ public final class ProFTPDServer: DropBoxServer, @unchecked Sendable {
         process.log + ((try? String(contentsOf: root.appendingPathComponent("sftp.log"), encoding: .utf8)) ?? "")
     }
 
-    public func localPath(_ remotePath: String) -> String {
-        dropBox.path + "/" + remotePath.drop(while: { $0 == "/" })
-    }
+    public func localPath(_ remotePath: String) -> String { folder.localPath(remotePath) }
 
     private func writeConfiguration() throws {
         let folder = root.path
-        let lines = [
+        let lines: [String] = [
             "ServerType standalone", "ServerName \"ddexd test drop box\"", "DefaultServer on",
             "Port \(port)", "DefaultAddress \(host)", "SocketBindTight on", "UseIPv6 off", "UseReverseDNS off",
             "User nobody", "Group nogroup", "MaxInstances 64",
@@ -107,7 +80,7 @@ public final class ProFTPDServer: DropBoxServer, @unchecked Sendable {
             "ModulePath /usr/lib/proftpd", "LoadModule mod_sftp.c",
             "AuthOrder mod_auth_file.c", "AuthUserFile \(folder)/ftpd.passwd", "AuthGroupFile \(folder)/ftpd.group",
             "RequireValidShell off", "DefaultRoot ~",
-            "SFTPEngine on", "SFTPLog \(folder)/sftp.log", "SFTPHostKey \(hostKeyPath)",
+            "SFTPEngine on", "SFTPLog \(folder)/sftp.log", "SFTPHostKey \(self.folder.hostKeyPath)",
             "SFTPAuthorizedUserKeys file:\(folder)/authorized_keys/%u", "SFTPAuthMethods publickey",
         ] + extraConfiguration
         try (lines.joined(separator: "\n") + "\n").write(toFile: configPath, atomically: true, encoding: .utf8)
