@@ -38,7 +38,6 @@ final class SFTPChannel {
     private var pending: [UInt32: Pending] = [:]
     private var replies: [UInt32: SFTPReply] = [:]
     private var halfSent = HalfSent.none
-    private var writeWaitsForSocket = false
     private var lastProgress = monotonicSeconds()
     private var incoming: UnsafeMutableRawPointer
     private var incomingCapacity = 512 * 1024
@@ -172,7 +171,6 @@ final class SFTPChannel {
 
     private func flush() throws(SFTPError) -> Bool {
         var progressed = false
-        writeWaitsForSocket = false
         while let front = outgoing.front {
             let rc = libssh2_channel_write_ex(channel, 0, front.baseAddress!.assumingMemoryBound(to: CChar.self),
                                               front.count)
@@ -186,7 +184,6 @@ final class SFTPChannel {
             guard rc == Int(LIBSSH2_ERROR_EAGAIN) else { throw sessionError(Int32(truncatingIfNeeded: rc), "send") }
             let outbound = libssh2_session_block_directions(session) & LIBSSH2_SESSION_BLOCK_OUTBOUND != 0
             halfSent = outbound ? .write : .none
-            writeWaitsForSocket = outbound
             break
         }
         return progressed
@@ -228,8 +225,10 @@ final class SFTPChannel {
                             message: "the server sent nothing for \(formatSeconds(ioTimeoutSeconds)) s while "
                                 + "\(pending.count) request(s) waited for an answer")
         }
-        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-        if writeWaitsForSocket || halfSent != .none { descriptor.events |= Int16(POLLOUT) }
+        // With a packet half sent only that packet may move, so only writability counts (waiting for readability
+        // too would spin while replies queue up); otherwise what can unblock us is the server's data or window.
+        let events = halfSent != .none ? POLLOUT : POLLIN
+        var descriptor = pollfd(fd: socket, events: Int16(events), revents: 0)
         _ = poll(&descriptor, 1, Int32(min(remaining * 1000 + 1, 60_000)))
     }
 
