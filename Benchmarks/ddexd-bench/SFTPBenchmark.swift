@@ -10,15 +10,20 @@ import SFTP
 /// Prints throughputs, ratios and client CPU per GiB.
 ///
 /// `ddexd-bench sftp [--link both|loopback|delayed] [--files N] [--loopback-size 1G] [--delayed-size 256M]
-///                   [--rtt MS] [--sessions N] [--rounds R] [--tools all|ddexd]`
+///                   [--rtt MS] [--sessions N] [--rounds R] [--tools all|ddexd] [--server openssh|proftpd|asyncssh]`
 /// Defaults: both links, 8 files, 1 GiB over loopback, 256 MiB (8 × 32 MiB) through a 50 ms proxy, 4 sessions,
-/// 1 round. Needs root and openssh-server (the sshd test harness).
+/// 1 round, OpenSSH's sshd. Needs root and openssh-server (or proftpd-core + proftpd-mod-crypto, python3-asyncssh:
+/// the same launchers as the tests; only sshd's CPU is measured).
 /// Targets: loopback one session ≥ 0.95 × sftp; 50 ms one session ≥ 1.0 ×, four sessions ≥ 2.0 ×.
 func runSFTPBenchmark(arguments: [String]) throws {
     let options = try SFTPBenchmarkOptions(arguments)
-    let server = try SSHServer()
+    let server: any DropBoxServer = switch options.server {
+    case "proftpd": try ProFTPDServer(extraConfiguration: ["AllowOverwrite on"])
+    case "asyncssh": try AsyncSSHServer()
+    default: try SSHServer()
+    }
     let work = try TemporaryDirectory(prefix: "ddexd-sftp-bench")
-    print("SFTP benchmark against OpenSSH sshd (\(server.software)) on 127.0.0.1; libssh2 \(SFTPClient.libssh2Version); "
+    print("SFTP benchmark against \(server.software) on 127.0.0.1; libssh2 \(SFTPClient.libssh2Version); "
         + "\(options.rounds) round(s), best wall time")
     if options.links.contains("loopback") {
         try runLink(name: "loopback", totalBytes: options.loopbackBytes, rtt: nil, options: options, server: server, work: work,
@@ -31,7 +36,7 @@ func runSFTPBenchmark(arguments: [String]) throws {
     }
 }
 
-private func runLink(name: String, totalBytes: Int, rtt: Double?, options: SFTPBenchmarkOptions, server: SSHServer,
+private func runLink(name: String, totalBytes: Int, rtt: Double?, options: SFTPBenchmarkOptions, server: any DropBoxServer,
                      work: TemporaryDirectory, targets: (single: Double, parallel: Double?)) throws
 {
     let fileSize = totalBytes / options.files
@@ -46,7 +51,7 @@ private func runLink(name: String, totalBytes: Int, rtt: Double?, options: SFTPB
     let proxy = try rtt.map { try DelayProxy(targetPort: server.port, roundTripMilliseconds: $0) }
     let port = proxy?.port ?? server.port
     let knownHosts = work.url.appendingPathComponent("known_hosts_\(port)").path
-    try SSHServer.writeKnownHostsLine(host: server.host, port: port, publicKeyPath: server.hostKeyPath + ".pub", to: knownHosts)
+    try pinHostKey(of: server, port: port, to: knownHosts)
     let configuration = SFTPClientConfiguration(host: server.host, port: port, user: server.user,
                                                 privateKeyPath: server.clientKeyPath, knownHostsPath: knownHosts)
     let total = Double(fileSize * options.files)
@@ -58,21 +63,22 @@ private func runLink(name: String, totalBytes: Int, rtt: Double?, options: SFTPB
     for round in 0..<options.rounds {
         for (index, tool) in tools.enumerated() where options.tools == "all" || index < 2 {
             let folder = "r\(round)-t\(index)"
-            try server.makeDropBoxDirectory("upload/" + folder)
+            try makeFolder(server.uploadPath + "/" + folder, on: server)
             let sample = try measure(server, proxy: proxy) {
                 switch index {
-                case 0: try deliver(files, folder: folder, sessions: 1, configuration: configuration)
-                case 1: try deliver(files, folder: folder, sessions: options.sessions, configuration: configuration)
-                default: try runOpenSSH(files, folder: "/upload/" + folder, server: server, port: port,
+                case 0: try deliver(files, root: server.uploadPath, folder: folder, sessions: 1, configuration: configuration)
+                case 1: try deliver(files, root: server.uploadPath, folder: folder, sessions: options.sessions,
+                                    configuration: configuration)
+                default: try runOpenSSH(files, folder: server.uploadPath + "/" + folder, server: server, port: port,
                                         knownHosts: knownHosts, work: work, sameAlgorithms: index == 3)
                 }
             }
             for file in files {
-                let remote = server.localPath("/upload/\(folder)/batch/" + (file as NSString).lastPathComponent)
+                let remote = server.localPath(server.uploadPath + "/\(folder)/batch/" + (file as NSString).lastPathComponent)
                 let size = (try FileManager.default.attributesOfItem(atPath: remote)[.size] as? NSNumber)?.intValue
                 guard size == fileSize else { throw HarnessError("\(tool): \(remote) has \(size ?? -1) bytes, expected \(fileSize)") }
             }
-            try? FileManager.default.removeItem(atPath: server.localPath("/upload/" + folder))
+            try? FileManager.default.removeItem(atPath: server.localPath(server.uploadPath + "/" + folder))
             samples[tool, default: []].append(sample)
         }
     }
@@ -98,6 +104,23 @@ private func runLink(name: String, totalBytes: Int, rtt: Double?, options: SFTPB
     proxy?.stop()
 }
 
+/// Pins the server's host key for `port` (the server's own, or the delay proxy's).
+private func pinHostKey(of server: any DropBoxServer, port: Int, to path: String) throws {
+    let pinned = try String(contentsOfFile: server.knownHostsPath, encoding: .utf8)
+    guard let line = pinned.split(separator: "\n").first, let space = line.firstIndex(of: " ") else {
+        throw HarnessError("\(server.knownHostsPath) pins no key")
+    }
+    try "[\(server.host)]:\(port)\(line[space...])\n".write(toFile: path, atomically: true, encoding: .utf8)
+}
+
+/// A folder in the drop box owned like the upload folder (the server's login user).
+private func makeFolder(_ remotePath: String, on server: any DropBoxServer) throws {
+    let path = server.localPath(remotePath)
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    var owner = stat()
+    if stat(server.localPath(server.uploadPath), &owner) == 0 { chown(path, owner.st_uid, owner.st_gid) }
+}
+
 private struct Sample {
     var seconds: Double
     var clientCPU: Double
@@ -105,23 +128,26 @@ private struct Sample {
 }
 
 /// Wall time, the client's CPU (this process, or sftp and its ssh; without the delay proxy's threads) and sshd's.
-private func measure(_ server: SSHServer, proxy: DelayProxy?, _ body: () throws -> Void) throws -> Sample {
-    let serverBefore = server.cpuSeconds, proxyBefore = proxy?.cpuSeconds ?? 0
+private func measure(_ server: any DropBoxServer, proxy: DelayProxy?, _ body: () throws -> Void) throws -> Sample {
+    let sshd = server as? SSHServer
+    let serverBefore = sshd?.cpuSeconds ?? 0, proxyBefore = proxy?.cpuSeconds ?? 0
     let clientBefore = cpuSeconds() + childCPUSeconds()
     let start = ContinuousClock.now
     try body()
     let wall = seconds(since: start)
-    server.waitForSessionsToEnd()
+    sshd?.waitForSessionsToEnd()
     proxy?.waitUntilIdle()
     let proxyCPU = (proxy?.cpuSeconds ?? 0) - proxyBefore
     return Sample(seconds: wall, clientCPU: cpuSeconds() + childCPUSeconds() - clientBefore - proxyCPU,
-                  serverCPU: server.cpuSeconds - serverBefore)
+                  serverCPU: (sshd?.cpuSeconds ?? 0) - serverBefore)
 }
 
 /// What a delivery does with the files, through `SFTPTransport`: the folder in one round trip, every file placed
 /// (pipelined on its session), every size verified. With several sessions the files are dealt out over them, one
 /// thread per session (libssh2 sessions are never shared).
-private func deliver(_ files: [String], folder: String, sessions: Int, configuration: SFTPClientConfiguration) throws {
+private func deliver(_ files: [String], root: String, folder: String, sessions: Int,
+                     configuration: SFTPClientConfiguration) throws
+{
     let placements = files.map { path -> FilePlacement in
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.uint64Value ?? 0
         return FilePlacement(localPath: path, remotePath: "batch/" + (path as NSString).lastPathComponent, size: size)
@@ -136,7 +162,7 @@ private func deliver(_ files: [String], folder: String, sessions: Int, configura
         let thread = Thread {
             defer { done.leave() }
             do {
-                let transport = SFTPTransport(configuration: configuration, remoteRoot: "/upload/" + folder)
+                let transport = SFTPTransport(configuration: configuration, remoteRoot: root + "/" + folder)
                 defer { transport.close() }
                 try transport.makeDirectories(["batch"])
                 try transport.place(group) { _ in }
@@ -159,7 +185,7 @@ private final class FirstError: @unchecked Sendable {
 }
 
 /// `sftp -b batch` with the harness's key and known_hosts, strict host-key checking, like an operator would run it.
-private func runOpenSSH(_ files: [String], folder: String, server: SSHServer, port: Int, knownHosts: String,
+private func runOpenSSH(_ files: [String], folder: String, server: any DropBoxServer, port: Int, knownHosts: String,
                         work: TemporaryDirectory, sameAlgorithms: Bool) throws
 {
     let batch = (["mkdir \(folder)/batch"] + files.map { "put \($0) \(folder)/batch/\(($0 as NSString).lastPathComponent)" })
@@ -183,6 +209,7 @@ private struct SFTPBenchmarkOptions {
     var rounds = 1
     /// Which tools to run: `all`, or `ddexd` alone (to profile the client with perf).
     var tools = "all"
+    var server = "openssh"
 
     init(_ arguments: [String]) throws {
         var iterator = arguments.makeIterator()
@@ -197,9 +224,10 @@ private struct SFTPBenchmarkOptions {
             case "--sessions": sessions = try Self.count(value, argument)
             case "--rounds": rounds = try Self.count(value, argument)
             case "--tools": tools = value
+            case "--server": server = value
             default:
                 throw HarnessError("unknown option \(argument); use --link both|loopback|delayed --files N "
-                    + "--loopback-size 1G --delayed-size 256M --rtt MS --sessions N --rounds R --tools all|ddexd")
+                    + "--loopback-size 1G --delayed-size 256M --rtt MS --sessions N --rounds R --tools all|ddexd --server openssh|proftpd|asyncssh")
             }
         }
         guard links.isSubset(of: ["loopback", "delayed"]) else { throw HarnessError("--link is both, loopback or delayed") }
