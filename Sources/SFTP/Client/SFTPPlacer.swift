@@ -37,6 +37,7 @@ final class SFTPPlacer {
         case removingTemporary(UInt32, SFTPPlacement.Result)
         case done(SFTPPlacement.Result)
         case reported
+        case failed(SFTPError)
     }
 
     private let progress: ((UInt64) -> Void)?
@@ -58,24 +59,22 @@ final class SFTPPlacer {
             let cursor = jobs.firstIndex { !$0.hasStreamed } ?? jobs.count
             for index in jobs.indices {
                 let job = jobs[index]
-                if case .waiting = job.stage {
-                    guard keepGoing, index <= cursor + lookahead else { continue }
-                    try inspect(job)
-                    moved = true
+                do {
+                    moved = try step(job, index: index, cursor: cursor, keepGoing: keepGoing) || moved
+                } catch where !error.kind.breaksConnection {
+                    // This file failed; the files before it still land. No further file starts.
+                    job.stage = .failed(error)
+                    keepGoing = false
                 }
-                if case let .ready(handle) = job.stage, index == cursor {
-                    let local = try LocalFile(openForReading: job.spec.localPath, operation: "upload")
-                    job.local = local
-                    job.stage = .streaming(SFTPFileWriter(handle: handle, file: local, remotePath: job.spec.temporaryPath,
-                                                          from: job.resumedFrom, to: job.spec.size,
-                                                          requestSize: client.server.writeRequestSize))
-                }
-                moved = try advance(job) || moved
                 if case let .done(result) = job.stage {
                     job.stage = .reported
                     keepGoing = placed(index, result) && keepGoing
                     moved = true
                 }
+            }
+            // A file's failure is thrown once every file before it has landed.
+            if let first = jobs.first(where: { !$0.isSettled(keepGoing: keepGoing) }), case let .failed(error) = first.stage {
+                throw error
             }
             if jobs.allSatisfy({ $0.isSettled(keepGoing: keepGoing) }) { return }
             if !moved { try sftp.pump(wait: true) } else { try sftp.pump(wait: false) }
@@ -83,6 +82,24 @@ final class SFTPPlacer {
     }
 
     // MARK: - Stages
+
+    /// Starts `job` when its turn comes near, streams it when it is the next in line, and moves it on.
+    private func step(_ job: Job, index: Int, cursor: Int, keepGoing: Bool) throws(SFTPError) -> Bool {
+        var moved = false
+        if case .waiting = job.stage {
+            guard keepGoing, index <= cursor + lookahead else { return false }
+            try inspect(job)
+            moved = true
+        }
+        if case let .ready(handle) = job.stage, index == cursor {
+            let local = try LocalFile(openForReading: job.spec.localPath, operation: "upload")
+            job.local = local
+            job.stage = .streaming(SFTPFileWriter(handle: handle, file: local, remotePath: job.spec.temporaryPath,
+                                                  from: job.resumedFrom, to: job.spec.size,
+                                                  requestSize: client.server.writeRequestSize))
+        }
+        return try advance(job) || moved
+    }
 
     private func inspect(_ job: Job) throws(SFTPError) {
         job.stage = .inspecting(final: try send(SFTPMessage.stat, job.spec.finalPath),
@@ -93,7 +110,7 @@ final class SFTPPlacer {
     private func advance(_ job: Job) throws(SFTPError) -> Bool {
         let spec = job.spec
         switch job.stage {
-        case .waiting, .ready, .done, .reported:
+        case .waiting, .ready, .done, .reported, .failed:
             return false
         case let .inspecting(final, temporary):
             guard sftp.hasReply(final), sftp.hasReply(temporary) else { return false }
