@@ -246,9 +246,10 @@ public struct BundleBuilder: Sendable {
         return BundleResult(dsp: profile.name, bundle: bundle, problems: warnings)
     }
 
-    /// Removes what interrupted builds left in a DSP's outbound folder: hidden `.building-*` folders, and
-    /// bundle folders whose `.bundle.json` was never written (the crash came between the rename and the
-    /// description). Call it at startup, before any build runs for that folder; returns what was removed.
+    /// Removes what interrupted builds left in a DSP's outbound folder: hidden `.building-*` folders, bundle
+    /// folders whose `.bundle.json` was never written (the crash came between the rename and the
+    /// description), and half-written descriptions (`.<batch>.bundle.json.tmp-<pid>`). Call it at startup,
+    /// before any build runs for that folder; returns what was removed.
     @discardableResult
     public static func removeInterruptedBuilds(in dspFolder: String) -> [String] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dspFolder) else { return [] }
@@ -257,7 +258,14 @@ public struct BundleBuilder: Sendable {
         for entry in entries.sorted() {
             let path = dspFolder + "/" + entry
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            guard isDirectory.boolValue else {
+                if Self.isInterruptedDescription(entry) {
+                    try? FileManager.default.removeItem(atPath: path)
+                    removed.append(entry)
+                }
+                continue
+            }
             let interrupted = entry.hasPrefix(".building-") || !names.contains(entry + ".bundle.json")
             // Only names a build could have made: a BatchId, optionally prefixed, or a release-by-release folder.
             guard interrupted, entry.hasPrefix(".building-") || Self.looksLikeBundleFolder(entry) else { continue }
@@ -265,6 +273,13 @@ public struct BundleBuilder: Sendable {
             removed.append(entry)
         }
         return removed
+    }
+
+    /// `.<bundle folder>.bundle.json.tmp-<pid>`: a description `writeAtomically` had not yet renamed into place.
+    static func isInterruptedDescription(_ name: String) -> Bool {
+        guard name.hasPrefix("."), let range = name.range(of: ".bundle.json.tmp-") else { return false }
+        let folder = String(name[name.index(after: name.startIndex)..<range.lowerBound])
+        return looksLikeBundleFolder(folder) && name[range.upperBound...].allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     static func looksLikeBundleFolder(_ name: String) -> Bool {
