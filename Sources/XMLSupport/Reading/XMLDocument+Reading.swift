@@ -25,8 +25,9 @@ extension XMLDocument {
     ///   (`XML_ENTITY_FORBIDDEN`);
     /// - libxml2's safe options only: `XML_PARSE_NONET`, no `NOENT`, no `DTDLOAD`/`DTDATTR`/`DTDVALID`,
     ///   no `HUGE` (libxml2's default depth and text-size limits stay on), no XInclude;
-    /// - empty input (`XML_EMPTY`), bytes that do not match the encoding (`XML_ENCODING`), a document cut
-    ///   short (`XML_TRUNCATED`), anything else not well-formed (`XML_MALFORMED`).
+    /// - empty input (`XML_EMPTY`), bytes that do not match the declared encoding or are not UTF-8 when
+    ///   nothing is declared (`XML_ENCODING`, see `XMLEncodingCheck`), a document cut short
+    ///   (`XML_TRUNCATED`), anything else not well-formed (`XML_MALFORMED`).
     public static func parse(data: [UInt8], name: String,
                              options: XMLReadOptions = XMLReadOptions()) throws(XMLError) -> XMLDocument
     {
@@ -40,6 +41,7 @@ extension XMLDocument {
         guard data.contains(where: { !isBlankOrBOM($0) }) else {
             throw XMLError(.empty, file: name, message: "the document is empty")
         }
+        try XMLEncodingCheck.check(data, name: name)
         return try SafeDOMParser(name: name).parse(data)
     }
 
