@@ -41,7 +41,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Intake", dependencies: [
-            "DDEXModel", "DDEXConfig", "XMLSupport", "Media",
+            // ERN: a master ERN is checked against the same compiled XSDs the bundles are (ERNSchemaSet).
+            "DDEXModel", "DDEXConfig", "XMLSupport", "Media", "ERN",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .target(name: "ERN", dependencies: ["DDEXModel", "DDEXConfig", "XMLSupport"]),
@@ -94,7 +95,7 @@ let package = Package(
         .testTarget(name: "DDEXConfigTests", dependencies: ["DDEXConfig", "TestSupport"]),
         .testTarget(name: "XMLSupportTests", dependencies: ["XMLSupport", "TestSupport"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "TestSupport"]),
-        .testTarget(name: "IntakeTests", dependencies: ["Intake", "TestSupport"]),
+        .testTarget(name: "IntakeTests", dependencies: ["Intake", "ERN", "TestSupport"]),
         .testTarget(name: "ERNTests", dependencies: ["ERN", "Intake", "XMLSupport", "TestSupport"]),
         .testTarget(name: "BundlingTests", dependencies: ["Bundling", "Intake", "TestSupport"]),
         .testTarget(name: "DSRTests", dependencies: ["DSR", "TestSupport"]),

@@ -64,7 +64,7 @@ public struct PackageProcessor: Sendable {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             unpackFolder = folder
         }
-        let report = PackageValidator(settings: configuration.intake).validate(packageAt: packageURL, workFolder: unpackFolder)
+        let report = PackageValidator(settings: configuration.intake, schemas: schemas).validate(packageAt: packageURL, workFolder: unpackFolder)
         guard report.valid, let validated = report.validated else {
             log.warning("package rejected", metadata: ["errors": "\(report.problems.errors.count)", "first": "\(report.problems.errors.first?.description ?? "")"])
             let destination = try reject(record, packageURL: packageURL, report: report)

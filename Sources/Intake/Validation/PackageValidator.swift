@@ -1,5 +1,6 @@
 import DDEXConfig
 import DDEXModel
+import ERN
 import Foundation
 import Media
 
@@ -21,11 +22,13 @@ public struct PackageValidator: Sendable {
     /// Declared and measured durations may differ by this much before a warning.
     public var durationTolerance: ISODuration
 
-    public init(settings: IntakeSettings = IntakeSettings(), readers: [any MetadataReader] = MetadataReaders.all,
+    /// `schemas` checks master ERNs (pass the set the bundler uses, so each XSD is compiled once); `readers`
+    /// defaults to `MetadataReaders.all(schemas:)`.
+    public init(settings: IntakeSettings = IntakeSettings(), schemas: ERNSchemaSet, readers: [any MetadataReader]? = nil,
                 minimumCoverPixels: UInt32 = 640, durationTolerance: ISODuration = ISODuration(milliseconds: 1000))
     {
         self.settings = settings
-        self.readers = readers
+        self.readers = readers ?? MetadataReaders.all(schemas: schemas)
         self.minimumCoverPixels = minimumCoverPixels
         self.durationTolerance = durationTolerance
     }

@@ -12,8 +12,15 @@ extension XMLDocument {
                             options: XMLReadOptions = XMLReadOptions()) throws(XMLError) -> XMLDocument
     {
         let display = name ?? path
-        let bytes = try readBounded(path: path, display: display, maxBytes: options.maxBytes)
-        return try parse(data: bytes, name: display, options: options)
+        return try parse(data: try bytes(ofFileAt: path, name: display, options: options), name: display, options: options)
+    }
+
+    /// A file's bytes, refused (`XML_TOO_LARGE`) when there are more than `options.maxBytes`, for callers that
+    /// parse and schema-validate the very same bytes (a file read twice could change in between).
+    public static func bytes(ofFileAt path: String, name: String? = nil,
+                             options: XMLReadOptions = XMLReadOptions()) throws(XMLError) -> [UInt8]
+    {
+        try readBounded(path: path, display: name ?? path, maxBytes: options.maxBytes)
     }
 
     /// Parses a document from memory safely.

@@ -52,11 +52,12 @@ struct BuildCommand: ParsableCommand {
         }
         defer { if let workFolder { try? FileManager.default.removeItem(at: workFolder) } }
 
-        let report = PackageValidator(settings: configuration.intake).validate(packageAt: packageURL, workFolder: workFolder)
+        let schemas = ERNSchemaSet(settings: configuration.schemas)
+        let report = PackageValidator(settings: configuration.intake, schemas: schemas).validate(packageAt: packageURL, workFolder: workFolder)
         guard report.valid, let validated = report.validated else {
             return try finish(BuildOutput(release: report.release, problems: report.problems))
         }
-        let builder = BundleBuilder(sender: configuration.sender, schemas: ERNSchemaSet(settings: configuration.schemas))
+        let builder = BundleBuilder(sender: configuration.sender, schemas: schemas)
         let outFolder = URL(fileURLWithPath: out).standardizedFileURL.path
         let result = builder.build(validated, for: profile, into: outFolder)
         try finish(BuildOutput(release: report.release, problems: report.problems + result.problems, bundle: result.bundle))

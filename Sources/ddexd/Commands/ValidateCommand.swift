@@ -1,6 +1,7 @@
 import ArgumentParser
 import DDEXConfig
 import DDEXModel
+import ERN
 import Foundation
 import Intake
 
@@ -27,7 +28,9 @@ struct ValidateCommand: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let report = PackageValidator(settings: intakeSettings()).validate(packageAt: URL(fileURLWithPath: package))
+        let configuration = try global.loadConfiguration()
+        let validator = PackageValidator(settings: configuration.intake, schemas: ERNSchemaSet(settings: configuration.schemas))
+        let report = validator.validate(packageAt: URL(fileURLWithPath: package))
         switch format {
         case .json:
             let encoder = JSONEncoder()
@@ -37,18 +40,6 @@ struct ValidateCommand: ParsableCommand {
             print(Self.text(report), terminator: "")
         }
         if !report.valid { throw ExitCode(1) }
-    }
-
-    /// The configured intake limits; validation still works without a usable configuration (defaults apply).
-    private func intakeSettings() -> IntakeSettings {
-        do {
-            return try global.loadConfiguration().intake
-        } catch {
-            if global.config != nil {
-                FileHandle.standardError.write(Data("note: \(global.configPath) could not be loaded, using default intake limits: \(error)\n".utf8))
-            }
-            return IntakeSettings()
-        }
     }
 
     static func text(_ report: ValidationReport) -> String {
