@@ -92,7 +92,15 @@ extension ProblemCode {
     public static let zipUnsafeEntry: ProblemCode = "ZIP_UNSAFE_ENTRY"
     public static let zipSymlinkEntry: ProblemCode = "ZIP_SYMLINK_ENTRY"
     public static let zipDuplicateEntry: ProblemCode = "ZIP_DUPLICATE_ENTRY"
-    /// Declared or actual unpacked size above `intake.max_unpacked_bytes`.
+    /// Declared unpacked size above `intake.max_unpacked_bytes`.
     public static let zipTooLarge: ProblemCode = "ZIP_TOO_LARGE"
     public static let zipTooManyEntries: ProblemCode = "ZIP_TOO_MANY_ENTRIES"
+    /// An entry inflates past (or stops short of) the size its headers declare; unpacking stops at once.
+    public static let zipSizeMismatch: ProblemCode = "ZIP_SIZE_MISMATCH"
+    /// The declared size is more than `intake.max_compression_ratio` times the compressed size.
+    public static let zipRatioTooHigh: ProblemCode = "ZIP_RATIO_TOO_HIGH"
+    /// The target file system has less free space than the zip declares it unpacks to.
+    public static let zipNoSpace: ProblemCode = "ZIP_NO_SPACE"
+    /// Unpacking stopped because the process is being terminated (nothing of it is kept).
+    public static let zipInterrupted: ProblemCode = "ZIP_INTERRUPTED"
 }

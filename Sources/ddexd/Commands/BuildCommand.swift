@@ -40,20 +40,15 @@ struct BuildCommand: ParsableCommand {
             ]))
         }
 
-        // A zip is unpacked into a private work folder that must outlive validation: the bundle links its files.
+        // A zip is unpacked into a scratch folder that must outlive validation: the bundle links its files.
+        ScratchFolder.removeAllOnTerminationSignals()
+        ScratchFolder.sweepAbandoned(purpose: "build")
         let packageURL = URL(fileURLWithPath: package)
-        var workFolder: URL?
-        if packageURL.pathExtension.lowercased() == "zip" {
-            let folder = URL(fileURLWithPath: NSTemporaryDirectory())
-                .appendingPathComponent("ddexd-build-\(UUID().uuidString)", isDirectory: true)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false,
-                                                    attributes: [.posixPermissions: 0o700])
-            workFolder = folder
-        }
-        defer { if let workFolder { try? FileManager.default.removeItem(at: workFolder) } }
+        let scratch = packageURL.pathExtension.lowercased() == "zip" ? try ScratchFolder.make(purpose: "build") : nil
+        defer { scratch?.remove() }
 
         let schemas = ERNSchemaSet(settings: configuration.schemas)
-        let report = PackageValidator(settings: configuration.intake, schemas: schemas).validate(packageAt: packageURL, workFolder: workFolder)
+        let report = PackageValidator(settings: configuration.intake, schemas: schemas).validate(packageAt: packageURL, workFolder: scratch?.url)
         guard report.valid, let validated = report.validated else {
             return try finish(BuildOutput(release: report.release, problems: report.problems))
         }

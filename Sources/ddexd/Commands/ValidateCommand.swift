@@ -28,6 +28,9 @@ struct ValidateCommand: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
+        // A zip is unpacked into a scratch folder: removed on SIGINT/SIGTERM too, and after a SIGKILL at the next run.
+        ScratchFolder.removeAllOnTerminationSignals()
+        ScratchFolder.sweepAbandoned(purpose: "validate")
         let configuration = try global.loadConfiguration()
         let validator = PackageValidator(settings: configuration.intake, schemas: ERNSchemaSet(settings: configuration.schemas))
         let report = validator.validate(packageAt: URL(fileURLWithPath: package))
