@@ -43,6 +43,8 @@ extension ProblemCode {
     public static let dealPeriodInvalid: ProblemCode = "DEAL_PERIOD_INVALID"
     /// A deal names a track (ISRC) the release does not have.
     public static let dealTrackUnknown: ProblemCode = "DEAL_TRACK_UNKNOWN"
+    /// A deal lists a territory both as included and as excluded.
+    public static let dealTerritoryConflict: ProblemCode = "DEAL_TERRITORY_CONFLICT"
     /// The release has no cover image (warning; DSP profiles may require one).
     public static let coverMissing: ProblemCode = "COVER_MISSING"
 
@@ -73,6 +75,8 @@ extension ProblemCode {
     public static let resourceUsedTwice: ProblemCode = "RESOURCE_USED_TWICE"
     /// A file in the package that the metadata does not name (warning).
     public static let resourceUnreferenced: ProblemCode = "RESOURCE_UNREFERENCED"
+    /// Two names in one folder that are the same in another Unicode normalization form (NFC and NFD).
+    public static let pathUnicodeDuplicate: ProblemCode = "PATH_UNICODE_DUPLICATE"
 
     // Resource contents.
     /// A track file that is not audio, or a cover that is not an image.

@@ -112,6 +112,10 @@ public struct MasterERNReader: MetadataReader {
         case .ern43: release = ERN43Mapper(root: root, log: log).map()
         case .ern382: release = ERN382Mapper(root: root, log: log).map()
         }
+        // XML 1.0 already refuses NUL and most C0 characters; DEL, C1 and line breaks inside a title remain.
+        for (path, value) in release?.textFields ?? [] {
+            if let problem = TextRules.problem(value, field: path, at: "\(document.name): \(path)") { log.add(problem) }
+        }
         return MetadataReadResult(release: release, problems: log.problems)
     }
 }

@@ -8,6 +8,21 @@ public enum TextRules {
     /// Longest text field, in Unicode characters (scalars).
     public static let maxFieldLength = 500
 
+    /// The problem with a text field's value, if any: `TEXT_CONTROL_CHARACTER` or `TEXT_TOO_LONG`, naming
+    /// `field` (`tracks[2].title`) and, for length, the limit.
+    public static func problem(_ value: String, field: String, at location: String) -> Problem? {
+        if let control = firstControlCharacter(in: value) {
+            return .error(.textControlCharacter, at: location,
+                          "\(field) holds the control character \(codePoint(control)) ('\(escaped(value, limit: 40))'); text fields must not hold NUL, tabs, line breaks or other control characters")
+        }
+        let length = value.unicodeScalars.count
+        if length > maxFieldLength {
+            return .error(.textTooLong, at: location,
+                          "\(field) is \(length) characters long ('\(escaped(value, limit: 40))'); the limit is \(maxFieldLength)")
+        }
+        return nil
+    }
+
     /// The first control character in `text`, if any.
     public static func firstControlCharacter(in text: String) -> Unicode.Scalar? {
         text.unicodeScalars.first { $0.properties.generalCategory == .control }
