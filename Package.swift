@@ -1,10 +1,12 @@
 // swift-tools-version:6.0
+// ddexd: an open, self-hostable DDEX file-exchange daemon. Licensed under the Apache License 2.0 (LICENSE).
+// It runs on Linux (Debian 12 with Swift 6.3 is what it is built and tested on): it uses inotify, sd_notify
+// and Debian's libssh2, libxml2 and SQLite, so it declares no Apple platform.
 import PackageDescription
 
 // Dependencies point one way: model → formats → transport and store → daemon → CLI.
 let package = Package(
     name: "ddexd",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "ddexd", targets: ["ddexd"]),
     ],
@@ -83,13 +85,15 @@ let package = Package(
         // MARK: Benchmarks (release-build tools that compare against a reference in the same run)
         .executableTarget(name: "ddexd-bench", dependencies: [
             "DDEXModel", "DDEXConfig", "Intake", "Media", "ERN", "Bundling", "SFTP", "Delivery", "Store", "DSR", "Ledger",
-            // The SFTP benchmark starts the sshd harness that the tests use.
-            "TestSupport",
+            "Harness",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/ddexd-bench"),
+        // What the benchmarks and the integration tests both run ddexd against: a real OpenSSH sshd on
+        // loopback, synthetic releases, private temporary folders. Not product code, not test code.
+        .target(name: "Harness", dependencies: ["DDEXModel"], path: "Benchmarks/Harness"),
 
         // MARK: Tests
-        .target(name: "TestSupport", dependencies: ["DDEXModel"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["DDEXModel", "Intake", "Harness"], path: "Tests/TestSupport"),
         .testTarget(name: "DDEXModelTests", dependencies: ["DDEXModel"]),
         .testTarget(name: "DDEXConfigTests", dependencies: ["DDEXConfig", "TestSupport"]),
         .testTarget(name: "XMLSupportTests", dependencies: ["XMLSupport", "TestSupport"]),
@@ -99,12 +103,12 @@ let package = Package(
             // Writes zips for the unpacker's tests (ddexd reads zips with its own bounded reader).
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        .testTarget(name: "ERNTests", dependencies: ["ERN", "Intake", "XMLSupport", "TestSupport"]),
-        .testTarget(name: "BundlingTests", dependencies: ["Bundling", "Intake", "TestSupport"]),
+        .testTarget(name: "ERNTests", dependencies: ["ERN", "Intake", "XMLSupport", "Harness", "TestSupport"]),
+        .testTarget(name: "BundlingTests", dependencies: ["Bundling", "Intake", "Harness", "TestSupport"]),
         .testTarget(name: "DSRTests", dependencies: ["DSR", "TestSupport"]),
         .testTarget(name: "SFTPTests", dependencies: ["SFTP", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Bundling", "Intake", "ERN", "Store", "SFTP", "DDEXConfig", "DDEXModel", "TestSupport"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Bundling", "Intake", "ERN", "Store", "SFTP", "DDEXConfig", "DDEXModel", "Harness", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Store", "DSR", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Store", "DDEXModel", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),

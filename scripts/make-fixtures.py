@@ -226,6 +226,26 @@ def good_packages():
         "resources/cover.jpg": jpeg(),
         "resources/01.wav": wav(441, seed=7),
     })
+    # The README's example: deliverable to every example DSP (Labelcamp takes only square JPEG covers of
+    # 3000-4500 px, and ERN 3.8.2), so it names no DSP list and carries a 3000 px JPEG.
+    example_tracks = [track(n, isrc="GBEXA26%05d" % n, title=title,
+                            splits=[{"payee": "Example Artist", "shareBasisPoints": 7000},
+                                    {"payee": "Example Producer", "shareBasisPoints": 3000}])
+                      for n, title in enumerate(["Morning Tide", "Harbour Lights", "Long Way Home"], start=1)]
+    for t in example_tracks:
+        t["displayArtist"] = "Example Artist"
+        t["artists"] = [{"name": "Example Artist", "role": "MainArtist"}]
+    example = release(example_tracks, cover="resources/cover.jpg", icpn="5012345678900", grid=None,
+                      catalogNumber="EXL-001", title="Harbour Lights", displayArtist="Example Artist",
+                      artists=[{"name": "Example Artist", "role": "MainArtist"}], label="Example Label",
+                      pLine={"year": 2026, "text": "2026 Example Label"}, cLine={"year": 2026, "text": "2026 Example Label"})
+    del example["dsps"], example["grid"]
+    package(os.path.join(PACKAGES, "example-album"), example, {
+        "resources/cover.jpg": jpeg(3000, 3000),
+        "resources/01.flac": flac(441, 11),
+        "resources/02.flac": flac(600, 12),
+        "resources/03.flac": flac(300, 13),
+    })
 
 
 # ---------------------------------------------------------------- hostile corpus

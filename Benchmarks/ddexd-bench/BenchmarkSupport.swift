@@ -11,6 +11,20 @@ struct BenchmarkError: Error, CustomStringConvertible {
 }
 
 /// Seconds elapsed since `start`.
+/// The repository this tool was built from (the folder holding Package.swift).
+let repositoryRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    while url.path != "/" {
+        url.deleteLastPathComponent()
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
+    }
+    return FileManager.default.currentDirectoryPath
+}()
+
+/// `dsrgen.py`, the reference report generator and accounting oracle, beside the repository (`../shared/tools`):
+/// reference material, not part of the repository; the benchmarks that need large reports use it.
+let defaultDSRGenerator = repositoryRoot + "/../shared/tools/dsrgen.py"
+
 func seconds(since start: ContinuousClock.Instant) -> Double {
     let elapsed = ContinuousClock.now - start
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -3,6 +3,7 @@ import DDEXConfig
 import DDEXModel
 import ERN
 import Foundation
+import Harness
 #if canImport(Glibc)
 import Glibc
 #endif

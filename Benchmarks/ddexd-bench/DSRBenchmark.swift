@@ -19,7 +19,7 @@ import Glibc
 func runDSRBenchmark(arguments: [String]) throws {
     var lines = 10_000_000
     var directory = FileManager.default.currentDirectoryPath + "/.build/bench-dsr"
-    var dsrgen = FileManager.default.currentDirectoryPath + "/../shared/tools/dsrgen.py"
+    var dsrgen = defaultDSRGenerator
     var runSQLite = true
     var parseOnly = false
     var index = 0

@@ -1,5 +1,5 @@
 import Foundation
-import TestSupport
+import Harness
 
 #if canImport(Glibc)
 import Glibc
@@ -20,7 +20,7 @@ func runDaemonBenchmark(arguments: [String]) throws {
     var drops = 5
     var fixture = "Fixtures/packages/album-flac"
     var ddexd = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("ddexd").path
-    var schemas = "../shared/ddex/xsd"
+    var schemas = ERNBenchOptions.defaultSchemaFolder
     var sftp = false
     var args = arguments[...]
     while let arg = args.popFirst() {

@@ -2,6 +2,7 @@ import DDEXConfig
 import DDEXModel
 import ERN
 import Foundation
+import Harness
 import XMLSupport
 #if canImport(Glibc)
 import Glibc
@@ -137,9 +138,6 @@ struct ERNBenchOptions {
     func int(_ k: String, _ d: Int) -> Int { value(k).flatMap { Int($0) } ?? d }
     func double(_ k: String, _ d: Double) -> Double { value(k).flatMap { Double($0) } ?? d }
 
-    /// `../shared/ddex/xsd` from the repository root (where the bench is normally run), else `/work/shared/ddex/xsd`.
-    static var defaultSchemaFolder: String {
-        let local = FileManager.default.currentDirectoryPath + "/../shared/ddex/xsd"
-        return FileManager.default.fileExists(atPath: local) ? local : "/work/shared/ddex/xsd"
-    }
+    /// The schemas that ship with ddexd, `Config/ddex-xsd` in the repository this tool was built from.
+    static var defaultSchemaFolder: String { repositoryRoot + "/Config/" + SchemaSettings.shippedFolderName }
 }

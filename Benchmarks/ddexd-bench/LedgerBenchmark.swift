@@ -22,8 +22,7 @@ func runLedgerBenchmark(arguments: [String]) throws {
     var gzip = false
     var keepDatabase = false
     var withBreakdown = false
-    var dsrgen = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/tools/dsrgen.py").path
+    var dsrgen = defaultDSRGenerator
     var i = 0
     func value() throws -> String {
         i += 1

@@ -1,6 +1,6 @@
 import Foundation
+import Harness
 import SFTP
-import TestSupport
 
 /// Uploads a bundle of files to a local OpenSSH sshd with ddexd's SFTP client — one session, then several sessions
 /// on separate threads — and with OpenSSH's `sftp -b` in the same run, and prints throughputs and ratios.

@@ -1,4 +1,5 @@
 import DDEXModel
+import Foundation
 
 /// The whole of ddexd's configuration, as read from `ddexd.toml` and validated.
 public struct Configuration: Sendable, Hashable {
@@ -87,7 +88,15 @@ public struct IntakeSettings: Sendable, Hashable {
 }
 
 /// Where the official DDEX XSDs are (`ern43/`, `ern382/`, `ern-c-sftp18/` below it).
+///
+/// `[schemas] folder` may be omitted: then the folder shipped next to the configuration
+/// (`ddex-xsd/`, as in the repository's `Config/`) is used when it is there, else the installed one.
 public struct SchemaSettings: Sendable, Hashable {
+    /// The folder's name beside the configuration file (the repository ships `Config/ddex-xsd`).
+    public static let shippedFolderName = "ddex-xsd"
+    /// Where a system installation puts the shipped schemas (the README's systemd section).
+    public static let installedFolder = "/usr/share/ddexd/ddex-xsd"
+
     public var folder: String
 
     public init(folder: String) { self.folder = folder }
@@ -95,6 +104,16 @@ public struct SchemaSettings: Sendable, Hashable {
     public var ern43: String { folder + "/ern43/release-notification.xsd" }
     public var ern382: String { folder + "/ern382/release-notification.xsd" }
     public var choreography: String { folder + "/ern-c-sftp18/ern-choreography-sftp.xsd" }
+
+    /// The schema files ddexd compiles at start; each must exist.
+    public var requiredFiles: [String] { [ern43, ern382, choreography] }
+
+    /// The folder used when the configuration names none: `ddex-xsd/` beside the configuration file
+    /// if it holds the ERN 4.3 schema, else the installed folder.
+    public static func defaultFolder(besideConfigurationIn configurationFolder: String) -> String {
+        let beside = SchemaSettings(folder: configurationFolder + "/" + shippedFolderName)
+        return FileManager.default.fileExists(atPath: beside.ern43) ? beside.folder : installedFolder
+    }
 }
 
 /// The `[accounting]` table.

@@ -51,16 +51,21 @@ public enum ConfigurationLoader {
         }
 
         var schemas: SchemaSettings?
-        if let t = root.table("schemas", required: true) {
-            if let folder = t.string("folder", required: true) {
-                let resolved = SchemaSettings(folder: resolve(folder, against: baseFolder))
-                for file in [resolved.ern43, resolved.ern382, resolved.choreography]
-                where !FileManager.default.fileExists(atPath: file) {
-                    t.report(.configInvalidValue, "folder", "schema file \(file) does not exist (the folder must hold ern43/, ern382/ and ern-c-sftp18/ from the DDEX XSDs)")
-                }
-                schemas = resolved
-            }
-            t.rejectUnknownKeys()
+        let schemasTable = root.table("schemas")
+        let configuredFolder = schemasTable?.string("folder")
+        schemasTable?.rejectUnknownKeys()
+        let folder = configuredFolder.map { resolve($0, against: baseFolder) }
+            ?? SchemaSettings.defaultFolder(besideConfigurationIn: baseFolder)
+        let resolvedSchemas = SchemaSettings(folder: folder)
+        let missing = resolvedSchemas.requiredFiles.filter { !FileManager.default.fileExists(atPath: $0) }
+        if missing.isEmpty {
+            schemas = resolvedSchemas
+        } else if let schemasTable, configuredFolder != nil {
+            schemasTable.report(.configInvalidValue, "folder", "schema file \(missing[0]) does not exist: the folder must hold "
+                + "ern43/, ern382/ and ern-c-sftp18/ from the DDEX XSDs (the repository ships them in Config/\(SchemaSettings.shippedFolderName))")
+        } else {
+            root.report(.configMissingKey, "schemas", "schema file \(missing[0]) does not exist: no [schemas] folder is set, and neither "
+                + "\(baseFolder)/\(SchemaSettings.shippedFolderName) nor \(SchemaSettings.installedFolder) holds the DDEX XSDs")
         }
 
         var accounting: AccountingSettings?

@@ -63,11 +63,28 @@ public struct SFTPError: CodedError, Sendable, Equatable {
     public var libssh2Error: Int32?
     /// Whether the same operation may succeed later on a new connection. Kinds that need a person (host key,
     /// authentication, permissions, configuration) are not retryable; so is a local error other than a full disk.
+    /// (Delivery decides through `TransportError.Kind`, which every SFTP kind maps to.)
     public var isRetryable: Bool
+    /// For a refused host key: the pinned fingerprints and the one the server offered.
+    public var hostKey: HostKeyFingerprints?
+
+    /// The fingerprints behind `hostKeyMismatch` (`SHA256:…`), so an operator can compare them with the DSP's.
+    public struct HostKeyFingerprints: Sendable, Equatable {
+        /// The fingerprints known_hosts pins for the host (empty when the host is unknown).
+        public var expected: [String]
+        /// The fingerprint of the key the server offered.
+        public var offered: String
+
+        public init(expected: [String], offered: String) {
+            self.expected = expected
+            self.offered = offered
+        }
+    }
 
     public init(_ kind: Kind, operation: String, path: String? = nil, message: String, serverStatus: UInt? = nil,
-                libssh2Error: Int32? = nil, isRetryable: Bool? = nil)
+                libssh2Error: Int32? = nil, isRetryable: Bool? = nil, hostKey: HostKeyFingerprints? = nil)
     {
+        self.hostKey = hostKey
         self.kind = kind
         self.operation = operation
         self.path = path

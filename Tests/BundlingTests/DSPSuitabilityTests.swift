@@ -2,6 +2,7 @@ import Bundling
 import DDEXConfig
 import DDEXModel
 import ERN
+import Harness
 import XCTest
 
 final class DSPSuitabilityTests: XCTestCase {

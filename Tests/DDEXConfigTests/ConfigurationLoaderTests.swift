@@ -44,6 +44,39 @@ final class ConfigurationLoaderTests: XCTestCase {
         return (configuration, problems, file.path)
     }
 
+    /// Without `[schemas] folder`, the shipped `ddex-xsd/` beside the configuration is used; without that
+    /// too (and nothing installed), the error names both places it looked.
+    func testSchemaFolderDefaultsToTheShippedOneBesideTheConfiguration() throws {
+        let text = minimal().replacingOccurrences(of: "[schemas]\nfolder = \"\(schemaFolder)\"\n", with: "")
+        XCTAssertFalse(text.contains("[schemas]"))
+        let dir = try TemporaryDirectory()
+        let file = try dir.write(text, to: "ddexd.toml")
+        try FileManager.default.copyItem(at: RepositoryPaths.xsd, to: dir.url.appendingPathComponent("ddex-xsd"))
+        let (configuration, problems) = ConfigurationLoader.check(path: file.path)
+        XCTAssertEqual(problems, [])
+        XCTAssertEqual(configuration?.schemas.folder, dir.path + "/ddex-xsd")
+
+        try FileManager.default.removeItem(at: dir.url.appendingPathComponent("ddex-xsd"))
+        let (missing, missingProblems) = ConfigurationLoader.check(path: file.path)
+        if FileManager.default.fileExists(atPath: SchemaSettings(folder: SchemaSettings.installedFolder).ern43) {
+            XCTAssertEqual(missing?.schemas.folder, SchemaSettings.installedFolder, "the installed schemas")
+        } else {
+            XCTAssertNil(missing)
+            let problem = try XCTUnwrap(missingProblems.first)
+            XCTAssertEqual(problem.code, .configMissingKey)
+            XCTAssertTrue(problem.message.contains(dir.path + "/ddex-xsd") && problem.message.contains(SchemaSettings.installedFolder), problem.message)
+        }
+    }
+
+    /// A configured folder without the schemas names the file it looked for, with file and line.
+    func testConfiguredSchemaFolderWithoutTheSchemasIsAnError() throws {
+        let (configuration, problems, path) = try load(minimal().replacingOccurrences(of: schemaFolder, with: "/nonexistent/xsd"))
+        XCTAssertNil(configuration)
+        let problem = try XCTUnwrap(problems.first { $0.code == .configInvalidValue })
+        XCTAssertTrue(problem.location.hasPrefix(path + ":"), problem.location)
+        XCTAssertTrue(problem.message.contains("/nonexistent/xsd/ern43/release-notification.xsd"), problem.message)
+    }
+
     func testExampleConfigurationLoadsWithItsThreeDSPs() throws {
         let configuration = try ConfigurationLoader.load(path: RepositoryPaths.config.appendingPathComponent("ddexd.toml").path)
         XCTAssertEqual(configuration.dsps.keys.sorted(), ["labelcamp", "spotify", "youtube"])

@@ -71,26 +71,23 @@ final class DSRReportReaderTests: XCTestCase {
 
     // MARK: dsrgen
 
-    func generated(_ options: [String]) throws -> (events: [DSRReportEvent], reader: DSRReportReader, expected: [String: Any]) {
-        let out = directory.url.appendingPathComponent(UUID().uuidString)
-        let files = try DSRFixture.dsrgen(["--lines", "2000"] + options, in: out)
-        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("expected.json"))) as? [String: Any] ?? [:]
-        let (events, reader) = try DSRFixture.events(files)
-        return (events, reader, expected)
+    func generated(_ report: GoldenReport) throws -> (events: [DSRReportEvent], reader: DSRReportReader, expected: [String: Any]) {
+        let (events, reader) = try DSRFixture.events(report.reportFiles)
+        return (events, reader, try report.expectedJSON())
     }
 
     func testDsrgenReportsInEveryLayout() throws {
         var baseline: [DSRUsageLine]?
-        for options in [[], ["--files", "3", "--gzip"], ["--crlf"], ["--pad"], ["--no-headings"],
-                        ["--files", "2", "--crlf", "--pad", "--no-headings", "--gzip", "--negative-summary", "--zero-usage-summary"]] {
-            let (events, reader, expected) = try generated(options)
+        for report in GoldenReport.layouts + [GoldenReport.layoutMixed] {
+            let options = report.description
+            let (events, reader, expected) = try generated(report)
             XCTAssertEqual(reader.warnings, [], "\(options)")
             let lines = DSRFixture.usages(events)
             XCTAssertEqual(lines.count, expected["lines"] as? Int, "\(options)")
             XCTAssertEqual(reader.summaries.count, expected["summaries"] as? Int, "\(options)")
             XCTAssertTrue(lines.allSatisfy { !$0.isrc.isEmpty && $0.record.usages >= 0 }, "\(options)")
             XCTAssertEqual(lines.map(\.position), lines.map(\.position).sorted(), "report order")
-            if options.count == 1 || options.isEmpty {
+            if report.reportFiles.count == 1 {
                 // Same seed: the same lines whatever the layout.
                 let comparable = lines.map { line -> DSRUsageLine in var copy = line; copy.position.line = 0; return copy }
                 if let baseline { XCTAssertEqual(comparable, baseline, "\(options)") } else { baseline = comparable }
@@ -99,9 +96,9 @@ final class DSRReportReaderTests: XCTestCase {
     }
 
     func testDsrgenSummaryMoneyIsExact() throws {
-        let (_, reader, _) = try generated(["--negative-summary"])
-        let out = try XCTUnwrap(FileManager.default.contentsOfDirectory(at: directory.url, includingPropertiesForKeys: nil).first)
-        let csv = try String(contentsOf: out.appendingPathComponent("expected_summaries.csv"), encoding: .utf8)
+        let report = GoldenReport.seed9TwoGzipFilesNegative
+        let (_, reader, _) = try generated(report)
+        let csv = try String(contentsOf: report.folder.appendingPathComponent("expected_summaries.csv"), encoding: .utf8)
         let rows = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let header = try XCTUnwrap(rows.first)
         let id = try XCTUnwrap(header.firstIndex(of: "summary_id"))

@@ -4,7 +4,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Every sample in ../shared/ddex/samples/dsr: the real reports load, the dsrf library's toy parser
+/// Every official sample in Fixtures/ddex-samples/dsr (sources in its NOTICE): the real reports load, the dsrf library's toy parser
 /// fixtures are rejected with a precise code (they lack HEAD cells and carry FOOT counts of 123 for
 /// 7 lines), while their lines still tokenize.
 final class DSRSampleTests: XCTestCase {

@@ -70,26 +70,6 @@ enum DSRFixture {
         process.waitUntilExit()
         return try directory.write(output, to: name)
     }
-
-    /// Runs dsrgen.py into `directory` and returns the DSR files it wrote, sorted.
-    static func dsrgen(_ arguments: [String], in directory: URL) throws -> [URL] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", RepositoryPaths.dsrgen.path, "--out", directory.path] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw NSError(domain: "dsrgen", code: Int(process.terminationStatus),
-                          userInfo: [NSLocalizedDescriptionKey: String(decoding: message, as: UTF8.self)])
-        }
-        return try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
-            .filter { $0.lastPathComponent.hasPrefix("DSR_") }
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
-    }
 }
 
 /// Asserts that `body` throws a `DSRError` with `code` (and, when given, line and cell).

@@ -30,7 +30,7 @@ final class DaemonOverSFTPTests: XCTestCase {
     }
 
     /// Package with READY → bundle on the SFTP server → the DSP's ack → status files say acknowledged →
-    /// a dsrgen report with its semaphore → loaded → the statement equals dsrgen's oracle.
+    /// a golden dsrgen report with its semaphore → loaded → the statement equals dsrgen's oracle.
     func testEndToEndOverSFTPUpToTheStatement() throws {
         let server = try SSHServer()
         let daemon = try daemon(for: server)
@@ -49,10 +49,8 @@ final class DaemonOverSFTPTests: XCTestCase {
             schema: RepositoryPaths.config.appendingPathComponent("schemas/status-package.schema.json").path), "")
 
         // The DSP's sales report, with its semaphore, in its report folder on the server.
-        let generated = daemon.root + "/dsrgen"
-        let run = try CommandRunner.run("python3", [RepositoryPaths.dsrgen.path, "--out", generated, "--lines", "1500", "--files", "2",
-                                                    "--gzip", "--negative-summary", "--zero-usage-summary"])
-        XCTAssertEqual(run.status, 0, run.stderr)
+        let golden = GoldenReport.seed3SpecialSummaries
+        let generated = golden.folder.path
         let reports = server.localPath("/upload/reports")
         try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
         let parts = try FileManager.default.contentsOfDirectory(atPath: generated).filter { $0.hasPrefix("DSR_") }.sorted()
@@ -75,9 +73,7 @@ final class DaemonOverSFTPTests: XCTestCase {
                                                                      "--config", daemon.configPath])
         XCTAssertEqual(statements.status, 0, statements.stdout + statements.stderr)
         let json = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasSuffix(".json") })
-        let verify = try CommandRunner.run("python3", [RepositoryPaths.dsrgen.path, "--verify", generated + "/expected.json", "--actual", out + "/" + json])
-        XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
-        XCTAssertTrue(verify.stdout.contains(" 0 failed"), verify.stdout)
+        try OracleCheck.assertMatches(golden, actual: URL(fileURLWithPath: out + "/" + json))
     }
 
     /// ddexd killed with SIGKILL during an SFTP upload and started again: no duplicate batch, no missing file.
@@ -119,6 +115,44 @@ final class DaemonOverSFTPTests: XCTestCase {
         }
         XCTAssertTrue(daemon.log.contains("resumed_deliveries=1"), daemon.log)
         daemon.stop()
+    }
+
+    /// The DSP's host key changes: the DSP is parked as `blocked` (status file and Prometheus), the package waits
+    /// queued, the block is logged once however often it is tried, and once the key is trusted again the
+    /// delivery goes out by itself.
+    func testAPermanentErrorParksTheDSPAndIsLoggedOnce() throws {
+        let server = try SSHServer()
+        let daemon = try daemon(for: server)
+        let pinned = try server.hostKeyFingerprint()
+        try server.rotateHostKey()
+        try daemon.start()
+        try daemon.drop(fixture: "packages/album-flac")
+        let statusFile = daemon.spool + "/status/ddexd.json"
+        func blocked() -> [String: Any]? {
+            let json = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: statusFile)))) as? [String: Any]
+            return ((json?["dsps"] as? [String: Any])?["spotify"] as? [String: Any])?["blocked"] as? [String: Any]
+        }
+        try daemon.waitUntil("the DSP is blocked") { blocked()?["code"] as? String == "SFTP_HOSTKEY_MISMATCH" }
+        let message = try XCTUnwrap(blocked()?["message"] as? String)
+        let offered = try server.hostKeyFingerprint()
+        XCTAssertTrue(message.contains(pinned) && message.contains(offered), message)
+        let prometheus = try String(contentsOfFile: daemon.spool + "/status/ddexd.prom", encoding: .utf8)
+        XCTAssertTrue(prometheus.contains("ddexd_dsp_blocked{dsp=\"spotify\"} 1"), prometheus)
+        XCTAssertEqual(try JSONSchemaCheck.problems(file: statusFile, schema: RepositoryPaths.config.appendingPathComponent("schemas/status-daemon.schema.json").path), "")
+        // Tried again every max_delay_seconds (1 s here), by the delivery worker and both pollers: logged once.
+        Thread.sleep(forTimeInterval: 4)
+        XCTAssertEqual(daemon.deliveryState("spotify"), "queued")
+        let lines = daemon.log.split(separator: "\n")
+        XCTAssertEqual(lines.filter { $0.contains("DSP blocked") }.count, 1, daemon.log)
+        XCTAssertEqual(lines.filter { $0.contains("SFTP_HOSTKEY_MISMATCH") && !$0.contains("DSP blocked") && !$0.contains("debug") }.count, 0,
+                       daemon.log)
+
+        // The operator checks the new key with the DSP and trusts it: the block lifts, the package goes out.
+        try server.writeKnownHosts()
+        try daemon.waitUntil("delivered after the block lifted", timeout: 30) { daemon.deliveryState("spotify") == "completed" }
+        try daemon.waitUntil("the block is cleared in the status file") { blocked() == nil }
+        XCTAssertEqual(daemon.log.split(separator: "\n").filter { $0.contains("DSP reachable again") }.count, 1, daemon.log)
+        XCTAssertEqual(daemon.stop(), 0)
     }
 
     private func makeNoiseWAV(at path: String, seconds: Int) throws {

@@ -42,4 +42,18 @@ final class SystemdUnitTests: XCTestCase {
         let complaints = (r.stdout + r.stderr).split(separator: "\n").filter { !$0.contains("/usr/local/bin/ddexd") && !$0.isEmpty }
         XCTAssertEqual(complaints, [], r.stdout + r.stderr)
     }
+
+    /// The /etc configuration the README installs is valid once its system paths exist: the spool, the DSP
+    /// profiles beside it and the schemas installed under /usr/share/ddexd (mapped here to test folders).
+    func testTheSystemConfigurationIsValidWithTheInstalledSchemas() throws {
+        let dir = try TemporaryDirectory(prefix: "systemd-config")
+        let text = try String(contentsOf: RepositoryPaths.root.appendingPathComponent("systemd/ddexd.toml"), encoding: .utf8)
+        XCTAssertTrue(text.contains("folder = \"/usr/share/ddexd/ddex-xsd\""))
+        let mapped = text.replacingOccurrences(of: "/usr/share/ddexd/ddex-xsd", with: RepositoryPaths.xsd.path)
+            .replacingOccurrences(of: "/var/spool/ddexd", with: dir.path + "/spool")
+        let config = try dir.write(mapped, to: "etc/ddexd/ddexd.toml")
+        try FileManager.default.copyItem(at: RepositoryPaths.config.appendingPathComponent("dsps"), to: dir.url.appendingPathComponent("etc/ddexd/dsps"))
+        let result = try CommandRunner.run(CommandRunner.ddexd, ["check-config", "--config", config.path])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+    }
 }

@@ -129,7 +129,7 @@ final class RecordingTransport: DeliveryTransport, @unchecked Sendable {
             try data.prefix(cut).write(to: URL(fileURLWithPath: partial))
             defer { try? FileManager.default.removeItem(atPath: partial) }
             try inner.upload(partial, to: remotePath, resumeFrom: offset)
-            throw TransportError(code: "SFTP_CONNECTION_LOST", message: "connection lost (test)", isRetryable: true)
+            throw TransportError(.connection, code: "SFTP_CONNECTION_LOST", message: "connection lost (test)")
         }
         try inner.upload(localPath, to: remotePath, resumeFrom: offset)
     }

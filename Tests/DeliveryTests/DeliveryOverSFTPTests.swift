@@ -1,5 +1,6 @@
 import DDEXConfig
 import DDEXModel
+import Harness
 @testable import Delivery
 import Foundation
 import SFTP
@@ -57,19 +58,35 @@ final class DeliveryOverSFTPTests: XCTestCase {
         }
     }
 
-    /// The server's host key changed: refused before authenticating, nothing uploaded, not retried.
-    func testChangedHostKeyIsRefusedAndNothingIsUploaded() throws {
+    /// The server's host key changed: refused before authenticating, nothing uploaded, and the DSP is blocked
+    /// (a person must act) while the delivery stays queued, untouched, for when it is unblocked.
+    func testChangedHostKeyBlocksTheDSPAndLeavesTheDeliveryQueued() throws {
         let server = try SSHServer()
         let fixture = try DeliveryFixture(transport: settings(server))
         let (_, record) = try fixture.queue()
+        let pinned = try server.hostKeyFingerprint()
         try server.rotateHostKey()
         let summary = fixture.pass(transport: TransportFactory.make).run(profiles: [fixture.profile])
-        XCTAssertEqual(summary["spotify"]?.failed, [record.id], "\(summary)")
-        let failed = try XCTUnwrap(fixture.store.delivery(record.id))
-        XCTAssertEqual(failed.state, .failed)
-        XCTAssertEqual(failed.lastErrorCode, "SFTP_HOSTKEY_MISMATCH")
-        XCTAssertTrue(failed.lastErrorMessage?.contains("SHA256:") ?? false, failed.lastErrorMessage ?? "")
+        let issue = try XCTUnwrap(summary["spotify"]?.dspError, "\(summary)")
+        XCTAssertTrue(issue.blocked)
+        XCTAssertEqual(issue.code, "SFTP_HOSTKEY_MISMATCH")
+        XCTAssertTrue(issue.message.contains(pinned), issue.message)
+        XCTAssertTrue(issue.message.contains(try server.hostKeyFingerprint()), issue.message)
+        XCTAssertEqual(summary["spotify"]?.failed, [])
+        let queued = try XCTUnwrap(fixture.store.delivery(record.id))
+        XCTAssertEqual(queued.state, .queued)
+        XCTAssertEqual(queued.attempts, 0)
         XCTAssertEqual(remoteFiles(server), [])
+
+        // The typed error carries both fingerprints for whoever must compare them with the DSP's.
+        XCTAssertThrowsError(try TransportFactory.make(fixture.profile).connect()) { error in
+            let typed = error as? TransportError
+            XCTAssertEqual(typed?.kind, .hostKeyMismatch)
+            XCTAssertEqual(typed?.hostKey?.expected, [pinned])
+            XCTAssertEqual(typed?.hostKey?.offered, try? server.hostKeyFingerprint())
+            XCTAssertEqual(typed?.isRetryable, false)
+            XCTAssertEqual(typed?.kind.blocksDSP, true)
+        }
     }
 
     /// Permission denied on the remote folder: failed with the server's words, not retried.
@@ -113,7 +130,7 @@ final class DeliveryOverSFTPTests: XCTestCase {
         try transport.upload(local.path + "/a", to: "x/y/.a.part", resumeFrom: 0)
         try transport.upload(local.path + "/a", to: "x/y/b", resumeFrom: 0)
         XCTAssertThrowsError(try transport.rename("x/y/.a.part", to: "x/y/b")) {
-            XCTAssertTrue((($0 as? TransportError)?.code ?? "").hasSuffix("FILE_EXISTS"), "\($0)")
+            XCTAssertEqual(($0 as? TransportError)?.kind, .fileExists, "\($0)")
         }
         try transport.rename("x/y/.a.part", to: "x/y/a")
         XCTAssertEqual(try transport.list("x/y").map(\.name), ["a", "b"])

@@ -303,11 +303,11 @@ final class PollingAckTests: XCTestCase {
         var other = f.profile
         other.name = "other"
         let pass = PollPass(database: f.database, archiveRoot: f.archive, makeTransport: { profile in
-            if profile.name == "other" { throw TransportError(code: "SFTP_CONNECT", message: "refused (test)", isRetryable: true) }
+            if profile.name == "other" { throw TransportError(.connection, code: "SFTP_CONNECT_FAILED", message: "refused (test)") }
             return LocalFolderTransport(root: profile.transport.remoteRoot)
         }, logger: f.logger)
         let summaries = pass.run(profiles: [f.profile, other])
-        XCTAssertEqual(summaries["other"]?.errors.map(\.code), ["SFTP_CONNECT"])
+        XCTAssertEqual(summaries["other"]?.errors.map(\.code), ["SFTP_CONNECT_FAILED"])
         XCTAssertEqual(summaries["other"]?.hasFailures, true)
         XCTAssertEqual(summaries["spotify"]?.hasFailures, false)
     }

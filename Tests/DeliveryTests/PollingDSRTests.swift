@@ -12,34 +12,14 @@ import Glibc
 #endif
 
 final class PollingDSRTests: XCTestCase {
-    /// A two-file gzip report from dsrgen, made once for the class.
-    nonisolated(unsafe) static var generated: TemporaryDirectory?
-    nonisolated(unsafe) static var reportFiles: [String] = []
-
-    override class func setUp() {
-        super.setUp()
-        do {
-            let folder = try TemporaryDirectory(prefix: "poll-dsrgen")
-            let result = try CommandRunner.run("python3", [RepositoryPaths.dsrgen.path, "--out", folder.path, "--lines", "500",
-                                                           "--files", "2", "--gzip"])
-            guard result.status == 0 else { return }
-            generated = folder
-            reportFiles = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("DSR_") }.sorted()
-        } catch {
-            generated = nil
-        }
-    }
-
-    override class func tearDown() {
-        generated = nil
-        super.tearDown()
-    }
+    /// A two-file gzip report, made once by dsrgen (golden fixture); tests copy its files, never change them.
+    static let golden = GoldenReport.seed9TwoGzipFilesNegative
 
     private func report() throws -> (folder: String, names: [String], key: DSRReportKey) {
-        let folder = try XCTUnwrap(Self.generated?.path, "dsrgen did not run")
-        XCTAssertEqual(Self.reportFiles.count, 2, "\(Self.reportFiles)")
-        let key = try DSRFileName(parsing: Self.reportFiles[0]).reportKey
-        return (folder, Self.reportFiles, key)
+        let names = Self.golden.reportFiles.map(\.lastPathComponent)
+        XCTAssertEqual(names.count, 2, "\(names)")
+        let key = try DSRFileName(parsing: names[0]).reportKey
+        return (Self.golden.folder.path, names, key)
     }
 
     /// Copies report files into the DSP's `reports/` folder.
@@ -111,7 +91,7 @@ final class PollingDSRTests: XCTestCase {
             }
             let stored = try reports(f)
             XCTAssertEqual(stored.map(\.state), ["loaded"])
-            XCTAssertEqual(stored.first?.usageLines, 500, "dsrgen wrote 500 usage lines")
+            XCTAssertEqual(stored.first?.usageLines, Int64(try Self.golden.usageLineCount()), "every usage line of the report")
 
             // Polled again: the files are still there (after_fetch = keep), nothing is fetched or loaded twice.
             let again = f.pass(transport: counter)

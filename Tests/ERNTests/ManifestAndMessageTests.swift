@@ -1,5 +1,6 @@
 import DDEXConfig
 import DDEXModel
+import Harness
 @testable import ERN
 import XCTest
 

@@ -7,18 +7,17 @@ import XCTest
 /// The ledger against dsrgen's independent oracle: 0 mismatches on every case.
 final class OracleTests: XCTestCase {
     func testDefaultReportWithUnmatchedLines() throws {
-        let set = try Oracle.verify(["--lines", "3000", "--seed", "1"])
+        let set = try Oracle.verify(.seed1)
         XCTAssertFalse(set.unmatched.isEmpty, "dsrgen leaves some tracks out of the catalogue")
         XCTAssertNotEqual(set.result.unmatched, .zero)
     }
 
     func testTypeErasedInputGivesTheSameResult() throws {
-        let dir = try TemporaryDirectory(prefix: "ledger-erased")
-        try Oracle.generate(into: dir.path, ["--lines", "500", "--seed", "9", "--negative-summary"])
-        let store = try Oracle.store(from: dir.path, accountingCurrency: "EUR")
+        let folder = GoldenReport.seed9TwoGzipFilesNegative.folder.path
+        let store = try Oracle.store(from: folder, accountingCurrency: "EUR")
         let engine = try LedgerEngine(settings: LedgerSettings(accountingCurrency: "EUR", commission: CommissionPolicy(defaultBasisPoints: 1500)),
                                       reference: store.referenceData())
-        let input = try DSRFlatFileInput(folder: dir.path, dsp: "spotify")
+        let input = try DSRFlatFileInput(folder: folder, dsp: "spotify")
         let period = try StatementPeriod(parsing: "2020-06")
         let direct = try engine.run(period: period, input: input)
         let erased = try engine.run(period: period, input: AnyLedgerInput(input))
@@ -29,12 +28,13 @@ final class OracleTests: XCTestCase {
     }
 
     func testSeveralSeedsMultiFileGzip() throws {
-        try Oracle.verify(["--lines", "3000", "--seed", "7", "--files", "3", "--gzip"])
-        try Oracle.verify(["--lines", "2000", "--seed", "42", "--files", "2", "--crlf", "--pad"])
+        try Oracle.verify(.seed7ThreeGzipFiles)
+        try Oracle.verify(.seed42TwoFilesCRLFPadded)
+        try Oracle.verify(.seed9TwoGzipFilesNegative)
     }
 
     func testNegativeAndZeroUsageSummaries() throws {
-        let set = try Oracle.verify(["--lines", "3000", "--seed", "3", "--negative-summary", "--zero-usage-summary"])
+        let set = try Oracle.verify(.seed3SpecialSummaries)
         XCTAssertNotEqual(set.result.unallocated, .zero)
         XCTAssertTrue(set.statements.contains { $0.earnings < .zero }, "the reissue payee earns a negative amount")
         if let preview = ProcessInfo.processInfo.environment["LEDGER_HTML_PREVIEW"] {
@@ -43,13 +43,11 @@ final class OracleTests: XCTestCase {
     }
 
     func testUsageMismatchIsAWarning() throws {
-        let set = try Oracle.verify(["--lines", "3000", "--seed", "5", "--usage-mismatch"])
+        let set = try Oracle.verify(.seed5UsageMismatch)
         XCTAssertTrue(set.problems.contains { $0.code == .ledgerUsageMismatch && $0.severity == .warning })
     }
 
     func testForeignAccountingCurrencyAndCommission() throws {
-        try Oracle.verify(["--lines", "3000", "--seed", "11", "--accounting-currency", "USD", "--currency", "GBP",
-                           "--commission-bp", "2750", "--no-headings"],
-                          accountingCurrency: "USD", commissionBasisPoints: 2750)
+        try Oracle.verify(.seed11USD, accountingCurrency: "USD", commissionBasisPoints: 2750)
     }
 }

@@ -9,32 +9,33 @@ import XCTest
 /// The ledger over the SQLite store, end to end through the real DSR loader, checked with dsrgen's oracle.
 final class SQLiteLedgerTests: XCTestCase {
     func testSeveralSeedsMatchTheOracle() throws {
-        for seed in ["1", "7"] {
-            try StoreHarness().roundTrip(["--lines", "3000", "--seed", seed])
+        for report in [GoldenReport.seed1, .seed6, .seed12] {
+            try StoreHarness().roundTrip(report)
         }
     }
 
     func testMultiFileGzipReportMatchesTheOracle() throws {
-        let (_, set) = try StoreHarness().roundTrip(["--lines", "3000", "--seed", "2", "--files", "3", "--gzip"])
+        let (_, set) = try StoreHarness().roundTrip(.seed7ThreeGzipFiles)
         XCTAssertEqual(set.result.reportCount, 1)
     }
 
     func testForeignAccountingCurrencyMatchesTheOracle() throws {
-        let (_, set) = try StoreHarness(accountingCurrency: "USD").roundTrip(["--lines", "3000", "--seed", "3", "--accounting-currency", "USD"])
+        let harness = try StoreHarness(accountingCurrency: "USD", commissionBasisPoints: 2750)
+        let (_, set) = try harness.roundTrip(.seed11USD)
         XCTAssertTrue(set.result.summaries.contains { $0.rateSource == .table }, "some summary is converted with the rate table")
         XCTAssertTrue(set.result.unconverted.isEmpty)
     }
 
     func testNegativeZeroUsageAndMismatchedSummariesMatchTheOracle() throws {
-        let (_, set) = try StoreHarness().roundTrip(["--lines", "3000", "--seed", "4", "--negative-summary", "--zero-usage-summary",
-                                                     "--usage-mismatch", "--files", "2"])
-        XCTAssertNotEqual(set.result.unallocated, .zero)
-        XCTAssertTrue(set.problems.contains { $0.code == .ledgerUsageMismatch })
+        let (_, special) = try StoreHarness().roundTrip(.seed3SpecialSummaries)
+        XCTAssertNotEqual(special.result.unallocated, .zero)
+        let (_, mismatch) = try StoreHarness().roundTrip(.seed5UsageMismatch)
+        XCTAssertTrue(mismatch.problems.contains { $0.code == .ledgerUsageMismatch })
     }
 
     func testReingestingChangesNothing() throws {
         let harness = try StoreHarness()
-        let (folder, first) = try harness.roundTrip(["--lines", "3000", "--seed", "5", "--files", "2", "--gzip"])
+        let (folder, first) = try harness.roundTrip(.seed9TwoGzipFilesNegative)
         let before = try SummaryJSONRenderer.render(first)
         let results = try harness.ingest(StoreHarness.reportFiles(in: folder))
         XCTAssertEqual(results.map(\.outcome), [.alreadyLoaded])
@@ -47,8 +48,8 @@ final class SQLiteLedgerTests: XCTestCase {
     /// lines: the run then matches the newer report's oracle exactly.
     func testSupersedingReportReplacesTheOlderLines() throws {
         let harness = try StoreHarness()
-        let older = try harness.generate("older", ["--lines", "2000", "--seed", "11"])
-        let newer = try harness.generate("newer", ["--lines", "2500", "--seed", "12"])
+        let older = try harness.copy(.seed1)
+        let newer = try harness.copy(.seed12)
         try harness.ingest(StoreHarness.reportFiles(in: older))
         try harness.importCSVs(from: newer)
         let olderLines = try harness.statements().result.lineCount
@@ -68,7 +69,7 @@ final class SQLiteLedgerTests: XCTestCase {
         let set = try harness.statements()
         XCTAssertEqual(set.result.reportCount, 1)
         XCTAssertNotEqual(set.result.lineCount, olderLines)
-        try harness.verify(set, against: newer)
+        try harness.verify(set, against: .seed12)
         let states = try harness.database.prepare("SELECT state FROM dsr_reports ORDER BY id")
         var seen: [String] = []
         while try states.step() { seen.append(states.string(at: 0) ?? "") }
@@ -79,7 +80,7 @@ final class SQLiteLedgerTests: XCTestCase {
     /// running again picks them up.
     func testUnmatchedLinesArePickedUpAfterTheCatalogueIsFixed() throws {
         let harness = try StoreHarness()
-        let folder = try harness.generate("gen", ["--lines", "3000", "--seed", "6"])
+        let folder = try harness.copy(.seed6)
         try harness.ingest(StoreHarness.reportFiles(in: folder))
         try harness.importCSVs(from: folder, kinds: [.splits, .advances, .rates])
 
@@ -101,7 +102,7 @@ final class SQLiteLedgerTests: XCTestCase {
         let after = try harness.statements()
         XCTAssertTrue(Set(after.unmatched.map(\.key)).isDisjoint(with: removed))
         XCTAssertLessThan(after.result.unmatched, before.result.unmatched)
-        try harness.verify(after, against: folder)
+        try harness.verify(after, against: .seed6)
     }
 
     func testMalformedCSVImportsNothingAndNamesFileAndLine() throws {
@@ -182,7 +183,7 @@ final class SQLiteLedgerTests: XCTestCase {
     /// in-memory breakdown, payee by payee, and the totals are unchanged.
     func testBreakdownInSQLEqualsTheInMemoryBreakdown() throws {
         let harness = try StoreHarness()
-        let (folder, _) = try harness.roundTrip(["--lines", "3000", "--seed", "8", "--negative-summary", "--files", "2"])
+        try harness.roundTrip(.seed9TwoGzipFilesNegative)
         let inMemory = try harness.statements(collectDetail: true)
         let engine = try LedgerEngine(settings: LedgerSettings(accountingCurrency: "EUR", commission: CommissionPolicy(defaultBasisPoints: 1500)),
                                       reference: harness.store.referenceData())
@@ -204,7 +205,7 @@ final class SQLiteLedgerTests: XCTestCase {
         XCTAssertGreaterThan(try breakdown.rowCount, rows, "rows were flushed in several batches and summed by GROUP BY")
 
         let set = StatementSet(result: result, openingBalances: try harness.store.openingBalances(for: StatementPeriod(parsing: "2020-06"), currency: "EUR").balances)
-        try harness.verify(set, against: folder)
+        try harness.verify(set, against: .seed9TwoGzipFilesNegative)
         let out = harness.dir.path + "/csv"
         try BreakdownStatementWriter.write(set, breakdown: breakdown, format: .csv, to: out)
         let csv = try String(contentsOfFile: out + "/statement-lines.csv", encoding: .utf8)

@@ -39,19 +39,10 @@ final class DSRLoaderTests: XCTestCase {
              "dsr_report_warnings"].map(count)
     }
 
-    func dsrgen(_ arguments: [String], into name: String) throws -> (files: [URL], folder: URL) {
-        let out = directory.url.appendingPathComponent(name)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", RepositoryPaths.dsrgen.path, "--out", out.path] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0)
-        let files = try FileManager.default.contentsOfDirectory(at: out, includingPropertiesForKeys: nil)
-            .filter { $0.lastPathComponent.hasPrefix("DSR_") }.sorted { $0.path < $1.path }
-        return (files, out)
+    /// A private copy of a golden dsrgen report (tests change its files): its DSR files and its folder.
+    func golden(_ report: GoldenReport) throws -> (files: [URL], folder: URL) {
+        let copy = try report.copy(into: directory.url)
+        return (copy.reportFiles, copy.folder)
     }
 
     func testOrfiumSampleLoadsWithExactMoneyAndReportOrder() throws {
@@ -101,7 +92,7 @@ final class DSRLoaderTests: XCTestCase {
     }
 
     func testDsrgenMultiFileGzipReportMatchesTheOracle() throws {
-        let (files, folder) = try dsrgen(["--lines", "2000", "--files", "3", "--gzip", "--negative-summary"], into: "gen")
+        let (files, folder) = try golden(.seed7ThreeGzipFiles)
         XCTAssertEqual(files.count, 3)
         let result = try load(files.reversed())
         let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("expected.json"))) as? [String: Any]
@@ -145,7 +136,7 @@ final class DSRLoaderTests: XCTestCase {
     /// whichever order they arrive in.
     func testNewerReportSupersedesOlderInEitherOrder() throws {
         func generate(_ name: String, seed: String) throws -> [URL] {
-            try dsrgen(["--lines", "300", "--seed", seed], into: name).files
+            try golden(GoldenReport("layout-plain")).files
         }
         let older = try generate("old", seed: "1")
         // Same context, later creation time: rename the file and rewrite HEAD's MessageCreatedDateTime.
@@ -177,7 +168,7 @@ final class DSRLoaderTests: XCTestCase {
     }
 
     func testAFailureMidReportLeavesNothingBehind() throws {
-        let (files, _) = try dsrgen(["--lines", "1500", "--files", "3"], into: "broken")
+        let (files, _) = try golden(.seed2ThreeFiles)
         // Damage the last file's FOOT: files 1 and 2 load fine first, then the report fails.
         let last = files[2]
         var text = try String(contentsOf: last, encoding: .utf8)
@@ -195,7 +186,7 @@ final class DSRLoaderTests: XCTestCase {
 
     /// A write that fails half-way (here a trigger) stops the reader thread and rolls everything back.
     func testAStoreFailureMidReportStopsTheReaderAndRollsBack() throws {
-        let (files, _) = try dsrgen(["--lines", "20000", "--files", "2"], into: "store-failure")
+        let (files, _) = try golden(.seed42TwoFilesCRLFPadded)
         try db.execute("""
             CREATE TRIGGER fail_midway AFTER INSERT ON dsr_usage_lines WHEN NEW.file_number = 2 AND NEW.line_number > 100
             BEGIN SELECT RAISE(ABORT, 'disk full, say'); END;

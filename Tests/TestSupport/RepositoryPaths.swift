@@ -1,6 +1,9 @@
 import Foundation
 
-/// Paths of the repository and of `../shared`, found from this source file so tests run from any folder.
+/// Paths inside the repository, found from this source file so tests run from any folder.
+///
+/// Tests read only what the repository holds: the shipped DDEX schemas (`Config/ddex-xsd`), the official
+/// samples (`Fixtures/ddex-samples`) and the golden reports (`Fixtures/dsrgen`, see `GoldenReport`).
 public enum RepositoryPaths {
     /// The repository root (the folder holding Package.swift).
     public static let root: URL = {
@@ -14,9 +17,8 @@ public enum RepositoryPaths {
 
     public static var fixtures: URL { root.appendingPathComponent("Fixtures") }
     public static var config: URL { root.appendingPathComponent("Config") }
-    /// `../shared` beside the repository: official DDEX schemas, samples and tools.
-    public static var shared: URL { root.deletingLastPathComponent().appendingPathComponent("shared") }
-    public static var xsd: URL { shared.appendingPathComponent("ddex/xsd") }
-    public static var samples: URL { shared.appendingPathComponent("ddex/samples") }
-    public static var dsrgen: URL { shared.appendingPathComponent("tools/dsrgen.py") }
+    /// The official DDEX XSDs that ship with ddexd (`ern43/`, `ern382/`, `ern-c-sftp18/`).
+    public static var xsd: URL { config.appendingPathComponent("ddex-xsd") }
+    /// Official DDEX sample messages (`ern43/`) and sample DSR reports (`dsr/`).
+    public static var samples: URL { fixtures.appendingPathComponent("ddex-samples") }
 }

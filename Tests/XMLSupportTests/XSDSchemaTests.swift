@@ -14,15 +14,20 @@ enum Schemas {
 final class XSDSchemaTests: XCTestCase {
     private var samples: URL { RepositoryPaths.samples.appendingPathComponent("ern43") }
 
-    func testEveryOfficialSchemaLoads() throws {
+    /// Every schema shipped in Config/ddex-xsd compiles offline, and the NOTICE names each one.
+    func testEveryShippedSchemaLoadsAndIsInTheNotice() throws {
         _ = try Schemas.ern43.get()
         _ = try Schemas.ern382.get()
-        for relative in [
-            "ern-c-sftp18/ern-choreography-sftp.xsd",
-            "avs/allowed-value-sets-v9.xsd",
-            "dsr/BasicAudioProfile/1.2/BasicAudioProfile.xsd",
-        ] {
+        let folder = RepositoryPaths.xsd
+        let notice = try String(contentsOf: folder.appendingPathComponent("NOTICE"), encoding: .utf8)
+        let files = try XCTUnwrap(FileManager.default.enumerator(atPath: folder.path)).compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".xsd") }.sorted()
+        XCTAssertEqual(files, ["ern-c-sftp18/ern-choreography-sftp.xsd", "ern-c-sftp18/xmldsig-core-schema.xsd",
+                               "ern382/avs_20161006.xsd", "ern382/release-notification.xsd",
+                               "ern43/allowed-value-sets.xsd", "ern43/release-notification.xsd"])
+        for relative in files {
             XCTAssertNoThrow(try XSDSchema(path: Schemas.xsd(relative)), relative)
+            XCTAssertTrue(notice.contains(relative), "NOTICE does not name \(relative)")
         }
     }
 

@@ -60,6 +60,38 @@ public final class DaemonRuntime: @unchecked Sendable {
         lock.withLock { _health[dsp, default: DSPRuntimeHealth()].lastError = StatusError(code: code, message: message, at: Timestamp.format()) }
     }
 
+    /// Parks `dsp` after a permanent error until `retryAfter` seconds from now. True when this is news (the DSP
+    /// was not blocked, or by another code): the caller logs it then, and only then.
+    public func block(dsp: String, code: String, message: String, retryAfter: Double) -> Bool {
+        lock.withLock {
+            var health = _health[dsp, default: DSPRuntimeHealth()]
+            let changed = health.blocked?.code != code
+            if changed { health.blocked = StatusError(code: code, message: message, at: Timestamp.format()) }
+            health.lastError = StatusError(code: code, message: message, at: Timestamp.format())
+            health.retryBlockedAt = Date().addingTimeInterval(retryAfter)
+            _health[dsp] = health
+            return changed
+        }
+    }
+
+    /// Clears a block after the DSP was reached; true when it was blocked (the caller logs the change).
+    public func unblock(dsp: String) -> Bool {
+        lock.withLock {
+            guard _health[dsp]?.blocked != nil else { return false }
+            _health[dsp]?.blocked = nil
+            _health[dsp]?.retryBlockedAt = nil
+            return true
+        }
+    }
+
+    /// True while `dsp` is blocked and its next try is not due yet: workers and pollers leave it alone.
+    public func isParked(dsp: String, at now: Date = Date()) -> Bool {
+        lock.withLock {
+            guard _health[dsp]?.blocked != nil, let retry = _health[dsp]?.retryBlockedAt else { return false }
+            return now < retry
+        }
+    }
+
     public var isStopping: Bool { lock.withLock { _stopping } }
     public func beginStopping() { lock.withLock { _stopping = true } }
 }

@@ -219,11 +219,14 @@ public final class DaemonService: Service, @unchecked Sendable {
     private func deliveryLoop() async {
         for await _ in deliveryWakeup.kicks {
             if runtime.isStopping { break }
-            let profiles = runtime.configuration.enabledDSPs
+            let profiles = runtime.configuration.enabledDSPs.filter { !runtime.isParked(dsp: $0.name) }
             let pass = deliveryPass()
             let summaries = (try? await onBlockingThread { pass.run(profiles: profiles) }) ?? [:]
             var touched = false
             for (dsp, summary) in summaries {
+                if let profile = profiles.first(where: { $0.name == dsp }) {
+                    note(reach: summary.dspError, reached: summary.reached, profile: profile)
+                }
                 if !summary.completed.isEmpty { runtime.recordSuccess(dsp: dsp); touched = true }
                 for id in summary.completed + summary.retrying + summary.failed {
                     touched = true
@@ -235,9 +238,6 @@ public final class DaemonService: Service, @unchecked Sendable {
                         runtime.recordError(dsp: dsp, code: d.lastErrorCode ?? "DELIVERY_FAILED", message: d.lastErrorMessage ?? "")
                     }
                 }
-                for (key, message) in summary.errors where Int64(key) == nil {
-                    runtime.recordError(dsp: dsp, code: "TRANSPORT_UNAVAILABLE", message: message)
-                }
             }
             if touched {
                 try? await onBlockingThread { [self] in
@@ -245,6 +245,22 @@ public final class DaemonService: Service, @unchecked Sendable {
                     try writeHeartbeat(state: "running")
                 }
             }
+        }
+    }
+
+    /// Parks a DSP on a permanent error and frees it once it is reached again, logging each change once.
+    private func note(reach issue: DSPIssue?, reached: Bool, profile: DSPProfile) {
+        if let issue, issue.blocked {
+            if runtime.block(dsp: profile.name, code: issue.code, message: issue.message, retryAfter: profile.retry.maxDelaySeconds) {
+                logger.error("DSP blocked: nothing is sent to or fetched from it until a person acts", metadata: [
+                    "dsp": "\(profile.name)", "code": "\(issue.code)", "error": "\(issue.message)",
+                    "retry_every_s": "\(Int(profile.retry.maxDelaySeconds))",
+                ])
+            }
+        } else if let issue {
+            runtime.recordError(dsp: profile.name, code: issue.code, message: issue.message)
+        } else if reached, runtime.unblock(dsp: profile.name) {
+            logger.notice("DSP reachable again", metadata: ["dsp": "\(profile.name)"])
         }
     }
 
@@ -256,7 +272,7 @@ public final class DaemonService: Service, @unchecked Sendable {
         var lastReports: [String: Date] = [:]
         while !Task.isCancelled && !runtime.isStopping {
             let configuration = runtime.configuration
-            for profile in configuration.enabledDSPs where !runtime.isStopping {
+            for profile in configuration.enabledDSPs where !runtime.isStopping && !runtime.isParked(dsp: profile.name) {
                 var scope: PollPass.Scope = []
                 let now = Date()
                 if now.timeIntervalSince(lastAcks[profile.name] ?? .distantPast) >= Double(profile.ackPollSeconds) {
@@ -272,7 +288,8 @@ public final class DaemonService: Service, @unchecked Sendable {
                                     logger: logger)
                 let chosen = scope
                 guard let summary = try? await onBlockingThread({ pass.run(profile: profile, scope: chosen) }) else { continue }
-                if let failure = summary.failures.first {
+                note(reach: summary.blockedBy, reached: summary.errors.isEmpty, profile: profile)
+                if summary.blockedBy == nil, let failure = summary.failures.first {
                     runtime.recordError(dsp: profile.name, code: failure.code, message: failure.message)
                 }
                 if !summary.acks.applied.isEmpty {

@@ -43,6 +43,8 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         public var enabled: Bool
         public var lastSuccessAt: String?
         public var lastError: StatusError?
+        /// Set while a permanent error (host key, credentials, configuration) parks the DSP.
+        public var blocked: StatusError?
         /// Deliveries waiting (queued or in retry-wait).
         public var queueDepth: Int
         /// Deliveries being uploaded now.
@@ -52,12 +54,14 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         public var rejectedByDSP: Int
         public var failed: Int
 
-        public init(enabled: Bool, lastSuccessAt: String? = nil, lastError: StatusError? = nil, queueDepth: Int = 0,
-                    inFlight: Int = 0, delivered: Int = 0, acknowledged: Int = 0, rejectedByDSP: Int = 0, failed: Int = 0)
+        public init(enabled: Bool, lastSuccessAt: String? = nil, lastError: StatusError? = nil, blocked: StatusError? = nil,
+                    queueDepth: Int = 0, inFlight: Int = 0, delivered: Int = 0, acknowledged: Int = 0, rejectedByDSP: Int = 0,
+                    failed: Int = 0)
         {
             self.enabled = enabled
             self.lastSuccessAt = lastSuccessAt
             self.lastError = lastError
+            self.blocked = blocked
             self.queueDepth = queueDepth
             self.inFlight = inFlight
             self.delivered = delivered

@@ -73,7 +73,7 @@ public struct StatusPublisher: Sendable {
             func count(_ states: DeliveryState...) -> Int { list.filter { states.contains($0.state) }.count }
             let h = health[profile.name]
             status.dsps[profile.name] = .init(
-                enabled: profile.enabled, lastSuccessAt: h?.lastSuccessAt, lastError: h?.lastError,
+                enabled: profile.enabled, lastSuccessAt: h?.lastSuccessAt, lastError: h?.lastError, blocked: h?.blocked,
                 queueDepth: count(.queued, .retryWait), inFlight: count(.uploading, .uploaded),
                 delivered: count(.completed), acknowledged: count(.acknowledged), rejectedByDSP: count(.rejectedByDSP), failed: count(.failed))
         }
@@ -85,9 +85,14 @@ public struct StatusPublisher: Sendable {
 public struct DSPRuntimeHealth: Sendable, Equatable {
     public var lastSuccessAt: String?
     public var lastError: StatusError?
+    /// The permanent error that parks the DSP, while it does.
+    public var blocked: StatusError?
+    /// When a blocked DSP is tried again (its longest retry delay after the last try).
+    public var retryBlockedAt: Date?
 
-    public init(lastSuccessAt: String? = nil, lastError: StatusError? = nil) {
+    public init(lastSuccessAt: String? = nil, lastError: StatusError? = nil, blocked: StatusError? = nil) {
         self.lastSuccessAt = lastSuccessAt
         self.lastError = lastError
+        self.blocked = blocked
     }
 }

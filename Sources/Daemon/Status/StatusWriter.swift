@@ -66,6 +66,8 @@ public enum PrometheusText {
             return [("\(label(d)),outcome=\"delivered\"", "\(h.delivered)"), ("\(label(d)),outcome=\"acknowledged\"", "\(h.acknowledged)"),
                     ("\(label(d)),outcome=\"rejected-by-dsp\"", "\(h.rejectedByDSP)"), ("\(label(d)),outcome=\"failed\"", "\(h.failed)")]
         })
+        metric("ddexd_dsp_blocked", "1 while a permanent error (host key, credentials, configuration) parks the DSP.", "gauge",
+               dsps.map { (label($0), status.dsps[$0]!.blocked == nil ? "0" : "1") })
         metric("ddexd_dsp_last_success_timestamp_seconds", "Last successful transfer per DSP.", "gauge", dsps.compactMap { d in
             guard let at = status.dsps[d]?.lastSuccessAt, let date = Timestamp.parse(at) else { return nil }
             return (label(d), String(format: "%.3f", date.timeIntervalSince1970))

@@ -34,7 +34,12 @@ public struct DeliveryPass: Sendable {
         public var completed: [Int64] = []
         public var retrying: [Int64] = []
         public var failed: [Int64] = []
-        public var errors: [String: String] = [:]
+        /// Deliveries that ended this pass with an error (retrying or failed), with the error.
+        public var deliveryErrors: [DeliveryIssue] = []
+        /// The DSP could not be reached at all (no transport, or connecting failed); nothing was claimed.
+        public var dspError: DSPIssue?
+        /// A connection to the DSP was made in this pass.
+        public var reached = false
 
         public init() {}
 
@@ -42,8 +47,13 @@ public struct DeliveryPass: Sendable {
             completed += other.completed
             retrying += other.retrying
             failed += other.failed
-            errors.merge(other.errors) { a, _ in a }
+            deliveryErrors += other.deliveryErrors
+            dspError = dspError ?? other.dspError
+            reached = reached || other.reached
         }
+
+        /// True when something failed or waits for a retry.
+        public var hasProblems: Bool { !failed.isEmpty || !retrying.isEmpty || dspError != nil }
     }
 
     /// Deliveries left in `uploading`/`uploaded` by a process that died: they go to retry-wait, due now.
@@ -75,15 +85,22 @@ public struct DeliveryPass: Sendable {
         var log = logger
         log[metadataKey: "dsp"] = "\(profile.name)"
         log[metadataKey: "worker"] = "\(worker)"
+        // Nothing due, no connection: an idle DSP costs a query, not a login.
+        guard (try? store.due(dsp: profile.name, now: now().timeIntervalSince1970, limit: 1).isEmpty) == false else { return summary }
         let transport: any DeliveryTransport
         do {
+            // Connect before claiming anything: a DSP that cannot be reached keeps its deliveries queued.
             transport = try makeTransport(profile)
+            try transport.connect()
         } catch {
-            summary.errors[profile.name] = "\(error)"
-            log.error("cannot make a transport", metadata: ["error": "\(error)"])
+            let issue = DSPIssue(error)
+            summary.dspError = issue
+            // A blocked DSP is logged once per change by whoever parks it, not on every try.
+            log.log(level: issue.blocked ? .debug : .error, "cannot reach the DSP", metadata: ["error": "\(error)"])
             return summary
         }
         defer { transport.close() }
+        summary.reached = true
         let runner = DeliveryRunner(store: store, transport: transport, profile: profile, logger: log, now: now)
         var tried: Set<Int64> = []
         while !shouldStop() {
@@ -91,7 +108,7 @@ public struct DeliveryPass: Sendable {
             do {
                 due = try store.due(dsp: profile.name, now: now().timeIntervalSince1970, limit: 16).filter { !tried.contains($0.id) }
             } catch {
-                summary.errors[profile.name] = "\(error)"
+                summary.dspError = DSPIssue(error)
                 return summary
             }
             guard !due.isEmpty else { return summary }
@@ -106,10 +123,16 @@ public struct DeliveryPass: Sendable {
                     case .retryWait: summary.retrying.append(result.id)
                     default: summary.failed.append(result.id)
                     }
-                    if let code = result.lastErrorCode { summary.errors["\(result.id)"] = "\(code): \(result.lastErrorMessage ?? "")" }
+                    if let code = result.lastErrorCode {
+                        summary.deliveryErrors.append(DeliveryIssue(id: result.id, code: code, message: result.lastErrorMessage ?? ""))
+                    }
+                    if let blocked = runner.blockedBy {
+                        summary.dspError = DSPIssue(blocked)
+                        return summary
+                    }
                     break
                 } catch {
-                    summary.errors["\(candidate.id)"] = "\(error)"
+                    summary.deliveryErrors.append(DeliveryIssue(id: candidate.id, error: error))
                 }
             }
             if !ranOne { return summary }
@@ -117,3 +140,42 @@ public struct DeliveryPass: Sendable {
         return summary
     }
 }
+
+/// An error that ended one delivery's attempt.
+public struct DeliveryIssue: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var code: String
+    public var message: String
+
+    public init(id: Int64, code: String, message: String) {
+        self.id = id
+        self.code = code
+        self.message = message
+    }
+
+    init(id: Int64, error: any Error) {
+        let coded = error as? any CodedError
+        self.init(id: id, code: coded?.code ?? "DELIVERY_FAILED", message: coded?.description ?? "\(error)")
+    }
+}
+
+/// An error about a DSP as a whole. `blocked` when it needs a person (host key, credentials, configuration):
+/// the DSP is parked until that changes, tried again only at its longest retry delay.
+public struct DSPIssue: Sendable, Codable, Equatable {
+    public var code: String
+    public var message: String
+    public var blocked: Bool
+
+    public init(code: String, message: String, blocked: Bool) {
+        self.code = code
+        self.message = message
+        self.blocked = blocked
+    }
+
+    public init(_ error: any Error) {
+        let coded = error as? any CodedError
+        self.init(code: coded?.code ?? "TRANSPORT_UNAVAILABLE", message: coded?.description ?? "\(error)",
+                  blocked: (error as? TransportError)?.kind.blocksDSP ?? false)
+    }
+}
+

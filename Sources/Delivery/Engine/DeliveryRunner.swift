@@ -19,6 +19,8 @@ public final class DeliveryRunner {
     public var logger: Logger
     private let now: @Sendable () -> Date
     private var knownDirectories: Set<String> = []
+    /// Set when the last delivery stopped on an error that blocks the whole DSP (host key, credentials).
+    public private(set) var blockedBy: TransportError?
 
     public init(store: DeliveryStore, transport: any DeliveryTransport, profile: DSPProfile, logger: Logger,
                 now: @escaping @Sendable () -> Date = { Date() })
@@ -54,6 +56,7 @@ public final class DeliveryRunner {
     /// Runs a delivery in state `uploading` (or `uploaded`) to `completed`, or to retry-wait / failed.
     public func run(_ record: DeliveryRecord) throws -> DeliveryRecord {
         var record = record
+        blockedBy = nil
         var log = logger
         log[metadataKey: "dsp"] = "\(record.dsp)"
         log[metadataKey: "delivery"] = "\(record.id)"
@@ -70,9 +73,8 @@ public final class DeliveryRunner {
                 for file in files where file.role != .completion {
                     let remote = try transport.fileSize(file.remotePath)
                     guard remote == file.size else {
-                        throw TransportError(code: "DELIVERY_SIZE_MISMATCH",
-                                             message: "\(file.remotePath) is \(remote.map(String.init) ?? "missing") bytes on the server, \(file.size) locally",
-                                             isRetryable: true)
+                        throw TransportError(.sizeMismatch, code: "DELIVERY_SIZE_MISMATCH", path: file.remotePath,
+                                             message: "\(remote.map(String.init) ?? "missing") bytes on the server, \(file.size) locally")
                     }
                 }
                 record = try store.transition(record.id, .filesVerified, now: timestamp())
@@ -100,6 +102,14 @@ public final class DeliveryRunner {
         let message = coded?.description ?? "\(error)"
         let retryable = (error as? any RetryableError)?.isRetryable ?? false
         let current = try store.delivery(record.id) ?? record
+        if let transportError = error as? TransportError, transportError.kind.blocksDSP {
+            // Not this delivery's fault: it waits, at the longest delay, while the DSP is blocked.
+            blockedBy = transportError
+            let next = now().timeIntervalSince1970 + profile.retry.maxDelaySeconds
+            log.debug("the DSP is blocked; the delivery waits", metadata: ["code": "\(code)"])
+            return try store.transition(record.id, .retryableFailure, now: timestamp(),
+                                        changes: DeliveryChanges(nextAttemptAt: .some(next), lastError: .some((code: code, message: message))))
+        }
         if retryable, let delay = profile.retry.delay(afterFailedAttempts: max(1, current.attempts)) {
             let next = now().timeIntervalSince1970 + delay
             log.warning("delivery failed, will retry", metadata: ["code": "\(code)", "error": "\(message)", "retry_in_s": "\(Int(delay))"])
@@ -121,18 +131,16 @@ public final class DeliveryRunner {
         }
         if let existing = try transport.fileSize(file.remotePath) {
             guard existing == file.size else {
-                throw TransportError(code: "DELIVERY_REMOTE_CONFLICT",
-                                     message: "\(file.remotePath) already exists on the server with \(existing) bytes, not \(file.size); ddexd never overwrites, remove it or requeue under a new batch",
-                                     isRetryable: false)
+                throw TransportError(.remoteConflict, code: "DELIVERY_REMOTE_CONFLICT", path: file.remotePath,
+                                     message: "already exists on the server with \(existing) bytes, not \(file.size); ddexd never overwrites, remove it or requeue under a new batch")
             }
             log.debug("already in place", metadata: ["file": "\(file.remotePath)"])
             return
         }
         let localSize = try Self.localSize(file.localPath)
         guard localSize == file.size else {
-            throw TransportError(code: "DELIVERY_LOCAL_CHANGED",
-                                 message: "\(file.localPath) is \(localSize) bytes, the bundle recorded \(file.size): the bundle was modified",
-                                 isRetryable: false)
+            throw TransportError(.localIO, code: "DELIVERY_LOCAL_CHANGED", path: file.localPath,
+                                 message: "\(localSize) bytes, the bundle recorded \(file.size): the bundle was modified")
         }
         let temporary = Self.temporaryPath(for: file.remotePath)
         var offset = try transport.fileSize(temporary) ?? 0
@@ -146,13 +154,12 @@ public final class DeliveryRunner {
         }
         let uploaded = try transport.fileSize(temporary)
         guard uploaded == file.size else {
-            throw TransportError(code: "DELIVERY_SIZE_MISMATCH",
-                                 message: "\(temporary) is \(uploaded.map(String.init) ?? "missing") bytes after upload, expected \(file.size)",
-                                 isRetryable: true)
+            throw TransportError(.sizeMismatch, code: "DELIVERY_SIZE_MISMATCH", path: temporary,
+                                 message: "\(uploaded.map(String.init) ?? "missing") bytes after upload, expected \(file.size)")
         }
         do {
             try transport.rename(temporary, to: file.remotePath)
-        } catch let error as any CodedError where error.code.hasSuffix("FILE_EXISTS") {
+        } catch let error as TransportError where error.kind == .fileExists {
             // A previous attempt renamed it just before being interrupted: keep the one in place if it is whole.
             guard try transport.fileSize(file.remotePath) == file.size else { throw error }
             try? transport.remove(temporary)
@@ -170,7 +177,7 @@ public final class DeliveryRunner {
     static func localSize(_ path: String) throws -> UInt64 {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw TransportError(code: "DELIVERY_LOCAL_MISSING", message: "\(path): \(String(cString: strerror(errno)))", isRetryable: false)
+            throw TransportError(.localIO, code: "DELIVERY_LOCAL_MISSING", path: path, message: String(cString: strerror(errno)))
         }
         return UInt64(info.st_size)
     }

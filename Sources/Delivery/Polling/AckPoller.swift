@@ -64,13 +64,13 @@ public final class AckPoller {
             let entries: [RemoteEntry]
             do {
                 entries = try transport.list(folder)
-            } catch let error as any CodedError where error.code.hasSuffix("NO_SUCH_FILE") {
+            } catch let error as TransportError where error.kind == .notFound {
                 continue // no acknowledgement yet
             } catch {
                 summary.errors.append(PollIssue(path: folder, error: error))
                 logger.warning("cannot list acknowledgements", metadata: ["folder": "\(folder)", "error": "\(error)"])
                 // A broken connection fails every folder alike: stop here and try again next pass.
-                if (error as? any RetryableError)?.isRetryable == true { break folderLoop }
+                if (error as? TransportError)?.kind.isRetryable == true { break folderLoop }
                 continue
             }
             for entry in entries where !entry.isDirectory && AcknowledgementFileName(entry.name) != nil {

@@ -79,7 +79,7 @@ public final class DSRPoller {
         let entries: [RemoteEntry]
         do {
             entries = try transport.list(folder)
-        } catch let error as any CodedError where error.code.hasSuffix("NO_SUCH_FILE") {
+        } catch let error as TransportError where error.kind == .notFound {
             logger.debug("no DSR folder on the server yet", metadata: ["folder": "\(folder)"])
             return nil
         }
@@ -221,7 +221,7 @@ public final class DSRPoller {
             for path in paths {
                 do {
                     try transport.remove(path)
-                } catch let error as any CodedError where error.code.hasSuffix("NO_SUCH_FILE") {
+                } catch let error as TransportError where error.kind == .notFound {
                     continue
                 } catch {
                     summary.errors.append(PollIssue(path: path, code: PollError.Code.afterFetch.rawValue, message: "cannot delete: \(error)"))
@@ -237,7 +237,7 @@ public final class DSRPoller {
                 let destination = Self.join(target, name)
                 do {
                     try transport.rename(path, to: destination)
-                } catch let error as any CodedError where error.code.hasSuffix("FILE_EXISTS") {
+                } catch let error as TransportError where error.kind == .fileExists {
                     // Moved by an earlier attempt that stopped before removing the source, or a file of the same
                     // name from before: drop the source only when the two are the same size.
                     let there = try transport.fileSize(destination)
@@ -248,7 +248,7 @@ public final class DSRPoller {
                         return
                     }
                     try transport.remove(path)
-                } catch let error as any CodedError where error.code.hasSuffix("NO_SUCH_FILE") {
+                } catch let error as TransportError where error.kind == .notFound {
                     continue
                 } catch {
                     summary.errors.append(PollIssue(path: path, code: PollError.Code.afterFetch.rawValue, message: "cannot move: \(error)"))

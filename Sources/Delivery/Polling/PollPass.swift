@@ -56,7 +56,10 @@ public struct PollPass: Sendable {
             try transport.connect()
         } catch {
             summary.errors.append(PollIssue(path: profile.transport.remoteRoot, error: error))
-            log.error("cannot reach the DSP's server", metadata: ["error": "\(error)"])
+            let issue = DSPIssue(error)
+            if issue.blocked { summary.blockedBy = issue }
+            // A blocked DSP is logged once per change by whoever parks it, not on every try.
+            log.log(level: issue.blocked ? .debug : .error, "cannot reach the DSP's server", metadata: ["error": "\(error)"])
             return summary
         }
         defer { transport.close() }

@@ -107,6 +107,8 @@ public struct DSPPollSummary: Sendable, Codable, Equatable {
     public var reports = DSRPollSummary()
     /// The DSP could not be reached at all (transport creation or connection).
     public var errors: [PollIssue] = []
+    /// Set when that failure needs a person (host key, credentials, configuration): the DSP is blocked.
+    public var blockedBy: DSPIssue?
 
     public init() {}
 

@@ -43,7 +43,7 @@ public final class LocalFolderTransport: DeliveryTransport, Sendable {
             throw Self.error(errno, "stat", file)
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw TransportError(code: "TRANSPORT_NOT_A_FILE", message: "\(file) is not a regular file", isRetryable: false)
+            throw TransportError(.remoteConflict, code: "TRANSPORT_NOT_A_FILE", path: file, message: "is not a regular file")
         }
         return UInt64(info.st_size)
     }
@@ -130,11 +130,11 @@ public final class LocalFolderTransport: DeliveryTransport, Sendable {
     static func error(_ code: Int32, _ operation: String, _ path: String) -> TransportError {
         let message = "\(operation) \(path): \(String(cString: strerror(code)))"
         switch code {
-        case ENOSPC, EDQUOT: return TransportError(.diskFull, code: "TRANSPORT_DISK_FULL", message: message, isRetryable: true)
-        case EACCES, EPERM, EROFS: return TransportError(.permissionDenied, code: "TRANSPORT_PERMISSION_DENIED", message: message, isRetryable: false)
-        case ENOENT, ENOTDIR: return TransportError(.notFound, code: "TRANSPORT_NO_SUCH_FILE", message: message, isRetryable: false)
-        case EEXIST: return TransportError(.alreadyExists, code: "TRANSPORT_FILE_EXISTS", message: message, isRetryable: false)
-        default: return TransportError(.localIO, code: "TRANSPORT_IO", message: message, isRetryable: true)
+        case ENOSPC, EDQUOT: return TransportError(.noSpace, code: "TRANSPORT_DISK_FULL", message: message)
+        case EACCES, EPERM, EROFS: return TransportError(.permissionDenied, code: "TRANSPORT_PERMISSION_DENIED", message: message)
+        case ENOENT, ENOTDIR: return TransportError(.notFound, code: "TRANSPORT_NO_SUCH_FILE", message: message)
+        case EEXIST: return TransportError(.fileExists, code: "TRANSPORT_FILE_EXISTS", message: message)
+        default: return TransportError(.serverFailure, code: "TRANSPORT_IO", message: message)
         }
     }
 }

@@ -34,7 +34,7 @@ public final class SFTPTransport: DeliveryTransport, @unchecked Sendable {
         func required(_ value: String?, _ name: String) throws(TransportError) -> String {
             guard let value, !value.isEmpty else {
                 throw TransportError(.configuration, code: "TRANSPORT_SETTING_MISSING",
-                                     message: "an sftp transport needs `\(name)`", isRetryable: false)
+                                     message: "an sftp transport needs `\(name)`")
             }
             return value
         }
@@ -69,7 +69,7 @@ public final class SFTPTransport: DeliveryTransport, @unchecked Sendable {
         let remote = try TransportPath.join(remoteRoot, path)
         guard let info = try perform({ client throws(SFTPError) in try client.statIfExists(remote) }) else { return nil }
         guard info.type == .regular else {
-            throw TransportError(.other, code: "TRANSPORT_NOT_A_FILE", path: remote, message: "is not a regular file", isRetryable: false)
+            throw TransportError(.remoteConflict, code: "TRANSPORT_NOT_A_FILE", path: remote, message: "is not a regular file")
         }
         return info.size ?? 0
     }

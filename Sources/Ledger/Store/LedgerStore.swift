@@ -2,8 +2,7 @@ import DDEXModel
 
 /// Persistent ledger data: catalogue, splits, advances, rates, and the recoupment recorded by past statements.
 ///
-/// The SQLite store implements it (each import in one transaction: a rejected file changes nothing);
-/// `InMemoryLedgerStore` implements it for tests and tools.
+/// The SQLite store implements it (each import in one transaction: a rejected file changes nothing).
 public protocol LedgerStore: AnyObject {
     /// Catalogue, splits, rates and resource mappings as of now.
     func referenceData() throws -> LedgerReferenceData
@@ -44,76 +43,5 @@ extension LedgerStore {
             balances[payee, default: .zero] -= amount
         }
         return (balances, problems)
-    }
-}
-
-/// A `LedgerStore` in memory, for tests, tools and benchmarks.
-public final class InMemoryLedgerStore: LedgerStore {
-    private var catalogue: [CatalogueEntry] = []
-    private var catalogueIndex: [String: Int] = [:]
-    private var splits: [Split] = []
-    private var splitIndex: [ISRC: Int] = [:]
-    private var advanceList: [Advance] = []
-    private var rates: [RateEntry] = []
-    private var mappings: [ResourceMapping] = []
-    private var recoupments: [StatementPeriod: [String: MicroAmount]] = [:]
-
-    public init() {}
-
-    public func referenceData() throws -> LedgerReferenceData {
-        LedgerReferenceData(catalogue: catalogue, splits: splits, rates: rates, resourceMappings: mappings)
-    }
-
-    public func advances() throws -> [Advance] { advanceList }
-
-    public func recouped(before period: StatementPeriod) throws -> [String: MicroAmount] {
-        var total: [String: MicroAmount] = [:]
-        for (p, amounts) in recoupments where p.end < period.start {
-            for (payee, amount) in amounts { total[payee, default: .zero] += amount }
-        }
-        return total
-    }
-
-    public func importCatalogue(_ entries: [CatalogueEntry]) throws {
-        for entry in entries {
-            let key = entry.icpn.value + "/" + entry.isrc.value
-            if let i = catalogueIndex[key] { catalogue[i] = entry } else {
-                catalogueIndex[key] = catalogue.count
-                catalogue.append(entry)
-            }
-        }
-    }
-
-    public func importSplits(_ new: [Split]) throws {
-        for split in new {
-            if let i = splitIndex[split.isrc] { splits[i] = split } else {
-                splitIndex[split.isrc] = splits.count
-                splits.append(split)
-            }
-        }
-    }
-
-    public func importAdvances(_ new: [Advance]) throws {
-        let payees = Set(new.map(\.payee))
-        advanceList.removeAll { payees.contains($0.payee) }
-        advanceList.append(contentsOf: new)
-    }
-
-    public func importRates(_ new: [RateEntry]) throws {
-        for rate in new {
-            rates.removeAll { $0.currency == rate.currency && $0.period == rate.period }
-            rates.append(rate)
-        }
-    }
-
-    public func importResourceMappings(_ new: [ResourceMapping]) throws {
-        for m in new {
-            mappings.removeAll { $0.icpn == m.icpn && $0.dspResourceId == m.dspResourceId }
-            mappings.append(m)
-        }
-    }
-
-    public func recordRecoupment(period: StatementPeriod, recouped: [String: MicroAmount]) throws {
-        recoupments[period] = recouped
     }
 }

@@ -114,18 +114,21 @@ extension SFTPClient {
             throw SFTPError(.hostKeyUnknown, operation: "verify host key", path: place,
                             message: "\(place) is not in \(knownHosts.path); the server offered \(offered). "
                                 + "Check this fingerprint with the DSP, then add the line: "
-                                + "\(place) \(offered.knownHostsText)")
+                                + "\(place) \(offered.knownHostsText)",
+                            hostKey: .init(expected: [], offered: offered.fingerprint))
         case let .mismatch(expected):
             let pinned = expected.map { "\($0.key) (line \($0.line))" }.joined(separator: ", ")
             throw SFTPError(.hostKeyMismatch, operation: "verify host key", path: place,
                             message: "HOST KEY CHANGED for \(place): expected \(pinned) from \(knownHosts.path), "
                                 + "but the server offered \(offered). Someone may be intercepting the connection, or "
                                 + "the DSP replaced its key; confirm with the DSP before updating known_hosts. "
-                                + "Nothing was sent.")
+                                + "Nothing was sent.",
+                            hostKey: .init(expected: expected.map(\.key.fingerprint), offered: offered.fingerprint))
         case let .revoked(entry):
             throw SFTPError(.hostKeyRevoked, operation: "verify host key", path: place,
                             message: "the server offered \(offered), which \(knownHosts.path) line \(entry.line) "
-                                + "marks @revoked")
+                                + "marks @revoked",
+                            hostKey: .init(expected: [entry.key.fingerprint], offered: offered.fingerprint))
         }
     }
 

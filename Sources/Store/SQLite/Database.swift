@@ -84,11 +84,6 @@ public final class Database {
         if options.mmapSizeBytes > 0 { try execute("PRAGMA mmap_size=\(options.mmapSizeBytes)") }
     }
 
-    /// A private in-memory database (tests, scratch work).
-    public static func inMemory() throws(StoreError) -> Database {
-        try Database(path: ":memory:")
-    }
-
     deinit {
         // close_v2 defers the close until the last Statement is finalized.
         if let handle { sqlite3_close_v2(handle) }

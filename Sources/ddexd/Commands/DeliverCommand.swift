@@ -39,7 +39,7 @@ struct DeliverCommand: ParsableCommand {
         case .json: print(try output.jsonString())
         case .text: print(output.text(store: store))
         }
-        if summaries.values.contains(where: { !$0.failed.isEmpty || !$0.retrying.isEmpty || !$0.errors.isEmpty }) { throw ExitCode(1) }
+        if summaries.values.contains(where: \.hasProblems) { throw ExitCode(1) }
     }
 }
 
@@ -58,8 +58,8 @@ struct DeliverOutput: Encodable {
                     lines.append("  delivery \(id) (package \(d.packageId), batch \(d.batchId)): \(d.state.rawValue) — \(d.lastErrorCode ?? ""): \(d.lastErrorMessage ?? "")")
                 }
             }
-            for (key, error) in s.errors.sorted(by: { $0.key < $1.key }) where Int64(key) == nil {
-                lines.append("  \(key): \(error)")
+            if let issue = s.dspError {
+                lines.append("  \(issue.blocked ? "blocked" : "unreachable"): \(issue.message)")
             }
         }
         if dsps.values.allSatisfy({ $0.completed.isEmpty && $0.retrying.isEmpty && $0.failed.isEmpty }) {

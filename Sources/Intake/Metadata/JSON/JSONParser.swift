@@ -1,7 +1,7 @@
 /// A strict RFC 8259 parser over UTF-8 bytes that records each value's line and column.
 ///
 /// Hostile input cannot make it crash or recurse without bound: nesting is limited to `maxDepth`.
-struct JSONParser {
+public struct JSONParser {
     private let b: [UInt8]
     private var i = 0
     private var line = 1
@@ -14,7 +14,7 @@ struct JSONParser {
     }
 
     /// Parses one JSON text (with optional surrounding whitespace and an optional UTF-8 BOM).
-    static func parse(_ bytes: [UInt8], maxDepth: Int = 64) throws(JSONSyntaxError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = 64) throws(JSONSyntaxError) -> JSONValue {
         var p = JSONParser(bytes, maxDepth: maxDepth)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             p.i = 3

@@ -1,9 +1,9 @@
-/// A parsed JSON value that remembers where it started, so every problem can name its line.
+/// A parsed JSON value (from `JSONParser`, the strict reader behind `release.json`) that remembers where it started, so every problem can name its line.
 ///
 /// Objects keep their members in order and with duplicates, so readers can report duplicate keys
 /// (most JSON parsers silently keep one of them).
-struct JSONValue: Sendable {
-    enum Kind: Sendable {
+public struct JSONValue: Sendable {
+    public enum Kind: Sendable {
         case null
         case bool(Bool)
         /// The number's text exactly as written, so integers are checked without going through `Double`.
@@ -13,17 +13,17 @@ struct JSONValue: Sendable {
         case object([Member])
     }
 
-    struct Member: Sendable {
-        var key: String
-        var value: JSONValue
+    public struct Member: Sendable {
+        public var key: String
+        public var value: JSONValue
     }
 
-    var kind: Kind
-    var line: Int
-    var column: Int
+    public var kind: Kind
+    public var line: Int
+    public var column: Int
 
     /// The JSON type name, for messages.
-    var typeName: String {
+    public var typeName: String {
         switch kind {
         case .null: "null"
         case .bool: "a boolean"
@@ -34,18 +34,18 @@ struct JSONValue: Sendable {
         }
     }
 
-    var isNull: Bool { if case .null = kind { true } else { false } }
+    public var isNull: Bool { if case .null = kind { true } else { false } }
 
     /// The first member named `key` of an object.
-    func member(_ key: String) -> JSONValue? {
+    public func member(_ key: String) -> JSONValue? {
         guard case .object(let members) = kind else { return nil }
         return members.first { $0.key == key }?.value
     }
 }
 
 /// Where and why a JSON text is not valid JSON.
-struct JSONSyntaxError: Error, Sendable {
-    var message: String
-    var line: Int
-    var column: Int
+public struct JSONSyntaxError: Error, Sendable {
+    public var message: String
+    public var line: Int
+    public var column: Int
 }
