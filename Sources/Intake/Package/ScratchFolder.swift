@@ -46,6 +46,13 @@ public final class ScratchFolder: Sendable {
     /// True once a termination signal arrived: long work should stop.
     public static var isTerminating: Bool { terminating.withValue { $0 } }
 
+    /// When a termination signal arrived, waits for its handler to end the process (so no half-done work is
+    /// reported, and the exit status names the signal); returns at once otherwise.
+    public static func yieldToTermination() {
+        guard isTerminating else { return }
+        while true { sleep(1) }
+    }
+
     /// Installs handlers for SIGINT, SIGTERM and SIGHUP that remove every scratch folder, then end the process
     /// by the same signal. Idempotent.
     public static func removeAllOnTerminationSignals() {
@@ -94,6 +101,7 @@ public final class ScratchFolder: Sendable {
             for path in registry.withValue({ Array($0) }) { try? FileManager.default.removeItem(atPath: path) }
         }
         signal(signalNumber, SIG_DFL)
-        raise(signalNumber)
+        // To the process, not this thread: libdispatch's threads block signals, the main thread takes it.
+        kill(getpid(), signalNumber)
     }
 }

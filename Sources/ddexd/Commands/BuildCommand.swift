@@ -36,7 +36,7 @@ struct BuildCommand: ParsableCommand {
         guard let profile = configuration.dsps[dsp] else {
             let known = configuration.dsps.keys.sorted().joined(separator: ", ")
             return try finish(BuildOutput(problems: [
-                .error("DSP_UNKNOWN", at: global.configPath, "no DSP profile named \(dsp) (configured: \(known))"),
+                .error(.dspUnknown, at: global.configPath, "no DSP profile named \(dsp) (configured: \(known))"),
             ]))
         }
 
@@ -49,6 +49,7 @@ struct BuildCommand: ParsableCommand {
 
         let schemas = ERNSchemaSet(settings: configuration.schemas)
         let report = PackageValidator(settings: configuration.intake, schemas: schemas).validate(packageAt: packageURL, workFolder: scratch?.url)
+        ScratchFolder.yieldToTermination()
         guard report.valid, let validated = report.validated else {
             return try finish(BuildOutput(release: report.release, problems: report.problems))
         }
@@ -84,9 +85,7 @@ struct BuildOutput: Encodable {
     var text: String {
         var out = ""
         if let r = release { out += "Release  \(r.title) — \(r.displayArtist)\n" }
-        for p in problems {
-            out += "\(p.severity == .error ? "error  " : "warning") \(p.code)  \(p.location)\n        \(p.message)\n"
-        }
+        for p in problems { out += p.textLines() }
         if let bundle, valid {
             out += "BUILT: \(bundle.folder) (\(bundle.dsp), ERN \(bundle.ernVersion.rawValue), \(bundle.messageType), "
                 + "\(bundle.files.count) files, \(bundle.totalBytes) bytes)\n"
