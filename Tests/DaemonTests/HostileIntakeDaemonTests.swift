@@ -9,8 +9,8 @@ import Glibc
 /// The hostile packages the hidden corpus found, dropped into the real daemon: each is rejected with its code,
 /// its report and its status file say the same thing per DSP, and nothing of it stays in `work/` or `$TMPDIR`.
 final class HostileIntakeDaemonTests: XCTestCase {
-    private func startDaemon() throws -> (DaemonHarness, tmp: String) {
-        let daemon = try DaemonHarness()
+    private func startDaemon(extraConfig: String = "") throws -> (DaemonHarness, tmp: String) {
+        let daemon = try DaemonHarness(extraConfig: extraConfig)
         let tmp = daemon.root + "/tmp"
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
         try daemon.start(environment: ["TMPDIR": tmp])
@@ -85,6 +85,47 @@ final class HostileIntakeDaemonTests: XCTestCase {
 
         // Nothing of any of them in work/ or the daemon's temporary folder; nothing delivered.
         XCTAssertEqual(entries(daemon.spool + "/work"), [])
+        XCTAssertEqual(entries(tmp).filter { $0.hasPrefix("ddexd-") }, [])
+        XCTAssertEqual(daemon.dropBoxFiles(), [])
+        XCTAssertEqual(daemon.stop(), 0)
+    }
+
+    /// Every case of `Fixtures/hostile/` dropped into one daemon: each is rejected (with its own code where the
+    /// daemon's limits and the copy leave the case as it is), and after all those refusals `work/` and the
+    /// daemon's temporary folder are empty.
+    func testTheWholeHostileCorpusIsRejectedAndNothingStays() throws {
+        // The limits two cases' expected.txt ask for; under them the bomb and the 70 MiB zip are over the size cap.
+        let (daemon, tmp) = try startDaemon(extraConfig: "[intake]\nmax_unpacked_bytes = 150000\nmax_zip_entries = 10\n")
+        let corpus = RepositoryPaths.fixtures.appendingPathComponent("hostile")
+        // Cases whose code those limits change (each is checked under the default limits elsewhere), and a
+        // symbolic link whose relative target no longer leads anywhere once copied.
+        let codeDependsOnSetting: Set<String> = ["zip-bomb-entry", "zip-ratio", "symlink-escape"]
+        var expected: [String: (file: String, code: String)] = [:]
+        for name in entries(corpus.path) {
+            let code = try String(contentsOf: corpus.appendingPathComponent("\(name)/expected.txt"), encoding: .utf8)
+                .split(separator: " ").first.map(String.init) ?? ""
+            if FileManager.default.fileExists(atPath: corpus.appendingPathComponent("\(name)/package.zip").path) {
+                try daemon.dropZip(fixture: "hostile/\(name)/package.zip", as: name)
+                expected[name] = (name + ".zip", code)
+            } else {
+                try daemon.drop(fixture: "hostile/\(name)", as: name)
+                expected[name] = (name, code)
+            }
+        }
+        XCTAssertGreaterThan(expected.count, 50)
+        let rejected = daemon.spool + "/rejected/label"
+        func allRejected() -> Bool {
+            expected.values.allSatisfy { self.status(of: daemon, source: $0.file)?["state"] as? String == "rejected" }
+        }
+        try daemon.waitUntil("the whole corpus is rejected", timeout: 60, allRejected)
+        for (name, c) in expected.sorted(by: { $0.key < $1.key }) where !codeDependsOnSetting.contains(name) {
+            let report = try json(rejected + "/\(name).report.json")
+            let all = codes(report["problems"]) + (report["dsps"] as? [String: [String: Any]] ?? [:]).values.flatMap { codes($0["problems"]) }
+            // A cover only a warning flags for the package is refused by every DSP.
+            let code = c.code == "COVER_TOO_SMALL" ? "DSP_COVER_TOO_SMALL" : c.code
+            XCTAssertTrue(all.contains(code), "\(name): expected \(code), got \(all)")
+        }
+        XCTAssertEqual(entries(daemon.spool + "/work"), [], "nothing of any refused package stays in work/")
         XCTAssertEqual(entries(tmp).filter { $0.hasPrefix("ddexd-") }, [])
         XCTAssertEqual(daemon.dropBoxFiles(), [])
         XCTAssertEqual(daemon.stop(), 0)
