@@ -92,6 +92,12 @@ let package = Package(
         // loopback, synthetic releases, private temporary folders. Not product code, not test code.
         .target(name: "Harness", dependencies: ["DDEXModel"], path: "Benchmarks/Harness"),
 
+        // MARK: Fuzzing: `scripts/fuzz` builds ddexd-fuzz with libFuzzer; a plain build replays inputs
+        .target(name: "FuzzTargets", dependencies: [
+            "DDEXModel", "DDEXConfig", "DSR", "ERN", "Intake", "Ledger", "Media", "SFTP", "Harness",
+        ], path: "Tests/FuzzTargets"),
+        .executableTarget(name: "ddexd-fuzz", dependencies: ["FuzzTargets"], path: "Tests/Fuzz"),
+
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["DDEXModel", "Intake", "Harness"], path: "Tests/TestSupport"),
         .testTarget(name: "DDEXModelTests", dependencies: ["DDEXModel"]),
@@ -112,5 +118,6 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Store", "DSR", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Store", "DDEXModel", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets", "TestSupport"]),
     ]
 )

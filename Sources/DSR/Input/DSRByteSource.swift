@@ -39,7 +39,15 @@ final class DSRByteSource {
             close(fd)
             throw .gzip(error)
         }
-        raw = .allocate(byteCount: DSRByteSource.rawChunkSize, alignment: 16)
+        raw = .allocate(byteCount: DSRByteSource.chunkSize(forFile: fd), alignment: 16)
+    }
+
+    /// `rawChunkSize`, or less for a smaller file: a few-kB report (and every fuzzed one) should not cost a
+    /// 1 MiB buffer.
+    static func chunkSize(forFile descriptor: Int32) -> Int {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_size >= 0, info.st_size < rawChunkSize else { return rawChunkSize }
+        return max(4096, Int(info.st_size) + 1)
     }
 
     deinit {

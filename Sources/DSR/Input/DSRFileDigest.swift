@@ -5,7 +5,7 @@ public enum DSRFileDigest {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         do {
             let source = try DSRByteSource(path: path, gzip: false)
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: DSRByteSource.rawChunkSize, alignment: 16)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
             defer { buffer.deallocate() }
             while try source.read(into: buffer) > 0 {}
             return (source.sha256Hex, source.fileBytesRead)
