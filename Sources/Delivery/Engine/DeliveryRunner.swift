@@ -34,10 +34,7 @@ public final class DeliveryRunner {
 
     /// The temporary name a file is uploaded under: hidden, beside its final name, and the same on every
     /// attempt so that an interrupted upload can be resumed.
-    public static func temporaryPath(for remotePath: String) -> String {
-        let (folder, name) = split(remotePath)
-        return (folder.isEmpty ? "" : folder + "/") + "." + name + ".ddexd-part"
-    }
+    public static func temporaryPath(for remotePath: String) -> String { FilePlacement.temporaryPath(for: remotePath) }
 
     /// Claims the delivery (queued or retry-wait → uploading) and runs it. Returns nil when another worker
     /// claimed it first.
@@ -65,24 +62,21 @@ public final class DeliveryRunner {
             try transport.connect()
             let files = try store.files(of: record.id)
             if record.state == .uploading {
-                for file in files where file.role != .completion && !file.placed {
-                    try place(file, log: log)
-                    try store.markPlaced(delivery: record.id, seq: file.seq)
-                }
+                try makeFolders(for: files)
+                // Resources, then the release XMLs: a message never names a file that is not there yet.
+                try place(files.filter { $0.role == .resource && !$0.placed }, of: record.id, log: log)
+                try place(files.filter { $0.role == .message && !$0.placed }, of: record.id, log: log)
                 // Only when every file is on the server with its full size may the batch be completed.
-                for file in files where file.role != .completion {
-                    let remote = try transport.fileSize(file.remotePath)
-                    guard remote == file.size else {
-                        throw TransportError(.sizeMismatch, code: "DELIVERY_SIZE_MISMATCH", path: file.remotePath,
-                                             message: "\(remote.map(String.init) ?? "missing") bytes on the server, \(file.size) locally")
-                    }
+                let uploaded = files.filter { $0.role != .completion }
+                for (file, remote) in zip(uploaded, try transport.fileSizes(uploaded.map(\.remotePath))) where remote != file.size {
+                    throw TransportError(.sizeMismatch, code: "DELIVERY_SIZE_MISMATCH", path: file.remotePath,
+                                         message: "\(remote.map(String.init) ?? "missing") bytes on the server, \(file.size) locally")
                 }
                 record = try store.transition(record.id, .filesVerified, now: timestamp())
                 log.info("all files on the server and verified", metadata: ["files": "\(files.count)"])
             }
             if let completion = files.first(where: { $0.role == .completion }), !completion.placed {
-                try place(completion, log: log)
-                try store.markPlaced(delivery: record.id, seq: completion.seq)
+                try place([completion], of: record.id, log: log)
             }
             record = try store.transition(record.id, .completionWritten, now: timestamp(),
                                           changes: DeliveryChanges(lastError: .some(nil)))
@@ -117,54 +111,49 @@ public final class DeliveryRunner {
                                         changes: DeliveryChanges(nextAttemptAt: .some(next), lastError: .some((code: code, message: message))))
         }
         log.error("delivery failed", metadata: ["code": "\(code)", "error": "\(message)", "retryable": "\(retryable)", "attempts": "\(current.attempts)"])
-        let finalMessage = retryable ? "\(message) (retry budget of \(profile.retry.maxAttempts) attempts spent)" : message
+        var finalMessage = retryable ? "\(message) (retry budget of \(profile.retry.maxAttempts) attempts spent)" : message
+        let left = removeTemporaryFiles(of: record.id)
+        if !left.isEmpty { finalMessage += "; left on the server: " + left.joined(separator: ", ") }
         return try store.transition(record.id, .permanentFailure, now: timestamp(),
                                     changes: DeliveryChanges(nextAttemptAt: .some(nil), lastError: .some((code: code, message: finalMessage))))
     }
 
-    /// Puts one file on the server under its final name: temporary name, resume, size check, rename.
-    private func place(_ file: DeliveryFile, log: Logger) throws {
-        let (folder, _) = Self.split(file.remotePath)
-        if !folder.isEmpty, !knownDirectories.contains(folder) {
-            try transport.makeDirectories(folder)
-            knownDirectories.insert(folder)
+    /// After the last attempt, no partial upload stays on the server: the temporary files of the files not placed
+    /// are removed. Returns the ones that could not be (or not be checked), to name them in the status.
+    private func removeTemporaryFiles(of id: Int64) -> [String] {
+        guard let files = try? store.files(of: id) else { return [] }
+        let temporaries = files.filter { !$0.placed }.map { FilePlacement.temporaryPath(for: $0.remotePath) }
+        guard !temporaries.isEmpty else { return [] }
+        defer { transport.close() }
+        guard let sizes = try? transport.fileSizes(temporaries) else {
+            return temporaries.map { "\($0) (maybe: the server could not be asked)" }
         }
-        if let existing = try transport.fileSize(file.remotePath) {
-            guard existing == file.size else {
-                throw TransportError(.remoteConflict, code: "DELIVERY_REMOTE_CONFLICT", path: file.remotePath,
-                                     message: "already exists on the server with \(existing) bytes, not \(file.size); ddexd never overwrites, remove it or requeue under a new batch")
-            }
-            log.debug("already in place", metadata: ["file": "\(file.remotePath)"])
-            return
+        return zip(temporaries, sizes).compactMap { path, size in
+            guard size != nil else { return nil }
+            return (try? transport.remove(path)) == nil ? path : nil
         }
-        let localSize = try Self.localSize(file.localPath)
-        guard localSize == file.size else {
-            throw TransportError(.localIO, code: "DELIVERY_LOCAL_CHANGED", path: file.localPath,
-                                 message: "\(localSize) bytes, the bundle recorded \(file.size): the bundle was modified")
+    }
+
+    /// Creates the delivery's folders not made yet on this connection, all in one go.
+    private func makeFolders(for files: [DeliveryFile]) throws {
+        var folders: [String] = []
+        for file in files {
+            let folder = Self.split(file.remotePath).folder
+            if !folder.isEmpty, !knownDirectories.contains(folder), !folders.contains(folder) { folders.append(folder) }
         }
-        let temporary = Self.temporaryPath(for: file.remotePath)
-        var offset = try transport.fileSize(temporary) ?? 0
-        if offset > file.size {
-            try transport.remove(temporary)
-            offset = 0
+        guard !folders.isEmpty else { return }
+        try transport.makeDirectories(folders)
+        knownDirectories.formUnion(folders)
+    }
+
+    /// Puts files on the server under their final names (`DeliveryTransport.place`), recording each as it lands.
+    private func place(_ files: [DeliveryFile], of id: Int64, log: Logger) throws {
+        guard !files.isEmpty else { return }
+        let placements = files.map { FilePlacement(localPath: $0.localPath, remotePath: $0.remotePath, size: $0.size) }
+        try transport.place(placements) { index in
+            try store.markPlaced(delivery: id, seq: files[index].seq)
+            log.debug("placed", metadata: ["file": "\(files[index].remotePath)", "bytes": "\(files[index].size)"])
         }
-        if offset < file.size || (file.size == 0 && offset == 0) {
-            if offset > 0 { log.info("resuming upload", metadata: ["file": "\(file.remotePath)", "offset": "\(offset)"]) }
-            try transport.upload(file.localPath, to: temporary, resumeFrom: offset)
-        }
-        let uploaded = try transport.fileSize(temporary)
-        guard uploaded == file.size else {
-            throw TransportError(.sizeMismatch, code: "DELIVERY_SIZE_MISMATCH", path: temporary,
-                                 message: "\(uploaded.map(String.init) ?? "missing") bytes after upload, expected \(file.size)")
-        }
-        do {
-            try transport.rename(temporary, to: file.remotePath)
-        } catch let error as TransportError where error.kind == .fileExists {
-            // A previous attempt renamed it just before being interrupted: keep the one in place if it is whole.
-            guard try transport.fileSize(file.remotePath) == file.size else { throw error }
-            try? transport.remove(temporary)
-        }
-        log.debug("placed", metadata: ["file": "\(file.remotePath)", "bytes": "\(file.size)"])
     }
 
     private func timestamp() -> String { Timestamp.format(now()) }
@@ -172,14 +161,6 @@ public final class DeliveryRunner {
     static func split(_ path: String) -> (folder: String, name: String) {
         guard let slash = path.lastIndex(of: "/") else { return ("", path) }
         return (String(path[..<slash]), String(path[path.index(after: slash)...]))
-    }
-
-    static func localSize(_ path: String) throws -> UInt64 {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw TransportError(.localIO, code: "DELIVERY_LOCAL_MISSING", path: path, message: String(cString: strerror(errno)))
-        }
-        return UInt64(info.st_size)
     }
 }
 
