@@ -43,13 +43,14 @@ public final class DaemonService: Service, @unchecked Sendable {
         let watcher = try InotifyWatcher()
         // Work a previous process left half-done: claims, packages, uploads.
         let recoveredClaims = try PackageClaimer(spool: configuration.spool, packages: runtime.packages).recover()
+        let sweptWork = try WorkFolderSweep(spool: configuration.spool, packages: runtime.packages).run()
         let resumed = try deliveryPass().recoverInterrupted()
         let removedBundles = try cleanOutbound()
         logger.notice("ddexd started", metadata: [
             "version": "\(Self.version)", "pid": "\(getpid())", "config": "\(configPath)", "spool": "\(configuration.spool.root)",
             "dsps": "\(configuration.enabledDSPs.map(\.name).joined(separator: ","))",
             "recovered_claims": "\(recoveredClaims.count)", "resumed_deliveries": "\(resumed.count)",
-            "removed_bundles": "\(removedBundles.count)",
+            "removed_bundles": "\(removedBundles.count)", "swept_work": "\(sweptWork.count)",
         ])
         try watchInbound(watcher)
         watcher.start()
