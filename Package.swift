@@ -45,8 +45,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Intake", dependencies: [
-            "DDEXModel", "DDEXConfig", "XMLSupport", "Media",
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            // ERN: a master ERN is checked against the same compiled XSDs the bundles are (ERNSchemaSet).
+            "DDEXModel", "DDEXConfig", "XMLSupport", "Media", "ERN", "CDDEXZlib",
         ]),
         .target(name: "ERN", dependencies: ["DDEXModel", "DDEXConfig", "XMLSupport"]),
         .target(name: "Bundling", dependencies: [
@@ -78,7 +78,7 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "ddexd", dependencies: [
-            "Daemon", "DDEXModel", "DDEXConfig", "Intake", "ERN", "Bundling", "Delivery", "Store", "DSR", "Ledger",
+            "Daemon", "DDEXModel", "DDEXConfig", "Intake", "ERN", "Bundling", "Delivery", "SFTP", "Store", "DSR", "Ledger",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -108,7 +108,11 @@ let package = Package(
         .testTarget(name: "DDEXConfigTests", dependencies: ["DDEXConfig", "TestSupport"]),
         .testTarget(name: "XMLSupportTests", dependencies: ["XMLSupport", "TestSupport"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "TestSupport"]),
-        .testTarget(name: "IntakeTests", dependencies: ["Intake", "TestSupport"]),
+        .testTarget(name: "IntakeTests", dependencies: [
+            "Intake", "ERN", "TestSupport",
+            // Writes zips for the unpacker's tests (ddexd reads zips with its own bounded reader).
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .testTarget(name: "ERNTests", dependencies: ["ERN", "Intake", "XMLSupport", "Harness", "TestSupport"]),
         .testTarget(name: "BundlingTests", dependencies: ["Bundling", "Intake", "Harness", "TestSupport"]),
         .testTarget(name: "DSRTests", dependencies: ["DSR", "TestSupport"]),

@@ -200,14 +200,18 @@ public final class SSHServer: @unchecked Sendable {
     public func writeKnownHosts(to path: String? = nil, hashed: Bool = false, port: Int? = nil) throws {
         let target = path ?? knownHostsPath
         let port = port ?? self.port
-        let publicKey = try String(contentsOfFile: hostKeyPath + ".pub", encoding: .utf8)
-        let fields = publicKey.split(separator: " ")
-        guard fields.count >= 2 else { throw HarnessError("unreadable host public key") }
-        try "[\(host)]:\(port) \(fields[0]) \(fields[1])\n".write(toFile: target, atomically: true, encoding: .utf8)
+        try Self.writeKnownHostsLine(host: host, port: port, publicKeyPath: hostKeyPath + ".pub", to: target)
         if hashed {
             try SSHTools.run("/usr/bin/ssh-keygen", ["-q", "-H", "-f", target])
             try? FileManager.default.removeItem(atPath: target + ".old")
         }
+    }
+
+    /// Writes a known_hosts line pinning the public key at `publicKeyPath` for `[host]:port`.
+    public static func writeKnownHostsLine(host: String, port: Int, publicKeyPath: String, to path: String) throws {
+        let fields = try String(contentsOfFile: publicKeyPath, encoding: .utf8).split(separator: " ")
+        guard fields.count >= 2 else { throw HarnessError("unreadable host public key \(publicKeyPath)") }
+        try "[\(host)]:\(port) \(fields[0]) \(fields[1])\n".write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     /// The host key's fingerprint as `ssh-keygen -lf` prints it.
@@ -301,7 +305,7 @@ public final class SSHServer: @unchecked Sendable {
         try (lines.joined(separator: "\n") + "\n").write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
-    private static func makeRootOwnedDirectory(_ url: URL) throws {
+    static func makeRootOwnedDirectory(_ url: URL) throws {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         chown(url.path, 0, 0)
         chmod(url.path, 0o755)
@@ -309,7 +313,7 @@ public final class SSHServer: @unchecked Sendable {
 
     /// sshd refuses a chroot (and, with StrictModes, keys) below a folder that is not root-owned or is writable by
     /// group or others.
-    private static func checkChrootSafe(_ url: URL) throws {
+    static func checkChrootSafe(_ url: URL) throws {
         var path = url.standardizedFileURL.path
         while true {
             var info = stat()
@@ -324,7 +328,7 @@ public final class SSHServer: @unchecked Sendable {
     }
 
     /// Binds port 0 on 127.0.0.1 to let the kernel pick a free port, then releases it for sshd.
-    private static func freePort() throws -> Int {
+    static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw HarnessError("socket(): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -375,7 +379,7 @@ public final class SSHServer: @unchecked Sendable {
         return Int32(fields[1])
     }
 
-    private static func isZombie(_ pid: Int32) -> Bool {
+    static func isZombie(_ pid: Int32) -> Bool {
         statFields(of: pid)?.first == "Z"
     }
 }

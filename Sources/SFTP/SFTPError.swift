@@ -48,6 +48,13 @@ public struct SFTPError: CodedError, Sendable, Equatable {
         case invalidArgument = "SFTP_INVALID_ARGUMENT"
         /// The client was used after `close()` or after its connection broke.
         case notConnected = "SFTP_NOT_CONNECTED"
+        /// The server broke off a step of the protocol (an unexpected or missing message while logging in, a
+        /// malformed SFTP reply). Not a refused key: the step is named, and a new connection may well succeed.
+        case protocolError = "SFTP_PROTOCOL_ERROR"
+        /// Another file is already under the final name (other bytes, or not a regular file): ddexd never replaces it.
+        case conflict = "SFTP_TARGET_CONFLICT"
+        /// An uploaded file's size on the server differs from the local file's.
+        case sizeMismatch = "SFTP_SIZE_MISMATCH"
     }
 
     public var kind: Kind
@@ -108,11 +115,11 @@ extension SFTPError.Kind {
     public var isRetryableByDefault: Bool {
         switch self {
         case .connectFailed, .timeout, .connectionLost, .subsystemFailed, .diskFull, .writeFailed, .failure,
-             .notConnected:
+             .notConnected, .protocolError, .sizeMismatch:
             return true
         case .handshakeFailed, .hostKeyUnknown, .hostKeyMismatch, .hostKeyRevoked, .knownHostsUnreadable,
              .keyUnreadable, .authFailed, .permissionDenied, .noSuchFile, .fileExists, .notADirectory, .unsupported,
-             .localIO, .invalidArgument:
+             .localIO, .invalidArgument, .conflict:
             return false
         }
     }
@@ -120,7 +127,7 @@ extension SFTPError.Kind {
     /// Whether an error of this kind leaves the connection unusable.
     var breaksConnection: Bool {
         switch self {
-        case .timeout, .connectionLost: return true
+        case .timeout, .connectionLost, .protocolError: return true
         default: return false
         }
     }

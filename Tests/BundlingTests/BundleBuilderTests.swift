@@ -205,9 +205,13 @@ final class BundleBuilderTests: XCTestCase {
         for name in [".building-20250301120000999-ab12", "20250301120000555", "P_0094631432057_20250301120000777", "unrelated"] {
             try FileManager.default.createDirectory(atPath: folder + "/" + name + "/x", withIntermediateDirectories: true)
         }
+        // A description half written when the process was killed (before its rename), and one that is not ddexd's.
+        FileManager.default.createFile(atPath: folder + "/.20250301120000555.bundle.json.tmp-4242", contents: Data("{".utf8))
+        FileManager.default.createFile(atPath: folder + "/.notes.bundle.json.tmp-1", contents: Data())
         let removed = BundleBuilder.removeInterruptedBuilds(in: folder)
-        XCTAssertEqual(removed, [".building-20250301120000999-ab12", "20250301120000555", "P_0094631432057_20250301120000777"])
-        XCTAssertEqual(package.entries("spotify"), [bundle.folderName, bundle.folderName + ".bundle.json", "unrelated"])
+        XCTAssertEqual(removed, [".20250301120000555.bundle.json.tmp-4242", ".building-20250301120000999-ab12", "20250301120000555",
+                                 "P_0094631432057_20250301120000777"])
+        XCTAssertEqual(package.entries("spotify"), [".notes.bundle.json.tmp-1", bundle.folderName, bundle.folderName + ".bundle.json", "unrelated"])
     }
 }
 

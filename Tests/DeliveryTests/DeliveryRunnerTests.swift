@@ -143,6 +143,19 @@ final class DeliveryRunnerTests: XCTestCase {
         XCTAssertEqual(try fixture.store.deliveries(states: [.completed]).count, 5)
     }
 
+    /// When the retry budget is spent, the partial upload does not stay on the server as a `.ddexd-part`.
+    func testNoPartialFileIsLeftOnceTheRetryBudgetIsSpent() throws {
+        let fixture = try DeliveryFixture(retry: RetryPolicy(maxAttempts: 1, initialDelaySeconds: 1, maxDelaySeconds: 1))
+        let (_, record) = try fixture.queue()
+        let recorder = RecordingTransport(root: fixture.dropBox)
+        recorder.failUploadAfterBytes = 1000
+        let summary = fixture.pass(transport: { _ in recorder }).run(profiles: [fixture.profile])
+        XCTAssertEqual(summary["spotify"]?.failed, [record.id], "\(summary)")
+        XCTAssertTrue(recorder.operations.contains { $0.hasPrefix("remove") && $0.hasSuffix(".ddexd-part") }, "\(recorder.operations)")
+        XCTAssertFalse(fixture.dropBoxFiles().contains { $0.hasSuffix(".ddexd-part") }, "\(fixture.dropBoxFiles())")
+        XCTAssertEqual(try fixture.store.delivery(record.id)?.lastErrorCode, "SFTP_CONNECTION_LOST")
+    }
+
     func testLocalTransportRenameNeverOverwrites() throws {
         let dir = try TemporaryDirectory()
         let t = LocalFolderTransport(root: dir.path)

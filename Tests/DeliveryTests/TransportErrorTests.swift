@@ -19,6 +19,7 @@ final class TransportErrorTests: XCTestCase {
     func testSFTPErrorsMapToKinds() {
         let expected: [SFTPError.Kind: TransportError.Kind] = [
             .connectFailed: .connection, .connectionLost: .connection, .notConnected: .connection, .subsystemFailed: .connection,
+            .protocolError: .connection, .conflict: .remoteConflict, .sizeMismatch: .sizeMismatch,
             .timeout: .timeout, .handshakeFailed: .protocolError, .unsupported: .protocolError,
             .hostKeyUnknown: .hostKeyMismatch, .hostKeyMismatch: .hostKeyMismatch, .hostKeyRevoked: .hostKeyMismatch,
             .authFailed: .authentication, .knownHostsUnreadable: .configuration, .keyUnreadable: .configuration,

@@ -16,6 +16,28 @@ final class SFTPClientTests: SFTPTestCase {
         XCTAssertEqual(expectSFTPError { _ = try client.stat("/upload") }?.kind, .notConnected)
     }
 
+    /// At connect the client learns the server: OpenSSH's internal-sftp speaks version 3, announces its extensions
+    /// and answers limits@openssh.com; the negotiated algorithms are OpenSSH-default strength, fastest first.
+    func testLearnsTheServerAtConnect() throws {
+        let server = try SSHServer()
+        let profile = try connect(server).server
+        XCTAssertEqual(profile.sftpVersion, 3)
+        for name in ["posix-rename@openssh.com", "statvfs@openssh.com", "hardlink@openssh.com", "fsync@openssh.com",
+                     "limits@openssh.com"] {
+            XCTAssertTrue(profile.offers(name), "\(name) in \(profile.extensions)")
+        }
+        let limits = try XCTUnwrap(profile.limits)
+        XCTAssertGreaterThan(limits.maximumWrite, 32768)
+        XCTAssertEqual(profile.writeRequestSize, Int(min(limits.maximumWrite, 255 * 1024)))
+        XCTAssertEqual(profile.placement, .hardlink)
+        XCTAssertTrue(profile.banner.hasPrefix("SSH-2.0-OpenSSH"), profile.banner)
+        XCTAssertEqual(profile.algorithms.cipherClientToServer, "aes128-ctr")
+        XCTAssertEqual(profile.algorithms.macClientToServer, "hmac-sha2-256")
+        XCTAssertEqual(profile.algorithms.keyExchange, "curve25519-sha256")
+        XCTAssertGreaterThanOrEqual(profile.window, 64 * 1024)
+        XCTAssertEqual(profile.hostKey, "ssh-ed25519 \(try server.hostKeyFingerprint())")
+    }
+
     func testHashedKnownHostsEntryIsAccepted() throws {
         let server = try SSHServer()
         let hashed = server.root.appendingPathComponent("known_hosts_hashed").path
@@ -75,6 +97,8 @@ final class SFTPClientTests: SFTPTestCase {
         XCTAssertFalse(error.isRetryable)
         XCTAssertTrue(error.message.contains(
             "RSA keys do not work with libssh2 1.10 against OpenSSH ≥ 8.8; use ed25519 or ECDSA"), error.message)
+        XCTAssertTrue(error.message.contains("the server refused the key \(rsa) (\(try SSHTools.fingerprint(ofPublicKey: rsa + ".pub")))"),
+                      "the refused key is named with its fingerprint: \(error.message)")
     }
 
     func testECDSAKeyAndEncryptedKeyWork() throws {

@@ -4,7 +4,7 @@ import XCTest
 
 /// Helpers shared by the tests that talk to a real sshd.
 class SFTPTestCase: XCTestCase {
-    func configuration(_ server: SSHServer, privateKeyPath: String? = nil, knownHostsPath: String? = nil,
+    func configuration(_ server: any DropBoxServer, privateKeyPath: String? = nil, knownHostsPath: String? = nil,
                        passphrase: Secret? = nil) -> SFTPClientConfiguration
     {
         SFTPClientConfiguration(host: server.host, port: server.port, user: server.user,
@@ -13,7 +13,7 @@ class SFTPTestCase: XCTestCase {
                                 ioTimeoutSeconds: 10)
     }
 
-    func connect(_ server: SSHServer) throws -> SFTPClient {
+    func connect(_ server: any DropBoxServer) throws -> SFTPClient {
         try SFTPClient(configuration: configuration(server))
     }
 

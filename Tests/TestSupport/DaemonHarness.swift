@@ -204,6 +204,17 @@ public final class DaemonHarness: @unchecked Sendable {
         return inbound + "/" + name
     }
 
+    /// Drops a zip fixture as `<name>.zip`, then its `<name>.zip.ready` marker, as a label system should.
+    @discardableResult
+    public func dropZip(fixture: String, as name: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: inbound, withIntermediateDirectories: true)
+        let staging = inbound + "/.\(name).zip.partial"
+        try FileManager.default.copyItem(atPath: RepositoryPaths.fixtures.appendingPathComponent(fixture).path, toPath: staging)
+        guard rename(staging, inbound + "/\(name).zip") == 0 else { throw POSIXError(.EIO) }
+        FileManager.default.createFile(atPath: inbound + "/\(name).zip.ready", contents: Data())
+        return inbound + "/\(name).zip"
+    }
+
     /// Polls `condition` every 20 ms until it holds; fails with the log when `timeout` passes.
     public func waitUntil(_ what: String, timeout: Double = 20, _ condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(timeout)

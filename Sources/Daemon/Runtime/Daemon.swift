@@ -57,18 +57,22 @@ public struct Daemon: Sendable {
     func start() async throws {
         let runtime = runtime
         let configuration = runtime.configuration
-        let (claims, resumed, removed) = try await runtime.pool.run {
+        let (claims, swept, resumed, removed) = try await runtime.pool.run {
             let claims = try PackageClaimer(spool: configuration.spool, packages: runtime.packages).recover()
+            let swept = try WorkFolderSweep(spool: configuration.spool, packages: runtime.packages).run()
             let resumed = try DeliveryPass(store: runtime.deliveries, makeTransport: runtime.makeTransport, logger: runtime.logger)
                 .recoverInterrupted()
-            return (claims, resumed, try Self.cleanOutbound(runtime))
+            return (claims, swept, resumed, try Self.cleanOutbound(runtime))
         }
-        runtime.logger.notice("ddexd started", metadata: [
+        // Logged by the status service once the group runs (and SIGTERM is handled): a supervisor that sees
+        // this line may stop the daemon at once.
+        runtime.startup.withLock { $0 = [
             "version": "\(Self.version)", "pid": "\(getpid())", "config": "\(runtime.configPath)", "spool": "\(configuration.spool.root)",
             "dsps": "\(configuration.enabledDSPs.map(\.name).joined(separator: ","))",
             "recovered_claims": "\(claims.count)", "resumed_deliveries": "\(resumed.count)", "removed_bundles": "\(removed.count)",
+            "swept_work": "\(swept.count)",
             "threads": "\(runtime.pool.threadCount)",
-        ])
+        ] }
         // Compile the XSDs now rather than on the first package: the first delivery should be as quick as the rest.
         let schemas = runtime.schemas
         let versions = Set(configuration.enabledDSPs.map(\.ernVersion))

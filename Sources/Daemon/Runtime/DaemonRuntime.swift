@@ -41,6 +41,8 @@ public final class DaemonRuntime: Sendable {
     /// Wakes the supervisors of per-DSP workers when the set of DSPs may have changed.
     public let dspSetChanged = Wakeup()
     public let pollSetChanged = Wakeup()
+    /// What start-up recovered, for the "ddexd started" line the status service logs once the services run.
+    public let startup = Locked<Logger.Metadata>([:])
 
     public init(configuration: Configuration, database: SharedDatabase, readers: SharedDatabase, configPath: String,
                 spoolOverride: String?, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(),

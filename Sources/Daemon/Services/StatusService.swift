@@ -1,6 +1,7 @@
 import DDEXModel
 import DDEXRuntime
 import Foundation
+import Logging
 import ServiceLifecycle
 import Store
 
@@ -21,7 +22,10 @@ struct StatusService: Service {
             do {
                 try await thread.run { try Self.write(runtime, state: "running") }
                 notifier.watchdog()
-                if first { notifier.ready(status: Self.statusLine(runtime)) }
+                if first {
+                    runtime.logger.notice("ddexd started", metadata: runtime.startup.current)
+                    notifier.ready(status: Self.statusLine(runtime))
+                }
                 first = false
             } catch is CancellationError {
                 break

@@ -1,3 +1,4 @@
+import Bundling
 import DDEXConfig
 import DDEXModel
 import Delivery
@@ -24,13 +25,12 @@ public struct StatusPublisher: Sendable {
         var targets: [String] = []
         if let json = record.releaseJSON, let validated = try? JSONDecoder().decode(ValidatedRelease.self, from: Data(json.utf8)) {
             release = ReleaseSummary(release: validated.release, measured: validated.resources)
-            let accountList = configuration.accounts[record.account]?.dsps ?? []
-            targets = configuration.enabledDSPs.map(\.name).filter {
-                (validated.release.dsps?.contains($0) ?? true) && (accountList.isEmpty || accountList.contains($0))
-            }
+            let resolved = DeliveryTargets(release: validated.release, account: record.account, configuration: configuration)
+            targets = resolved.profiles.map(\.name) + resolved.refused.map(\.dsp)
         }
         var dsps: [String: PackageStatus.DSPDeliveryStatus] = [:]
-        if record.state == .built || record.state == .done {
+        // A package rejected because no DSP would take it says so per DSP, as its report does.
+        if record.state == .built || record.state == .done || record.state == .rejected {
             for name in targets {
                 let prefix = name + ": "
                 dsps[name] = .init(state: "not-built", problems: record.problems.filter { $0.location.hasPrefix(prefix) })

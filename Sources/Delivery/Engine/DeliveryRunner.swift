@@ -5,10 +5,10 @@ import Foundation
 import Logging
 import Store
 
-/// Carries one delivery through the choreography over the DSP's sessions: the resources, up to `max_sessions`
-/// files at once, then the release XMLs, each to a temporary name in its target folder and renamed into
-/// place (`FilePlacer`); then every file's remote size is checked; then the completion file
-/// (`BatchComplete_<BatchId>.xml`) last. Every step is persisted before the next, so a restart resumes where
+/// Carries one delivery through the choreography over the DSP's sessions: the resources, spread over up to
+/// `max_sessions` sessions at once (each session pipelining its share, `DeliveryTransport.place`), then the
+/// release XMLs, each to a temporary name in its target folder and placed without ever overwriting; then every
+/// file's remote size is checked; then the completion file (`BatchComplete_<BatchId>.xml`) last. Every step is persisted before the next, so a restart resumes where
 /// it stopped: placed files are skipped, a partial temporary file continues from its remote size, and a
 /// completion file in place is never written twice.
 ///
@@ -39,7 +39,7 @@ public struct DeliveryRunner: Sendable {
 
     /// The temporary name a file is uploaded under: hidden, beside its final name, and the same on every
     /// attempt so that an interrupted upload can be resumed.
-    public static func temporaryPath(for remotePath: String) -> String { FilePlacer.temporaryPath(for: remotePath) }
+    public static func temporaryPath(for remotePath: String) -> String { FilePlacement.temporaryPath(for: remotePath) }
 
     /// Claims the delivery (queued or retry-wait → uploading) and runs it. Returns nil when another worker
     /// claimed it first.
@@ -84,8 +84,14 @@ public struct DeliveryRunner: Sendable {
             // Resources first, then the release XMLs: a message never names a file that is not there yet.
             try await place(files.filter { $0.role == .resource && !$0.placed }, of: id, log: log)
             try await place(files.filter { $0.role == .message && !$0.placed }, of: id, log: log)
+            // Only when every file is on the server with its full size may the batch be completed.
             let uploaded = files.filter { $0.role != .completion }
-            try await sessions.withSession(on: pool) { try FilePlacer.verify(uploaded, on: $0) }
+            try await sessions.withSession(on: pool) { transport in
+                for (file, remote) in zip(uploaded, try transport.fileSizes(uploaded.map(\.remotePath))) where remote != file.size {
+                    throw TransportError(.sizeMismatch, code: "DELIVERY_SIZE_MISMATCH", path: file.remotePath,
+                                         message: "\(remote.map(String.init) ?? "missing") bytes on the server, \(file.size) locally")
+                }
+            }
             let stamp = timestamp()
             record = try await pool.run { try store.transition(id, .filesVerified, now: stamp) }
             log.info("all files on the server and verified", metadata: ["files": "\(files.count)"])
@@ -102,31 +108,42 @@ public struct DeliveryRunner: Sendable {
     }
 
     private func makeFolders(for files: [DeliveryFile]) async throws {
-        let folders = Set(files.map { FilePlacer.split($0.remotePath).folder }.filter { !$0.isEmpty }).sorted()
+        let folders = Set(files.compactMap { file -> String? in
+            guard let slash = file.remotePath.lastIndex(of: "/") else { return nil }
+            return String(file.remotePath[..<slash])
+        }).sorted()
         guard !folders.isEmpty else { return }
-        try await sessions.withSession(on: pool) { transport in
-            try transport.connect()
-            for folder in folders { try transport.makeDirectories(folder) }
-        }
+        try await sessions.withSession(on: pool) { transport in try transport.makeDirectories(folders) }
     }
 
-    /// Places `files` in parallel, each on a session of its own as sessions come free. After the first error no
-    /// further file starts; those under way finish (a session is never abandoned mid-file), then it throws.
+    /// Places `files` over up to `max_sessions` sessions at once: dealt out largest first to the share with the
+    /// fewest bytes, each share pipelined on its session, each file recorded as it lands. After the first error
+    /// no further share starts; those under way finish their files, then it throws.
     private func place(_ files: [DeliveryFile], of id: Int64, log: Logger) async throws {
+        guard !files.isEmpty else { return }
         let (store, sessions, pool) = (store, sessions, pool)
+        var shares = Array(repeating: [DeliveryFile](), count: min(sessions.capacity, files.count))
+        var bytes = Array(repeating: UInt64(0), count: shares.count)
+        for file in files.sorted(by: { $0.size > $1.size }) {
+            let least = bytes.indices.min { bytes[$0] < bytes[$1] } ?? 0
+            shares[least].append(file)
+            bytes[least] += file.size
+        }
         let firstError = Locked<(any Error)?>(nil)
         await withTaskGroup(of: Void.self) { group in
-            for file in files {
+            for share in shares {
                 group.addTask {
-                    guard firstError.current == nil else { return }
                     do {
                         try await sessions.withSession(on: pool) { transport in
-                            // Checked again once a session is free: files waiting for one do not start after an
-                            // error, which is recorded before the failed file's session is given back.
+                            // Checked once a session is free: a share waiting for one does not start after an error,
+                            // which is recorded before the failed share's session is given back.
                             guard firstError.current == nil else { return }
                             do {
-                                try FilePlacer.place(file, on: transport, log: log)
-                                try store.markPlaced(delivery: id, seq: file.seq)
+                                let placements = share.map { FilePlacement(localPath: $0.localPath, remotePath: $0.remotePath, size: $0.size) }
+                                try transport.place(placements) { index in
+                                    try store.markPlaced(delivery: id, seq: share[index].seq)
+                                    log.debug("placed", metadata: ["file": "\(share[index].remotePath)", "bytes": "\(share[index].size)"])
+                                }
                             } catch {
                                 firstError.withLock { if $0 == nil { $0 = error } }
                             }
@@ -138,6 +155,23 @@ public struct DeliveryRunner: Sendable {
             }
         }
         if let error = firstError.current { throw error }
+    }
+
+    /// After the last attempt, no partial upload stays on the server: the temporary files of the files not placed
+    /// are removed. Returns the ones that could not be (or not be checked), to name them in the status.
+    private func removeTemporaryFiles(of id: Int64) async -> [String] {
+        let store = store
+        guard let files = try? await pool.run({ try store.files(of: id) }) else { return [] }
+        let temporaries = files.filter { !$0.placed }.map { FilePlacement.temporaryPath(for: $0.remotePath) }
+        guard !temporaries.isEmpty else { return [] }
+        let left = try? await sessions.withSession(on: pool) { transport -> [String] in
+            let sizes = try transport.fileSizes(temporaries)
+            return zip(temporaries, sizes).compactMap { path, size in
+                guard size != nil else { return nil }
+                return (try? transport.remove(path)) == nil ? path : nil
+            }
+        }
+        return left ?? temporaries.map { "\($0) (maybe: the server could not be asked)" }
     }
 
     private func fail(_ record: DeliveryRecord, _ error: any Error, log: Logger) async throws -> Outcome {
@@ -165,6 +199,8 @@ public struct DeliveryRunner: Sendable {
             next = nil
             log.error("delivery failed", metadata: ["code": "\(code)", "error": "\(message)", "retryable": "\(retryable)", "attempts": "\(current.attempts)"])
             if retryable { finalMessage = "\(message) (retry budget of \(profile.retry.maxAttempts) attempts spent)" }
+            let left = await removeTemporaryFiles(of: id)
+            if !left.isEmpty { finalMessage += "; left on the server: " + left.joined(separator: ", ") }
         }
         let stamp = timestamp()
         let changes = DeliveryChanges(nextAttemptAt: .some(next), lastError: .some((code: code, message: finalMessage)))

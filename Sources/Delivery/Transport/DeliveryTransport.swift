@@ -24,6 +24,16 @@ public protocol DeliveryTransport: AnyObject {
     func rename(_ source: String, to destination: String) throws
     /// Removes a file.
     func remove(_ path: String) throws
+
+    /// Creates several folders and their parents (one round trip where the transport can).
+    func makeDirectories(_ paths: [String]) throws
+    /// The sizes of many regular files (nil where nothing is), asked for together where the transport can.
+    func fileSizes(_ paths: [String]) throws -> [UInt64?]
+    /// Puts local files under their final names: each through its temporary name (`FilePlacement.temporaryPath`,
+    /// resumed from whatever part is there), checked for size, then placed without ever replacing another file.
+    /// A final name already holding the same file is success; another file there is `remoteConflict`. `placed` is
+    /// called as each file lands (index into `files`), so the caller can record it before the next one counts.
+    func place(_ files: [FilePlacement], placed: (Int) throws -> Void) throws
 }
 
 /// A folder entry on the server.

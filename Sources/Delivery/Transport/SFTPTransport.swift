@@ -109,6 +109,51 @@ public final class SFTPTransport: DeliveryTransport, @unchecked Sendable {
         try perform { client throws(SFTPError) in try client.remove(remote) }
     }
 
+    public func makeDirectories(_ paths: [String]) throws {
+        let remote = try paths.map { path throws(TransportError) in try TransportPath.join(remoteRoot, path) }
+        let root = remoteRoot
+        try perform { client throws(SFTPError) in try client.makeDirectories(remote, below: root) }
+    }
+
+    public func fileSizes(_ paths: [String]) throws -> [UInt64?] {
+        let remote = try paths.map { path throws(TransportError) in try TransportPath.join(remoteRoot, path) }
+        let infos = try perform { client throws(SFTPError) in try client.stat(remote) }
+        return try zip(remote, infos).map { path, info throws(TransportError) in
+            guard let info else { return nil }
+            guard info.type == .regular else {
+                throw TransportError(.remoteConflict, code: "TRANSPORT_NOT_A_FILE", path: path, message: "is not a regular file")
+            }
+            return info.size ?? 0
+        }
+    }
+
+    /// Pipelined on this session (`SFTPClient.place`): the round trips of one file hide behind the data of the next.
+    public func place(_ files: [FilePlacement], placed: (Int) throws -> Void) throws {
+        for file in files { try FilePlacement.checkLocalSize(file) }
+        let placements = try files.map { file throws(TransportError) in
+            SFTPPlacement(localPath: file.localPath, finalPath: try TransportPath.join(remoteRoot, file.remotePath),
+                          temporaryPath: try TransportPath.join(remoteRoot, file.temporaryPath), size: file.size)
+        }
+        var recordingError: (any Error)?
+        let progress = uploadProgress
+        try perform { client throws(SFTPError) in
+            try client.place(placements, progress: progress) { index, _ in
+                do {
+                    try placed(index)
+                    return true
+                } catch {
+                    recordingError = error
+                    return false
+                }
+            }
+        }
+        if let recordingError { throw recordingError }
+    }
+
+    /// The server as learnt at connect (connects if needed).
+    public func serverProfile() throws -> SFTPServerProfile {
+        try liveClient().server
+    }
     /// Sends an SSH keepalive if one is due; call it periodically while holding an idle transport.
     public func keepalive() throws {
         guard client != nil else { return }
@@ -117,7 +162,7 @@ public final class SFTPTransport: DeliveryTransport, @unchecked Sendable {
 
     // MARK: session
 
-    private func liveClient() throws(TransportError) -> SFTPClient {
+    func liveClient() throws(TransportError) -> SFTPClient {
         if let client, client.isConnected { return client }
         client = nil
         do {

@@ -105,7 +105,9 @@ public struct TransportError: RetryableError, Sendable, Equatable {
 
     static func kind(of kind: SFTPError.Kind) -> Kind {
         switch kind {
-        case .connectFailed, .connectionLost, .notConnected, .subsystemFailed: .connection
+        // A protocol step the server broke off (a login interrupted by an unexpected message) is worth a new
+        // connection, like a dropped one; it is not a refused key.
+        case .connectFailed, .connectionLost, .notConnected, .subsystemFailed, .protocolError: .connection
         case .timeout: .timeout
         case .handshakeFailed, .unsupported: .protocolError
         case .hostKeyUnknown, .hostKeyMismatch, .hostKeyRevoked: .hostKeyMismatch
@@ -115,7 +117,8 @@ public struct TransportError: RetryableError, Sendable, Equatable {
         case .permissionDenied: .permissionDenied
         case .noSuchFile: .notFound
         case .fileExists: .fileExists
-        case .notADirectory: .remoteConflict
+        case .notADirectory, .conflict: .remoteConflict
+        case .sizeMismatch: .sizeMismatch
         case .diskFull, .writeFailed: .noSpace
         case .failure: .serverFailure
         case .localIO: .localIO

@@ -6,6 +6,7 @@ extension SFTPClient {
         let connection: Connection
         let hostKey: HostKey
         let knownHostsLine: Int
+        let server: SFTPServerProfile
     }
 
     /// Connect → handshake (only host-key types pinned for this host) → verify the key → authenticate → SFTP.
@@ -28,11 +29,14 @@ extension SFTPClient {
             throw SFTPError(.connectFailed, operation: "connect", message: "libssh2 could not allocate a session",
                             isRetryable: false)
         }
-        var sftp: OpaquePointer?
+        var channel: OpaquePointer?
         var succeeded = false
         defer {
             if !succeeded {
-                if let sftp { libssh2_sftp_shutdown(sftp) }
+                // Shut the socket first so that libssh2's goodbyes fail at once instead of waiting on a dead peer.
+                shutdown(socket, Int32(SHUT_RDWR))
+                libssh2_session_set_blocking(session, 1)
+                if let channel { libssh2_channel_free(channel) }
                 libssh2_session_free(session)
                 Glibc.close(socket)
             }
@@ -40,6 +44,7 @@ extension SFTPClient {
 
         libssh2_session_set_blocking(session, 1)
         libssh2_session_set_timeout(session, milliseconds(configuration.connectTimeoutSeconds))
+        preferAlgorithms(session)
 
         // Offer only the key types pinned for this host, so that a server with several host keys shows the one we
         // know (OpenSSH's ssh does the same) instead of a mismatch on another type.
@@ -58,7 +63,7 @@ extension SFTPClient {
 
         let handshake = libssh2_session_handshake(session, socket)
         if handshake != 0 {
-            var error = Self.error(session: session, sftp: nil, rc: Int(handshake), operation: "handshake", path: place)
+            var error = Self.error(session: session, rc: Int(handshake), operation: "handshake", path: place)
             if error.kind == .handshakeFailed, !pinned.isEmpty {
                 error.message += "; only the host-key types pinned in \(knownHosts.path) were offered ("
                     + pinned.map(\.key.description).joined(separator: ", ")
@@ -71,25 +76,21 @@ extension SFTPClient {
 
         let (hostKey, line) = try verifyHostKey(session: session, knownHosts: knownHosts, configuration: configuration)
 
+        try authenticate(session: session, configuration: configuration, keyFile: keyFile, place: place)
+
+        // Keepalives only once logged in: libssh2 1.10 would otherwise send a GLOBAL_REQUEST in the middle of the
+        // login, which RFC 4252 servers may refuse (asyncssh: "Invalid request before authentication was complete";
+        // Go x/crypto/ssh: "unexpected message type 80").
         if configuration.keepaliveIntervalSeconds > 0 {
             libssh2_keepalive_config(session, 0, UInt32(configuration.keepaliveIntervalSeconds))
         }
 
-        try authenticate(session: session, configuration: configuration, keyFile: keyFile, place: place)
-
-        guard let channel = libssh2_sftp_init(session) else {
-            var error = Self.error(session: session, sftp: nil, rc: nil, operation: "start sftp", path: place)
-            if error.kind != .timeout { error.kind = .subsystemFailed }
-            error.isRetryable = true
-            error.message = "the server refused the sftp subsystem: \(error.message)"
-            throw error
-        }
-        sftp = channel
-        // Set-up ran under the connect timeout; from now on each network wait gets the I/O timeout.
-        libssh2_session_set_timeout(session, milliseconds(configuration.ioTimeoutSeconds))
+        let started = try startSFTP(session: session, socket: socket, configuration: configuration, place: place,
+                                    channel: &channel)
         succeeded = true
-        return Established(connection: Connection(socket: socket, session: session, sftp: channel),
-                           hostKey: hostKey, knownHostsLine: line)
+        return Established(connection: Connection(socket: socket, session: session, sftp: started.channel),
+                           hostKey: hostKey, knownHostsLine: line,
+                           server: started.profile(hostKey: hostKey, session: session))
     }
 
     private static func verifyHostKey(session: OpaquePointer, knownHosts: KnownHosts,
@@ -145,6 +146,10 @@ extension SFTPClient {
         // not an error.
         let methods = libssh2_userauth_list(session, user, UInt32(user.utf8.count)).map { String(cString: $0) }
         if libssh2_userauth_authenticated(session) != 0 { return }
+        if methods == nil, libssh2_session_last_errno(session) != 0 {
+            throw loginError(session: session, rc: libssh2_session_last_errno(session),
+                             step: "asking the server which login methods it accepts", place: place)
+        }
         if let methods, !methods.split(separator: ",").contains("publickey") {
             throw SFTPError(.authFailed, operation: "authenticate", path: place,
                             message: "the server does not accept public-key authentication for \(user) "
@@ -155,14 +160,16 @@ extension SFTPClient {
             configuration.passphrase?.value)
         guard rc != 0 else { return }
 
-        var error = Self.error(session: session, sftp: nil, rc: Int(rc), operation: "authenticate", path: place)
+        var error = loginError(session: session, rc: rc, step: "authenticating with the public key", place: place)
+        let fingerprint = SSHKeyFile.publicKeyFingerprint(privateKeyPath: configuration.privateKeyPath,
+                                                          publicKeyPath: configuration.publicKeyPath)
+        let key = configuration.privateKeyPath + (fingerprint.map { " (\($0))" } ?? "")
         switch error.kind {
         case .authFailed:
-            error.message = "the server refused the key \(configuration.privateKeyPath) for user \(user) "
-                + "(\(error.message))"
+            error.message = "the server refused the key \(key) for user \(user) (\(error.message))"
         case .keyUnreadable:
-            error.message = "libssh2 could not use the private key \(configuration.privateKeyPath): wrong "
-                + "passphrase, unsupported format, or it does not match its public key (\(error.message))"
+            error.message = "libssh2 could not use the private key \(key): wrong passphrase, unsupported "
+                + "format, or it does not match its public key (\(error.message))"
         default:
             break
         }
@@ -172,7 +179,27 @@ extension SFTPClient {
         throw error
     }
 
-    private static func supportedAlgorithms(_ session: OpaquePointer, _ method: Int32) -> Set<String> {
+    /// The error for a failed login step. libssh2 1.10 reports a server that broke off the exchange (an unexpected
+    /// message, a disconnect, no answer) with the same code as a refused signature (-19,
+    /// `LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED`); only its message tells them apart. A broken-off step is a retryable
+    /// protocol error that names the step, never "the server refused the key".
+    static func loginError(session: OpaquePointer, rc: Int32, step: String, place: String) -> SFTPError {
+        var error = Self.error(session: session, rc: Int(rc), operation: "authenticate", path: place)
+        let said = lastErrorMessage(session)
+        let refused = rc == LIBSSH2_ERROR_AUTHENTICATION_FAILED
+            || (rc == LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED && said.hasPrefix("Invalid signature"))
+        if error.kind == .authFailed, !refused {
+            error.kind = .protocolError
+            error.isRetryable = true
+        }
+        if error.kind != .authFailed && error.kind != .keyUnreadable {
+            error.message = "the server broke off the login while \(step); this is not a refused key "
+                + "(\(error.message))"
+        }
+        return error
+    }
+
+    static func supportedAlgorithms(_ session: OpaquePointer, _ method: Int32) -> Set<String> {
         var list: UnsafeMutablePointer<UnsafePointer<CChar>?>?
         let count = libssh2_session_supported_algs(session, method, &list)
         guard count > 0, let list else { return [] }

@@ -1,113 +1,179 @@
-import CLibSSH2
-
 extension SFTPClient {
     /// The attributes of a remote path (following symbolic links). Throws `SFTP_NO_SUCH_FILE` if it does not exist.
     public func stat(_ path: String) throws(SFTPError) -> SFTPFileInfo {
-        let connection = try live(operation: "stat", path: path)
-        var attributes = LIBSSH2_SFTP_ATTRIBUTES()
-        let rc = path.withCString {
-            libssh2_sftp_stat_ex(connection.sftp, $0, UInt32(path.utf8.count), LIBSSH2_SFTP_STAT, &attributes)
+        guard let info = try stat([path], operation: "stat").first! else {
+            throw SFTPError(.noSuchFile, operation: "stat", path: path, message: "the server said: No such file")
         }
-        guard rc == 0 else { throw noting(connection.error(Int(rc), operation: "stat", path: path)) }
-        return SFTPFileInfo(attributes)
+        return info
     }
 
     /// Like `stat`, but `nil` when the path does not exist.
     public func statIfExists(_ path: String) throws(SFTPError) -> SFTPFileInfo? {
-        do {
-            return try stat(path)
-        } catch where error.kind == .noSuchFile {
-            return nil
+        try stat([path], operation: "stat").first!
+    }
+
+    /// The attributes of many paths (nil where nothing is), asked for together: one round trip for all of them.
+    public func stat(_ paths: [String], operation: String = "stat") throws(SFTPError) -> [SFTPFileInfo?] {
+        let sftp = try live(operation: operation, path: paths.first).sftp
+        return try run { () throws(SFTPError) in
+            let ids = try paths.map { path throws(SFTPError) in try sendPath(sftp, SFTPMessage.stat, path) }
+            var infos: [SFTPFileInfo?] = []
+            for (id, path) in zip(ids, paths) {
+                infos.append(try Self.attributes(try sftp.reply(id), operation: operation, path: path))
+            }
+            return infos
         }
     }
 
     /// The names in a remote directory (without `.` and `..`), in the server's order.
     public func list(_ directory: String) throws(SFTPError) -> [SFTPDirectoryEntry] {
-        let connection = try live(operation: "list", path: directory)
-        let handle = directory.withCString {
-            libssh2_sftp_open_ex(connection.sftp, $0, UInt32(directory.utf8.count), 0, 0, LIBSSH2_SFTP_OPENDIR)
+        let sftp = try live(operation: "list", path: directory).sftp
+        return try run { () throws(SFTPError) in
+            let handle = try Self.handle(try sftp.reply(try sendPath(sftp, SFTPMessage.opendir, directory)),
+                                         operation: "list", path: directory)
+            defer { closeQuietly(sftp, handle) }
+            var entries: [SFTPDirectoryEntry] = []
+            while true {
+                let reply = try sftp.reply(try sftp.send(SFTPMessage.readdir, payload: 4 + handle.count) { $0.string(handle) })
+                if case let .status(code, _) = reply, code == SFTPMessage.endOfFile { break }
+                guard case let .names(names) = reply else {
+                    throw reply.unexpected(operation: "list", path: directory, expected: "names")
+                }
+                entries += names.filter { $0.name != "." && $0.name != ".." }
+            }
+            return entries
         }
-        guard let handle else { throw noting(connection.error(operation: "list", path: directory)) }
-        defer { closeHandle(handle) }
-
-        var entries: [SFTPDirectoryEntry] = []
-        let capacity = 4096
-        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: capacity)
-        defer { buffer.deallocate() }
-        while true {
-            var attributes = LIBSSH2_SFTP_ATTRIBUTES()
-            let length = libssh2_sftp_readdir_ex(handle, buffer, capacity, nil, 0, &attributes)
-            if length == 0 { break }
-            guard length > 0 else { throw noting(connection.error(Int(length), operation: "list", path: directory)) }
-            let name = String(decoding: UnsafeRawBufferPointer(start: buffer, count: Int(length)), as: UTF8.self)
-            if name == "." || name == ".." { continue }
-            entries.append(SFTPDirectoryEntry(name: name, info: SFTPFileInfo(attributes)))
-        }
-        return entries
     }
 
     /// Creates a directory and any missing parents, like `mkdir -p`; existing directories are fine.
     public func makeDirectories(_ path: String, mode: Int = 0o755) throws(SFTPError) {
-        let connection = try live(operation: "mkdir", path: path)
-        if try statIfExists(path)?.type == .directory { return }
-        let absolute = path.hasPrefix("/")
-        let components = path.split(separator: "/").filter { $0 != "." }
-        guard !components.isEmpty else { return }
-        var prefix = absolute ? "" : "."
-        for component in components {
-            prefix += "/" + component
-            let current = absolute ? prefix : String(prefix.dropFirst(2))
-            if let info = try statIfExists(current) {
-                guard info.type == .directory else {
-                    throw SFTPError(.notADirectory, operation: "mkdir", path: path,
-                                    message: "\(current) exists and is not a directory")
+        try makeDirectories([path], below: "")
+    }
+
+    /// Creates several directories and their missing parents below `root` (which must exist), in one round trip:
+    /// every `mkdir` is sent at once, shallowest first, followed by a `stat` of each; a directory that already
+    /// existed makes its `mkdir` fail harmlessly. Only where a path is not a directory afterwards is the failure
+    /// reported, in the server's words.
+    public func makeDirectories(_ paths: [String], below root: String) throws(SFTPError) {
+        let sftp = try live(operation: "mkdir", path: paths.first).sftp
+        var prefixes: [String] = []
+        for path in paths {
+            for prefix in Self.prefixes(of: path) where !prefixes.contains(prefix) && !Self.isAtOrAbove(prefix, root) {
+                prefixes.append(prefix)
+            }
+        }
+        guard !prefixes.isEmpty else { return }
+        prefixes.sort { $0.split(separator: "/").count < $1.split(separator: "/").count }
+        try run { () throws(SFTPError) in
+            let made = try prefixes.map { prefix throws(SFTPError) in
+                try sftp.send(SFTPMessage.mkdir, payload: 8 + prefix.utf8.count) {
+                    $0.string(prefix)
+                    $0.uint32(SFTPMessage.attributePermissions)
+                    $0.uint32(0o755)
                 }
-                continue
             }
-            let rc = current.withCString {
-                libssh2_sftp_mkdir_ex(connection.sftp, $0, UInt32(current.utf8.count), mode)
+            let checked = try prefixes.map { prefix throws(SFTPError) in try sendPath(sftp, SFTPMessage.stat, prefix) }
+            for (index, prefix) in prefixes.enumerated() {
+                let made = try sftp.reply(made[index])
+                let info = try Self.attributes(try sftp.reply(checked[index]), operation: "mkdir", path: prefix)
+                if info?.type == .directory { continue }
+                if info != nil {
+                    throw SFTPError(.notADirectory, operation: "mkdir", path: prefix,
+                                    message: "\(prefix) exists and is not a directory")
+                }
+                throw made.failure(operation: "mkdir", path: prefix)
+                    ?? SFTPError(.failure, operation: "mkdir", path: prefix, message: "the directory did not appear")
             }
-            if rc != 0 {
-                let error = noting(connection.error(Int(rc), operation: "mkdir", path: current))
-                // Someone else may have made it in the meantime (OpenSSH answers EEXIST with a generic failure).
-                if !error.kind.breaksConnection, try statIfExists(current)?.type == .directory { continue }
+        }
+    }
+
+    /// Renames a remote file or directory with SFTP v3 rename. On OpenSSH it never overwrites (the server links the
+    /// new name, which fails if it exists: `SFTP_FILE_EXISTS`); other servers' renames may replace an existing
+    /// target, which is why delivery places files with `place`, never with this alone.
+    public func rename(_ source: String, to destination: String) throws(SFTPError) {
+        let sftp = try live(operation: "rename", path: source).sftp
+        try run { () throws(SFTPError) in
+            let id = try sftp.send(SFTPMessage.rename, payload: 8 + source.utf8.count + destination.utf8.count) {
+                $0.string(source)
+                $0.string(destination)
+            }
+            let reply = try sftp.reply(id)
+            guard var error = reply.failure(operation: "rename", path: "\(source) → \(destination)") else { return }
+            if error.kind == .failure || error.kind == .fileExists, try statIfExists(destination) != nil {
+                error.kind = .fileExists
+                error.isRetryable = false
+                error.message = "\(destination) already exists (\(error.message)); ddexd never overwrites"
+            }
+            throw error
+        }
+    }
+
+    /// Removes a remote file.
+    public func remove(_ path: String) throws(SFTPError) {
+        try simple(SFTPMessage.remove, path, operation: "unlink")
+    }
+
+    /// Removes an empty remote directory.
+    public func removeDirectory(_ path: String) throws(SFTPError) {
+        try simple(SFTPMessage.rmdir, path, operation: "rmdir")
+    }
+
+    // MARK: - Helpers
+
+    private func simple(_ type: UInt8, _ path: String, operation: String) throws(SFTPError) {
+        let sftp = try live(operation: operation, path: path).sftp
+        try run { () throws(SFTPError) in
+            if let error = try sftp.reply(try sendPath(sftp, type, path)).failure(operation: operation, path: path) {
                 throw error
             }
         }
     }
 
-    /// Renames a remote file or directory. **Never overwrites**: SFTP v3 (all libssh2 1.10 speaks) has no overwrite
-    /// flag, and OpenSSH links the new name, which fails if it exists. That case throws `SFTP_FILE_EXISTS`.
-    public func rename(_ source: String, to destination: String) throws(SFTPError) {
-        let connection = try live(operation: "rename", path: source)
-        let rc = source.withCString { from in
-            destination.withCString { to in
-                libssh2_sftp_rename_ex(connection.sftp, from, UInt32(source.utf8.count), to,
-                                       UInt32(destination.utf8.count),
-                                       Int(LIBSSH2_SFTP_RENAME_ATOMIC | LIBSSH2_SFTP_RENAME_NATIVE))
-            }
+    /// Runs channel work; an error that broke the channel breaks the client.
+    func run<T>(_ body: () throws(SFTPError) -> T) throws(SFTPError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw noting(error)
         }
-        guard rc != 0 else { return }
-        var error = noting(connection.error(Int(rc), operation: "rename", path: "\(source) → \(destination)"))
-        if error.kind == .failure, (try? statIfExists(destination)) != nil {
-            error.kind = .fileExists
-            error.isRetryable = false
-            error.message = "\(destination) already exists (\(error.message)); SFTP v3 rename never overwrites"
-        }
-        throw error
     }
 
-    /// Removes a remote file.
-    public func remove(_ path: String) throws(SFTPError) {
-        let connection = try live(operation: "unlink", path: path)
-        let rc = path.withCString { libssh2_sftp_unlink_ex(connection.sftp, $0, UInt32(path.utf8.count)) }
-        guard rc == 0 else { throw noting(connection.error(Int(rc), operation: "unlink", path: path)) }
+    /// Closes a handle without waiting for the answer.
+    func closeQuietly(_ sftp: SFTPChannel, _ handle: [UInt8]) {
+        if let id = try? sftp.send(SFTPMessage.close, payload: 4 + handle.count, { $0.string(handle) }) { sftp.forget(id) }
     }
 
-    /// Removes an empty remote directory.
-    public func removeDirectory(_ path: String) throws(SFTPError) {
-        let connection = try live(operation: "rmdir", path: path)
-        let rc = path.withCString { libssh2_sftp_rmdir_ex(connection.sftp, $0, UInt32(path.utf8.count)) }
-        guard rc == 0 else { throw noting(connection.error(Int(rc), operation: "rmdir", path: path)) }
+    func sendPath(_ sftp: SFTPChannel, _ type: UInt8, _ path: String) throws(SFTPError) -> UInt32 {
+        try sftp.send(type, payload: 4 + path.utf8.count) { $0.string(path) }
+    }
+
+    /// Attributes from a stat reply; nil for "no such file".
+    static func attributes(_ reply: SFTPReply, operation: String, path: String) throws(SFTPError) -> SFTPFileInfo? {
+        if case let .attributes(info) = reply { return info }
+        if let error = reply.failure(operation: operation, path: path), error.kind == .noSuchFile { return nil }
+        throw reply.unexpected(operation: operation, path: path, expected: "attributes")
+    }
+
+    static func handle(_ reply: SFTPReply, operation: String, path: String) throws(SFTPError) -> [UInt8] {
+        if case let .handle(handle) = reply { return handle }
+        throw reply.unexpected(operation: operation, path: path, expected: "a handle")
+    }
+
+    /// `a`, `a/b`, `a/b/c` for `a/b/c` (and `/a`, `/a/b` for `/a/b`).
+    static func prefixes(of path: String) -> [String] {
+        let absolute = path.hasPrefix("/")
+        var current = absolute ? "" : nil as String?
+        var out: [String] = []
+        for component in path.split(separator: "/") where component != "." {
+            current = current.map { $0 + "/" + component } ?? String(component)
+            out.append(current!)
+        }
+        return out
+    }
+
+    /// Whether `path` is `root` or one of its parents (already there by assumption).
+    static func isAtOrAbove(_ path: String, _ root: String) -> Bool {
+        guard !root.isEmpty else { return false }
+        return root == path || root.hasPrefix(path + "/")
     }
 }

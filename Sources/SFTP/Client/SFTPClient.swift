@@ -17,8 +17,13 @@ public final class SFTPClient {
     public let hostKey: HostKey
     /// The known_hosts line that pinned it.
     public let knownHostsLine: Int
+    /// What the server turned out to be at connect: algorithms, SFTP version, extensions, limits, window.
+    public let server: SFTPServerProfile
 
     private var state: State
+    /// How `place` puts files under their final names; starts as the server's, and falls back for the session when
+    /// the server refuses what it announced.
+    var placementMethod: SFTPServerProfile.Placement
 
     /// Connects, checks the server's key against the known_hosts file **before** authenticating, authenticates with
     /// the key file and starts the SFTP subsystem.
@@ -27,6 +32,8 @@ public final class SFTPClient {
         self.configuration = configuration
         self.hostKey = established.hostKey
         self.knownHostsLine = established.knownHostsLine
+        self.server = established.server
+        self.placementMethod = established.server.placement
         self.state = .open(established.connection)
     }
 
@@ -99,101 +106,15 @@ public final class SFTPClient {
         return error
     }
 
-    /// Closes a file handle if the session still exists: a broken session has already freed its handles.
-    func closeHandle(_ handle: OpaquePointer) {
-        if isConnected { libssh2_sftp_close_handle(handle) }
-    }
-
     func keepalive(_ connection: Connection) throws(SFTPError) {
         guard configuration.keepaliveIntervalSeconds > 0 else { return }
         var next: Int32 = 0
-        let rc = libssh2_keepalive_send(connection.session, &next)
+        // Blocking for this one call: a keepalive half sent in non-blocking mode would be finished, and taken for
+        // sent, by the channel's next packet (see `SFTPChannel`). The channel has nothing half sent when idle.
+        let rc = connection.blocking { libssh2_keepalive_send(connection.session, &next) }
         if rc != 0 {
             throw noting(connection.error(Int(rc), operation: "keepalive", path: nil))
         }
     }
 }
 
-// MARK: - Connection resources
-
-extension SFTPClient {
-    /// The socket, the libssh2 session and the SFTP channel of one open client.
-    final class Connection {
-        let socket: Int32
-        let session: OpaquePointer
-        let sftp: OpaquePointer
-
-        init(socket: Int32, session: OpaquePointer, sftp: OpaquePointer) {
-            self.socket = socket
-            self.session = session
-            self.sftp = sftp
-        }
-
-        /// Frees everything. A graceful release says goodbye to the server; otherwise the socket is shut first so
-        /// libssh2's closing calls fail at once instead of waiting for a dead peer until the timeout.
-        func release(graceful: Bool) {
-            if !graceful { shutdown(socket, Int32(SHUT_RDWR)) }
-            libssh2_sftp_shutdown(sftp)
-            if graceful { _ = ddexd_libssh2_session_disconnect(session, "ddexd closing") }
-            libssh2_session_free(session)
-            Glibc.close(socket)
-        }
-
-        func error(_ rc: Int? = nil, operation: String, path: String?, duringWrite: Bool = false) -> SFTPError {
-            SFTPClient.error(session: session, sftp: sftp, rc: rc, operation: operation, path: path,
-                             duringWrite: duringWrite)
-        }
-    }
-
-    /// Builds the error for a failed libssh2 call that returned `rc` (or, when `rc` is nil, for a call that returned
-    /// a null handle: libssh2's last error then tells what happened).
-    static func error(session: OpaquePointer, sftp: OpaquePointer?, rc: Int?, operation: String, path: String?,
-                      duringWrite: Bool = false) -> SFTPError
-    {
-        let code = rc.map { Int32(truncatingIfNeeded: $0) } ?? libssh2_session_last_errno(session)
-        if code == LIBSSH2_ERROR_SFTP_PROTOCOL, let sftp {
-            let status = SFTPStatus(libssh2_sftp_last_error(sftp))
-            return SFTPError(status.kind(duringWrite: duringWrite), operation: operation, path: path,
-                             message: explain(status, duringWrite: duringWrite), serverStatus: status.rawValue,
-                             libssh2Error: code)
-        }
-        return SFTPError(kind(ofSessionError: code), operation: operation, path: path,
-                         message: "\(lastErrorMessage(session)) (libssh2 error \(code))", libssh2Error: code)
-    }
-
-    /// libssh2's last error message, copied out of the session.
-    static func lastErrorMessage(_ session: OpaquePointer) -> String {
-        var message: UnsafePointer<CChar>?
-        _ = ddexd_libssh2_last_error(session, &message)
-        return message.map { String(cString: $0) } ?? "unknown libssh2 error"
-    }
-
-    static func explain(_ status: SFTPStatus, duringWrite: Bool) -> String {
-        var text = "the server said: \(status)"
-        if duringWrite && status.rawValue == LIBSSH2_FX_FAILURE {
-            text += "; OpenSSH answers this when the disk is full or the quota is exceeded (SFTP v3 has no "
-                + "specific code), so the write is worth retrying later"
-        }
-        return text
-    }
-
-    static func kind(ofSessionError code: Int32) -> SFTPError.Kind {
-        switch code {
-        case LIBSSH2_ERROR_TIMEOUT, LIBSSH2_ERROR_SOCKET_TIMEOUT:
-            return .timeout
-        case LIBSSH2_ERROR_AUTHENTICATION_FAILED, LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED:
-            return .authFailed
-        case LIBSSH2_ERROR_FILE, LIBSSH2_ERROR_KEYFILE_AUTH_FAILED:
-            return .keyUnreadable
-        case LIBSSH2_ERROR_KEX_FAILURE, LIBSSH2_ERROR_KEY_EXCHANGE_FAILURE, LIBSSH2_ERROR_METHOD_NOT_SUPPORTED,
-             LIBSSH2_ERROR_METHOD_NONE, LIBSSH2_ERROR_HOSTKEY_INIT, LIBSSH2_ERROR_HOSTKEY_SIGN:
-            return .handshakeFailed
-        case LIBSSH2_ERROR_INVAL, LIBSSH2_ERROR_BAD_USE:
-            return .invalidArgument
-        default:
-            // Socket errors, disconnects, closed channels, MAC or decryption failures, protocol errors: the session
-            // cannot be trusted any more.
-            return .connectionLost
-        }
-    }
-}

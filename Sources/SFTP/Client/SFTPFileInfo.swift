@@ -1,4 +1,3 @@
-import CLibSSH2
 import Foundation
 
 /// What `stat` and `list` tell about a remote file.
@@ -27,18 +26,16 @@ public struct SFTPFileInfo: Sendable, Hashable {
         self.permissions = permissions
     }
 
-    init(_ attributes: LIBSSH2_SFTP_ATTRIBUTES) {
-        let flags = UInt(attributes.flags)
-        size = flags & UInt(LIBSSH2_SFTP_ATTR_SIZE) != 0 ? attributes.filesize : nil
-        modificationTime = flags & UInt(LIBSSH2_SFTP_ATTR_ACMODTIME) != 0
-            ? Date(timeIntervalSince1970: TimeInterval(attributes.mtime)) : nil
-        if flags & UInt(LIBSSH2_SFTP_ATTR_PERMISSIONS) != 0 {
-            let mode = UInt32(truncatingIfNeeded: attributes.permissions)
+    /// From the attributes a server sent: `mode` holds the POSIX type and permission bits.
+    init(mode: UInt32?, size: UInt64?, modified: UInt32?) {
+        self.size = size
+        modificationTime = modified.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        if let mode {
             permissions = mode & 0o7777
-            switch Int32(mode) & LIBSSH2_SFTP_S_IFMT {
-            case LIBSSH2_SFTP_S_IFREG: type = .regular
-            case LIBSSH2_SFTP_S_IFDIR: type = .directory
-            case LIBSSH2_SFTP_S_IFLNK: type = .symbolicLink
+            switch mode & 0o170000 {
+            case 0o100000: type = .regular
+            case 0o040000: type = .directory
+            case 0o120000: type = .symbolicLink
             default: type = .other
             }
         } else {

@@ -56,19 +56,10 @@ public struct SSHKeyFile: Sendable, Hashable {
         if text.contains("BEGIN DSA PRIVATE KEY") { return SSHKeyFile(kind: .dsa, isEncrypted: pemEncrypted) }
         if text.contains("BEGIN ENCRYPTED PRIVATE KEY") { return SSHKeyFile(kind: .unknown, isEncrypted: true) }
         if text.contains("BEGIN PRIVATE KEY") { return SSHKeyFile(kind: .unknown, isEncrypted: false) }
-        let begin = "-----BEGIN OPENSSH PRIVATE KEY-----", end = "-----END OPENSSH PRIVATE KEY-----"
-        guard let start = text.range(of: begin), let stop = text.range(of: end, range: start.upperBound..<text.endIndex)
+        guard let header = SSHKeyFile.openSSHHeader(privateKeyText: text)
         else { return SSHKeyFile(kind: .unknown, isEncrypted: nil) }
-        let body = text[start.upperBound..<stop.lowerBound].filter { !$0.isWhitespace }
-        guard let decoded = Data(base64Encoded: String(body)) else { return SSHKeyFile(kind: .unknown, isEncrypted: nil) }
-        // openssh-key-v1\0, cipher, kdf, kdf options, number of keys, then the first public key (unencrypted).
-        var reader = SSHWireReader(Array(decoded))
-        guard reader.readBytes(15) == Array("openssh-key-v1\0".utf8), let cipher = reader.readString(),
-              reader.readString() != nil, reader.readString() != nil,
-              let count = reader.readUInt32(), count >= 1,
-              let publicKey = reader.readString(), let hostKey = HostKey(blob: publicKey)
-        else { return SSHKeyFile(kind: .unknown, isEncrypted: nil) }
-        return SSHKeyFile(kind: SSHKeyKind.kind(ofKeyType: hostKey.type), isEncrypted: cipher != Array("none".utf8))
+        return SSHKeyFile(kind: SSHKeyKind.kind(ofKeyType: header.publicKey.type),
+                          isEncrypted: header.cipher != Array("none".utf8))
     }
 }
 
