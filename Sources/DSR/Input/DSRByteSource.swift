@@ -39,7 +39,8 @@ final class DSRByteSource {
             close(fd)
             throw .gzip(error)
         }
-        raw = .allocate(byteCount: DSRByteSource.chunkSize(forFile: fd), alignment: 16)
+        // Only gzip goes through the raw buffer: a plain file is read straight into the caller's.
+        raw = .allocate(byteCount: gzip ? DSRByteSource.chunkSize(forFile: fd) : 16, alignment: 16)
     }
 
     /// `rawChunkSize`, or less for a smaller file: a few-kB report (and every fuzzed one) should not cost a
@@ -75,9 +76,31 @@ final class DSRByteSource {
         }
     }
 
+    /// Reads from the file into `buffer` and hashes what came; nil at the end of the file (then `read` finishes).
+    private func readDirectly(into buffer: UnsafeMutableRawBufferPointer) throws(Failure) -> Int? {
+        while true {
+            let count = systemRead(descriptor, buffer.baseAddress, buffer.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .io("read failed: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 {
+                rawEOF = true
+                return nil
+            }
+            fileBytesRead += Int64(count)
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            return count
+        }
+    }
+
     /// Reads up to `buffer.count` bytes of content into `buffer`; 0 means the end of the file.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(Failure) -> Int {
         guard !finished else { return 0 }
+        if inflater == nil, rawStart == rawEnd, !rawEOF, buffer.count > 0 {
+            // A plain file is read straight into the caller's buffer: one copy fewer.
+            if let count = try readDirectly(into: buffer) { return count }
+        }
         while true {
             if rawStart == rawEnd {
                 try fillRaw()

@@ -12,20 +12,20 @@ enum CellEscapes {
 
     /// Appends the cell bounds of `line` to `bounds` as (start, end) pairs, honouring escaped tabs when
     /// `escaped` is true.
-    static func split(_ line: UnsafeRawBufferPointer, escaped: Bool, into bounds: inout [Int]) {
+    static func split(_ line: UnsafeRawBufferPointer, escaped: Bool, into bounds: inout CellBounds) {
         let count = line.count
         guard let base = line.baseAddress, count > 0 else {
-            bounds.append(0); bounds.append(0)
+            bounds.append(0, 0)
             return
         }
         if !escaped {
             var position = 0
             while position < count, let hit = memchrTab(base + position, count - position) {
                 let index = base.distance(to: hit)
-                bounds.append(position); bounds.append(index)
+                bounds.append(position, index)
                 position = index + 1
             }
-            bounds.append(position); bounds.append(count)
+            bounds.append(position, count)
             return
         }
         var cellStart = 0
@@ -39,12 +39,12 @@ enum CellEscapes {
                 continue
             }
             if byte == tab {
-                bounds.append(cellStart); bounds.append(i)
+                bounds.append(cellStart, i)
                 cellStart = i + 1
             }
             i += 1
         }
-        bounds.append(cellStart); bounds.append(count)
+        bounds.append(cellStart, count)
     }
 
     /// Decodes one cell's bytes. With `splitValues`, returns one entry per `|`-separated value.
