@@ -82,7 +82,7 @@ func runLedgerBenchmark(arguments: [String]) throws {
 
     t = ContinuousClock.now
     let store = SQLiteLedgerStore(database: database)
-    for kind in LedgerImportKind.allCases {
+    for kind in LedgerImportKind.allCases where FileManager.default.fileExists(atPath: "\(dir)/\(kind.rawValue).csv") {
         try LedgerImport.importFile(kind, path: "\(dir)/\(kind.rawValue).csv", into: store, accountingCurrency: "EUR")
     }
     print("ledger: CSV import into SQLite \(format(seconds(since: t))), peak RSS \(peakRSSMegabytes()) MB")

@@ -15,6 +15,10 @@ final class LedgerRun {
     private var earnings: [Int64]
     private var payeeCommission: [Int64]
     private var lineCount = 0
+    /// Per account (by id): matched lines, their amounts and their commission (ACCOUNTING.md §7, per account).
+    private var accountLines: [Int]
+    private var accountTotal: [Int64]
+    private var accountCommission: [Int64]
     private var reportIds: Set<String> = []
     private var outcomes: [SummaryOutcome] = []
     private var problems: [Problem] = []
@@ -66,6 +70,9 @@ final class LedgerRun {
         self.location = "statement run \(period)"
         earnings = Array(repeating: 0, count: engine.payees.count)
         payeeCommission = Array(repeating: 0, count: engine.payees.count)
+        accountLines = Array(repeating: 0, count: engine.accounts.count)
+        accountTotal = Array(repeating: 0, count: engine.accounts.count)
+        accountCommission = Array(repeating: 0, count: engine.accounts.count)
         detail = options.collectDetail ? Array(repeating: [:], count: engine.payees.count) : []
         accountTotals = options.collectDetail ? Array(repeating: AccountTotals(), count: engine.accounts.count) : []
         shareBuffer = Array(repeating: 0, count: engine.maxSplitCount)
@@ -268,6 +275,10 @@ final class LedgerRun {
         }
         try add(&commission, c, "the commission")
         let net = amount - c  // |c| ≤ |amount|, same sign: no overflow
+        let a = Int(track.account)
+        accountLines[a] += 1
+        try add(&accountTotal[a], amount, "the total of account \(engine.accounts[track.account])")
+        accountCommission[a] &+= c  // bounded by the account's total in magnitude
 
         // 5. Splits.
         let start = Int(track.splitStart)
@@ -296,7 +307,6 @@ final class LedgerRun {
             }
         }
         if options.collectDetail {
-            let a = Int(track.account)
             accountTotals[a].gross &+= amount
             accountTotals[a].commission &+= c
             accountTotals[a].usages &+= line.usages
@@ -471,7 +481,34 @@ final class LedgerRun {
                             commission: MicroAmount(micro: commission), unmatched: MicroAmount(micro: unmatched),
                             unallocated: MicroAmount(micro: unallocated), payees: payeeResults,
                             unmatchedEntries: unmatchedEntries.values.sorted { $0.key < $1.key }, summaries: outcomes,
-                            accounts: accountResults, problems: problems)
+                            accounts: accountResults, accountFigures: try accountFigures(), payeeAccounts: engine.payeeAccounts,
+                            problems: problems)
+    }
+}
+
+extension LedgerRun {
+    /// Every account's figures, in name order, each checked: its lines' amounts = its payees' shares + its commission.
+    private func accountFigures() throws -> [AccountFigures] {
+        var payeesOf: [String: [String]] = [:]
+        for (payee, account) in engine.payeeAccounts { payeesOf[account, default: []].append(payee) }
+        var shares = Array(repeating: Int64(0), count: engine.accounts.count)
+        for p in 0..<engine.payees.count {
+            guard let account = engine.payeeAccounts[engine.payees[Int32(p)]], let a = engine.accounts.existing(account) else { continue }
+            shares[Int(a)] &+= earnings[p]
+        }
+        var figures: [AccountFigures] = []
+        for a in 0..<engine.accounts.count {
+            let name = engine.accounts[Int32(a)]
+            guard shares[a] &+ accountCommission[a] == accountTotal[a] else {
+                throw LedgerError(.ledgerInvariantBroken, at: location,
+                                  "account \(name): its lines' amounts \(MicroAmount(micro: accountTotal[a])) ≠ its payees' shares \(MicroAmount(micro: shares[a])) + its commission \(MicroAmount(micro: accountCommission[a])); no statement is produced")
+            }
+            figures.append(AccountFigures(account: name, commissionBasisPoints: engine.settings.commission.basisPoints(account: name, dsp: ""),
+                                          lines: accountLines[a], total: MicroAmount(micro: accountTotal[a]),
+                                          commission: MicroAmount(micro: accountCommission[a]),
+                                          payees: (payeesOf[name] ?? []).sorted()))
+        }
+        return figures.sorted { $0.account < $1.account }
     }
 }
 

@@ -6,5 +6,6 @@ public enum Migrations {
         .deliveries,
         .polling,
         .ledger,
+        .ledgerAccounts,
     ]
 }
