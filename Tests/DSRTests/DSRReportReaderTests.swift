@@ -130,7 +130,7 @@ final class DSRReportReaderTests: XCTestCase {
             let reader = DSRReportReader(report: grouped.reports[0])
             var lent: [DSRUsageLine] = []
             while let item = try reader.nextItem() {
-                if case .usage(let view) = item { lent.append(view.line) }
+                if case .usage = item { lent.append(reader.usage.line) }
             }
             XCTAssertEqual(lent, owned, "\(files.first?.lastPathComponent ?? "")")
             XCTAssertFalse(lent.isEmpty)

@@ -32,6 +32,9 @@ public final class DSRFileParser {
     private var lastLayout: RecordLayout?
     private var blockIdBytes: [UInt8] = []
 
+    /// The usage line `nextItem()` returned `.usage` for last (valid until the next call).
+    public internal(set) var usage = DSRUsageView.none
+
     public private(set) var header: DSRHeader?
     public private(set) var footer: DSRFooter?
     /// Summary records read so far.
@@ -72,14 +75,14 @@ public final class DSRFileParser {
     public func next() throws(DSRError) -> DSRRecord? {
         switch try nextItem() {
         case .record(let record): return record
-        case .usage(let view): return .usage(view.record)
+        case .usage: return .usage(usage.record)
         case nil: return nil
         }
     }
 
-    /// The next record with usage lines lent as views (no `String` made; valid until the next call), or nil after
-    /// FOOT when the file is done. The checks are `next()`'s. The view's position has file number 0 and its block
-    /// ordinal is -1: the report reader knows them.
+    /// The next record, or `.usage` for a usage line lent as the view `usage` (no `String` made; valid until the
+    /// next call), or nil after FOOT when the file is done. The checks are `next()`'s. The view's position has file
+    /// number 0 and its block ordinal is -1: the report reader knows them.
     public func nextItem() throws(DSRError) -> DSRFileItem? {
         while true {
             guard var line = try readLine() else { try finish(); return nil }
@@ -97,11 +100,11 @@ public final class DSRFileParser {
     }
 
     private func record(_ line: UnsafeRawBufferPointer, number: Int) throws(DSRError) -> DSRFileItem {
-        let escaped = line.baseAddress.map { memchr($0, Int32(CellEscapes.backslash), line.count) != nil } ?? false
-        bounds.removeAll()
-        CellEscapes.split(line, escaped: escaped, into: &bounds)
+        // One pass finds the tabs, whether any backslash escapes them, and whether the line is all ASCII.
+        let scan = CellEscapes.split(line, into: &bounds)
+        let escaped = scan.escaped
         let bounds = self.bounds.offsets
-        if !UTF8Validation.isASCII(line), let bad = UTF8Validation.firstInvalidOffset(line) {
+        if !scan.ascii, let bad = UTF8Validation.firstInvalidOffset(line) {
             var cell = 0
             while cell + 1 < bounds.count / 2, bounds[2 * cell + 1] < bad { cell += 1 }
             let type = String(decoding: UnsafeRawBufferPointer(rebasing: line[bounds[0]..<bounds[1]]), as: UTF8.self)
@@ -155,7 +158,8 @@ public final class DSRFileParser {
             case .resource: return .record(.resource(try makeResource(row)))
             case .usage:
                 arena.reset(forLineOf: line.count)
-                return .usage(try makeUsage(row))
+                usage = try makeUsage(row)
+                return .usage
             case .licensor: return .record(.licensor(try makeLicensor(row)))
             default: return .record(.otherBlockRecord(recordType: layout.recordType, blockId: currentBlockId))
             }
@@ -248,8 +252,11 @@ public final class DSRFileParser {
     }
 }
 
-/// One step of `DSRFileParser.nextItem()`: a typed record, or a usage line lent as a view.
+/// One step of `DSRFileParser.nextItem()`: a typed record, or a usage line lent as the parser's `usage` view.
+///
+/// A record is boxed (`indirect`): the item stays one word, so returning the `.usage` of most lines copies nothing
+/// of the hundreds of bytes a HEAD or summary record takes.
 public enum DSRFileItem {
-    case record(DSRRecord)
-    case usage(DSRUsageView)
+    indirect case record(DSRRecord)
+    case usage
 }

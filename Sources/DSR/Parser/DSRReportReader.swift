@@ -31,8 +31,10 @@ public final class DSRReportReader {
     /// The summary records (of file 1).
     public private(set) var summaries: [DSRSummary] = []
     private var summaryKeys = Set<DSRSummaryKey>()
-    private var summaryIds = Set<String>()
-    private var lastKnownSummaryId: [UInt8] = []
+    /// The summaries' ids, looked up by a line's bytes.
+    private let summaryIds = ByteKeyTable()
+    /// The usage line `nextItem()` returned `.usage` for last (valid until the next call).
+    public private(set) var usage = DSRUsageView.none
     private var summaryIndexInFile = 0
 
     private var blockOrdinal = -1
@@ -64,14 +66,14 @@ public final class DSRReportReader {
     public func next() throws(DSRError) -> DSRReportEvent? {
         switch try nextItem() {
         case .event(let event): return event
-        case .usage(let view): return .usage(view.line)
+        case .usage: return .usage(usage.line)
         case nil: return nil
         }
     }
 
-    /// The next event with usage lines lent as views, or nil when every file was read and the report reconciles.
-    /// A view makes no `String` and is valid only until the next call; the checks and warnings are `next()`'s.
-    /// This is how the loader reads: most of a report is usage lines.
+    /// The next event, or `.usage` for a usage line lent as the view `usage`, or nil when every file was read and
+    /// the report reconciles. A view makes no `String` and is valid only until the next call; the checks and
+    /// warnings are `next()`'s. This is how the loader reads: most of a report is usage lines.
     public func nextItem() throws(DSRError) -> DSRReportItem? {
         while !done {
             guard let parser else {
@@ -92,12 +94,14 @@ public final class DSRReportReader {
             }
             let record: DSRRecord
             switch consume item {
-            case .usage(var view):
+            case .usage:
                 try checkSummariesComplete(line: position.line)
                 lastSalesLine = position
+                var view = parser.usage
                 view.position = position
                 resolve(&view)
-                return .usage(view)
+                usage = view
+                return .usage
             case .record(let typed):
                 record = typed
             }
@@ -204,7 +208,7 @@ public final class DSRReportReader {
                 throw DSRError(.summaryDuplicate, file: name.text, line: position.line, cell: 2, column: "SummaryRecordId",
                                "summary \(summary.key) appears twice")
             }
-            summaryIds.insert(summary.summaryRecordId)
+            summaryIds.insert(summary.summaryRecordId, value: "", ordinal: summaries.count)
             summaries.append(summary)
             return .summary(summary, position)
         }
@@ -230,10 +234,7 @@ public final class DSRReportReader {
             if !allowEmpty { warn(.dsrSummaryUnknown, at: "\(currentFileText):\(line)", "the line names no SummaryRecordId") }
             return
         }
-        if summaryIds.contains(id) {
-            lastKnownSummaryId = Array(id.utf8)
-            return
-        }
+        if summaryIds.lookup(id) != nil { return }
         warn(.dsrSummaryUnknown, at: "\(currentFileText):\(line)", "SummaryRecordId '\(id)' matches no summary record (known: \(summaries.prefix(5).map(\.key.description).joined(separator: ", "))\(summaries.count > 5 ? ", …" : ""))")
     }
 
@@ -244,7 +245,7 @@ public final class DSRReportReader {
         let line = view.position.line
         // The parser already refused an empty SummaryRecordId where it is mandatory (all but SU03). A report's
         // lines name one summary after another: the last known one is checked by its bytes.
-        if !view.summaryRecordId.isEmpty, !lastKnownSummaryId.withUnsafeBytes({ view.summaryRecordId.equals($0) }) {
+        if !view.summaryRecordId.isEmpty, summaryIds.lookup(view.summaryRecordId) == nil {
             checkSummary(view.summaryRecordId.string, line: line, allowEmpty: true)
         }
         view.icpn = blockReleases.firstNonEmptyValue
@@ -317,8 +318,11 @@ public final class DSRReportReader {
     public func warningCount(_ code: ProblemCode) -> Int { warningCounts[code, default: 0] }
 }
 
-/// One step of `DSRReportReader.nextItem()`: an event, or a usage line lent as a view.
+/// One step of `DSRReportReader.nextItem()`: an event, or a usage line lent as the reader's `usage` view.
+///
+/// An event is boxed (`indirect`): the item stays one word, so returning the `.usage` of most lines copies nothing
+/// of the hundreds of bytes a file's HEAD or summary takes.
 public enum DSRReportItem {
-    case event(DSRReportEvent)
-    case usage(DSRUsageView)
+    indirect case event(DSRReportEvent)
+    case usage
 }

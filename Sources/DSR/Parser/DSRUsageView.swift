@@ -4,11 +4,15 @@ import DDEXModel
 /// its block references resolved. Nothing is copied and no `String` is made: valid only until the reader is asked
 /// for its next record. `line` makes an owned `DSRUsageLine` of it.
 ///
+/// It holds no reference counted value (the layout is one of the static `RecordLayout.known`), so it is copied
+/// as plain bytes: at millions of lines a second, retaining and releasing per copy would cost more than the parse.
+///
 /// Every cell of the line was checked before it is lent (UTF-8, cell count, numbers, booleans, amounts), exactly
 /// as for `DSRUsageLine`; only the decoding into `String`s is left out.
 public struct DSRUsageView: @unchecked Sendable {
     // Unchecked: the byte views point into the reader's buffers and are only read, on the reader's thread.
-    public var layout: RecordLayout
+    /// Unowned: layouts live in the static table for the life of the process.
+    public unowned(unsafe) var layout: RecordLayout
     public var position: DSRPosition
     /// The report-wide ordinal of the block (0-based), filled in by `DSRReportReader`.
     public var blockOrdinal: Int
@@ -33,6 +37,15 @@ public struct DSRUsageView: @unchecked Sendable {
     public var releaseOrdinal: Int?
 
     public var recordType: String { layout.recordType }
+
+    /// A view of no line, before the first usage line is read.
+    static var none: DSRUsageView {
+        DSRUsageView(layout: RecordLayout.placeholder, position: DSRPosition(fileNumber: 0, line: 0), blockOrdinal: -1,
+                     blockId: .empty, summaryRecordId: .empty, salesTransactionId: .empty, releaseReference: .empty,
+                     resourceReference: .empty, dspResourceId: .empty, useType: .empty, isRoyaltyBearing: nil, usages: 0,
+                     returns: nil, price: nil, netRevenue: nil, isrc: .empty, icpn: .empty, resourceOrdinal: nil,
+                     releaseOrdinal: nil)
+    }
 
     /// The owned record: every kept cell as a `String`.
     public var record: DSRUsageRecord {

@@ -41,7 +41,8 @@ final class ByteKeyTable {
 
     func removeAll() {
         entries.removeAll(keepingCapacity: true)
-        if slots.count > 16 { slots = Array(repeating: 0, count: 16) } else { slots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
+        // Blocks are alike in size: keep the slots (and their size) for the next one unless this one was huge.
+        if slots.count > 4096 { slots = Array(repeating: 0, count: 16) } else { slots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
         arenaUsed = 0
         lastHit = -1
         firstValue = nil
@@ -80,6 +81,12 @@ final class ByteKeyTable {
         entries.append(Entry(keyStart: keyStart, keyCount: key.count, valueStart: valueStart, valueCount: value.count,
                              ordinal: ordinal))
         place(entries.count - 1, hash: Self.hash(key))
+    }
+
+    /// The value and ordinal of `key`, if it was inserted since the last `removeAll`.
+    func lookup(_ key: String) -> (value: DSRCellBytes, ordinal: Int)? {
+        var key = key
+        return key.withUTF8 { lookup(DSRCellBytes(UnsafeRawBufferPointer($0))) }
     }
 
     /// The value and ordinal of `key`, if it was inserted since the last `removeAll`.
