@@ -119,6 +119,8 @@ public struct SummaryOutcome: Sendable, Hashable, Codable {
 
     public var reportId: String
     public var dsp: String
+    /// The report's usage month (`YYYY-MM` of its start).
+    public var month: String
     public var summaryId: String
     public var territory: String
     public var commercialModel: String
@@ -143,6 +145,8 @@ public struct AccountActivity: Sendable, Hashable {
     public var usages: Int64
     public var byDSP: [String: MicroAmount]
     public var byTerritory: [String: MicroAmount]
+    /// Per usage month (`YYYY-MM` of the report's start).
+    public var byMonth: [String: MicroAmount]
     /// Per ISRC: gross amount and usages.
     public var byTrack: [String: TrackActivity]
     /// Net earnings of each payee from this account's tracks.

@@ -47,6 +47,7 @@ final class LedgerRun {
         var usages: Int64 = 0
         var byDSP: [Int32: Int64] = [:]
         var byTerritory: [Int32: Int64] = [:]
+        var byMonth: [Int32: Int64] = [:]
         var byTrack: [Int32: (gross: Int64, usages: Int64)] = [:]
     }
 
@@ -56,6 +57,7 @@ final class LedgerRun {
     private var territories = Interner()
     private var releases = Interner()
     private var useTypes = Interner()
+    private var months = Interner()
 
     // Scratch buffers reused across summaries and lines.
     private var usageBuffer: [UInt64] = []
@@ -110,7 +112,7 @@ final class LedgerRun {
                 source = .summary
             }
         }
-        var outcome = SummaryOutcome(reportId: summary.report.id, dsp: summary.report.dsp, summaryId: summary.summaryId,
+        var outcome = SummaryOutcome(reportId: summary.report.id, dsp: summary.report.dsp, month: summary.report.month, summaryId: summary.summaryId,
                                      territory: summary.territory, commercialModel: summary.commercialModel,
                                      currency: summary.currency, netRevenue: summary.netRevenue, rate: rate,
                                      rateSource: source, converted: nil, lines: 0, usages: 0,
@@ -179,7 +181,8 @@ final class LedgerRun {
         var secondUsageSum: UInt64 = 0
         var allocatedSum: Int64 = 0
         var summaryUsages: Int64 = 0
-        var context = LineContext(place: place, dsp: dspId, territory: territoryId, dspName: summary.report.dsp)
+        var context = LineContext(place: place, dsp: dspId, territory: territoryId, dspName: summary.report.dsp,
+                                  month: options.collectDetail ? months.id(summary.report.month) : 0)
         try lines.forEachLine { line in
             seen += 1
             guard seen <= passCount, line.usages >= 0 else {
@@ -229,6 +232,8 @@ final class LedgerRun {
         var dsp: Int32
         var territory: Int32
         var dspName: String
+        /// The report's usage month (`YYYY-MM` of its start).
+        var month: Int32
         var lastISRC: String?
         var lastTrack: Int32 = -1
         var lastRelease: String?
@@ -312,6 +317,7 @@ final class LedgerRun {
             accountTotals[a].usages &+= line.usages
             accountTotals[a].byDSP[context.dsp, default: 0] &+= amount
             accountTotals[a].byTerritory[context.territory, default: 0] &+= amount
+            accountTotals[a].byMonth[context.month, default: 0] &+= amount
             accountTotals[a].byTrack[t, default: (0, 0)].gross &+= amount
             accountTotals[a].byTrack[t, default: (0, 0)].usages &+= line.usages
         }
@@ -471,6 +477,7 @@ final class LedgerRun {
                     commission: MicroAmount(micro: totals.commission), usages: totals.usages,
                     byDSP: Dictionary(uniqueKeysWithValues: totals.byDSP.map { (dsps[$0.key], MicroAmount(micro: $0.value)) }),
                     byTerritory: Dictionary(uniqueKeysWithValues: totals.byTerritory.map { (territories[$0.key], MicroAmount(micro: $0.value)) }),
+                    byMonth: Dictionary(uniqueKeysWithValues: totals.byMonth.map { (months[$0.key], MicroAmount(micro: $0.value)) }),
                     byTrack: byTrack, byPayee: byPayee[a]))
             }
             accountResults.sort { $0.account < $1.account }
