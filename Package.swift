@@ -29,8 +29,10 @@ let package = Package(
         .systemLibrary(name: "CDDEXZlib", path: "Sources/CDDEXZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
 
-        // MARK: Model
+        // MARK: Model and runtime support
         .target(name: "DDEXModel"),
+        // The blocking thread pool, the lock idiom and wake-ups that the store, delivery and daemon share.
+        .target(name: "DDEXRuntime"),
         .target(name: "DDEXConfig", dependencies: [
             "DDEXModel",
             .product(name: "TOMLKit", package: "TOMLKit"),
@@ -43,8 +45,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Intake", dependencies: [
-            "DDEXModel", "DDEXConfig", "XMLSupport", "Media",
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            // ERN: a master ERN is checked against the same compiled XSDs the bundles are (ERNSchemaSet).
+            "DDEXModel", "DDEXConfig", "XMLSupport", "Media", "ERN", "CDDEXZlib",
         ]),
         .target(name: "ERN", dependencies: ["DDEXModel", "DDEXConfig", "XMLSupport"]),
         .target(name: "Bundling", dependencies: [
@@ -66,14 +68,14 @@ let package = Package(
         ]),
         .target(name: "Store", dependencies: ["CSQLite", "DDEXModel", "DSR"], exclude: ["Schema/DSR-SCHEMA.md"]),
         .target(name: "Delivery", dependencies: [
-            "DDEXModel", "DDEXConfig", "Bundling", "ERN", "SFTP", "Store", "DSR",
+            "DDEXModel", "DDEXConfig", "DDEXRuntime", "Bundling", "ERN", "SFTP", "Store", "DSR",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Ledger", dependencies: ["DDEXModel", "DDEXConfig", "Store", "DSR"]),
 
         // MARK: Daemon and command line
         .target(name: "Daemon", dependencies: [
-            "DDEXModel", "DDEXConfig", "Intake", "ERN", "Bundling", "Delivery", "Store", "DSR", "Ledger",
+            "DDEXModel", "DDEXConfig", "DDEXRuntime", "Intake", "ERN", "Bundling", "Delivery", "Store", "DSR", "Ledger",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -90,6 +92,7 @@ let package = Package(
             "DDEXModel", "DDEXConfig", "Intake", "Media", "ERN", "Bundling", "SFTP", "Delivery", "Store", "DSR", "Ledger",
             "Harness",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/ddexd-bench"),
         // What the benchmarks and the integration tests both run ddexd against: a real OpenSSH sshd on
         // loopback, synthetic releases, private temporary folders. Not product code, not test code.
@@ -104,18 +107,23 @@ let package = Package(
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["DDEXModel", "Intake", "Harness"], path: "Tests/TestSupport"),
         .testTarget(name: "DDEXModelTests", dependencies: ["DDEXModel"]),
+        .testTarget(name: "DDEXRuntimeTests", dependencies: ["DDEXRuntime"]),
         .testTarget(name: "DDEXConfigTests", dependencies: ["DDEXConfig", "TestSupport"]),
         .testTarget(name: "XMLSupportTests", dependencies: ["XMLSupport", "TestSupport"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "TestSupport"]),
-        .testTarget(name: "IntakeTests", dependencies: ["Intake", "TestSupport"]),
+        .testTarget(name: "IntakeTests", dependencies: [
+            "Intake", "ERN", "TestSupport",
+            // Writes zips for the unpacker's tests (ddexd reads zips with its own bounded reader).
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .testTarget(name: "ERNTests", dependencies: ["ERN", "Intake", "XMLSupport", "Harness", "TestSupport"]),
         .testTarget(name: "BundlingTests", dependencies: ["Bundling", "Intake", "Harness", "TestSupport"]),
         .testTarget(name: "DSRTests", dependencies: ["DSR", "TestSupport"]),
         .testTarget(name: "SFTPTests", dependencies: ["SFTP", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Bundling", "Intake", "ERN", "Store", "SFTP", "DDEXConfig", "DDEXModel", "Harness", "TestSupport"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "DDEXRuntime", "Bundling", "Intake", "ERN", "Store", "SFTP", "DDEXConfig", "DDEXModel", "Harness", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Store", "DSR", "TestSupport"]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Store", "DDEXModel", "TestSupport"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "DDEXRuntime", "Store", "DDEXModel", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets", "TestSupport"]),
     ]

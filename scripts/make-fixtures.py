@@ -68,6 +68,13 @@ def png(width=640, height=640):
             + png_chunk(b"IEND", b""))
 
 
+def png_header_only(width, height):
+    """A PNG whose IHDR claims a size its tiny image data does not hold (a decompression bomb's header)."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", zlib.compress(b"\x00" * 64, 9))
+            + png_chunk(b"IEND", b""))
+
+
 def jpeg(width=640, height=640):
     """A real baseline JPEG (mid grey, 3 components, 4:4:4): every block is DC difference 0 then end-of-block."""
     def seg(marker, payload):
@@ -174,6 +181,26 @@ def make_zip(path, entries):
             info.create_system = 3
             info.external_attr = ((mode or 0o100644) & 0xFFFF) << 16
             z.writestr(info, data)
+
+
+def raw_zip(path, entries):
+    """A zip written byte by byte, for lies zipfile will not tell: entries are dicts with name (str), data (the
+    bytes as stored), method (0 stored, 8 deflated), crc and usize (the declared uncompressed size)."""
+    body, central = b"", b""
+    for e in entries:
+        name = e["name"].encode("utf-8")
+        fields = (0x0800, e["method"], 0, 0x5C21, e["crc"], len(e["data"]), e["usize"], len(name))
+        central += struct.pack("<IHH", 0x02014B50, 0x0314, 20) + struct.pack("<HHHHIIIH", *fields) \
+            + struct.pack("<HHHHII", 0, 0, 0, 0, 0o100644 << 16, len(body)) + name
+        body += struct.pack("<IH", 0x04034B50, 20) + struct.pack("<HHHHIIIH", *fields) + struct.pack("<H", 0) + name + e["data"]
+    eocd = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(central), len(body), 0)
+    with open(path, "wb") as f:
+        f.write(body + central + eocd)
+
+
+def deflate_raw(data):
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush()
 
 
 def good_packages():
@@ -329,6 +356,45 @@ def hostile_packages():
              "max_unpacked_bytes=65536\n")
     zip_case("zip-too-many-entries", "ZIP_TOO_MANY_ENTRIES error",
              good + [("resources/f%02d.txt" % i, b"x", None) for i in range(20)], "max_zip_entries=10\n")
+    zip_case("zip-twins", "ZIP_DUPLICATE_ENTRY error",
+             good + [("resources/caf\u00e9.txt", b"composed", None), ("resources/cafe\u0301.txt", b"decomposed", None)])
+    zip_case("zip-control-name", "ZIP_UNSAFE_ENTRY error", good + [("resources/evil\nname.txt", b"x", None)])
+    zip_case("zip-ratio", "ZIP_RATIO_TOO_HIGH error", good + [("resources/zeros.bin", b"\x00" * (70 << 20), None)])
+
+    def raw_zip_case(name, expected, extra_entries):
+        folder = os.path.join(HOSTILE, name)
+        os.makedirs(folder)
+        stored = [{"name": n, "data": d, "method": 0, "crc": zlib.crc32(d) & 0xFFFFFFFF, "usize": len(d)} for n, d, _ in good]
+        raw_zip(os.path.join(folder, "package.zip"), stored + extra_entries)
+        write(os.path.join(folder, "expected.txt"), expected + "\n")
+    # 1 MiB declared, 64 MiB of zeros inside: unpacking must stop at the declared size.
+    zeros = b"\x00" * (64 << 20)
+    raw_zip_case("zip-bomb-entry", "ZIP_SIZE_MISMATCH error", [{
+        "name": "resources/padding.bin", "data": deflate_raw(zeros), "method": 8,
+        "crc": zlib.crc32(zeros) & 0xFFFFFFFF, "usize": 1 << 20}])
+    # A non-final stored block of 65535 bytes and nothing after it: the stream never ends.
+    raw_zip_case("zip-endless-deflate", "ZIP_UNREADABLE error", [{
+        "name": "resources/endless.bin", "data": b"\x00\xff\xff\x00\x00", "method": 8, "crc": 0, "usize": 100000}])
+
+    # Master ERNs: the in-repository ERN 3.8.2 fixture, made hostile.
+    with open(os.path.join(ROOT, "ern", "master-382.xml"), "r", encoding="utf-8") as f:
+        master = f.read()
+
+    def ern_case(name, expected, xml_bytes):
+        case(name, expected, raw_release=b"",
+             extra=lambda f: (os.remove(os.path.join(f, "release.json")), write(os.path.join(f, "master.xml"), xml_bytes)))
+    ern_case("ern-xinclude", "XSD_INVALID error", master.replace(
+        "<MessageHeader>", '<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="/etc/passwd" parse="text"/>\n  <MessageHeader>', 1))
+    assert master.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    ern_case("ern-utf16-declared-utf8", "XML_ENCODING error", b"\xff\xfe" + master.encode("utf-16-le"))
+
+    # Soft cases, decided (README: release.json content, resource contents).
+    case("cover-8px", "COVER_TOO_SMALL warning", files={"resources/cover.png": png(8, 8)})
+    case("title-control-character", "TEXT_CONTROL_CHARACTER error", rel(title="Album\u0000Title"))
+    case("title-too-long", "TEXT_TOO_LONG error", rel(title="x" * 600))
+    case("territory-included-and-excluded", "DEAL_TERRITORY_CONFLICT error",
+         rel(deals=[dict(deal, territories=["GB", "FR"], excludedTerritories=["GB"])]))
+    case("png-pixel-bomb", "MEDIA_IMAGE_TOO_LARGE error", files={"resources/cover.png": png_header_only(100000, 100000)})
 
 
 if __name__ == "__main__":

@@ -197,8 +197,9 @@ public final class SSHServer: @unchecked Sendable {
 
     /// Writes a known_hosts line for the current host key to `path` (default `knownHostsPath`), optionally hashed
     /// with `ssh-keygen -H`.
-    public func writeKnownHosts(to path: String? = nil, hashed: Bool = false) throws {
+    public func writeKnownHosts(to path: String? = nil, hashed: Bool = false, port: Int? = nil) throws {
         let target = path ?? knownHostsPath
+        let port = port ?? self.port
         try Self.writeKnownHostsLine(host: host, port: port, publicKeyPath: hostKeyPath + ".pub", to: target)
         if hashed {
             try SSHTools.run("/usr/bin/ssh-keygen", ["-q", "-H", "-f", target])

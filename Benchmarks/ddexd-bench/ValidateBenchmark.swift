@@ -1,5 +1,6 @@
 import DDEXConfig
 import DDEXModel
+import ERN
 import Foundation
 import Intake
 
@@ -48,7 +49,8 @@ func runValidateBenchmark(arguments: [String]) throws {
     }
     defer { if let cleanup { try? FileManager.default.removeItem(at: cleanup) } }
 
-    let validator = PackageValidator()
+    // A release.json package: the schemas are only there because the validator also reads master ERNs.
+    let validator = PackageValidator(schemas: ERNSchemaSet(settings: SchemaSettings(folder: ERNBenchOptions.defaultSchemaFolder)))
     let warm = validator.validate(packageAt: package)
     guard warm.valid, let validated = warm.validated else {
         throw BenchmarkError("the package is not valid:\n" + warm.problems.map(\.description).joined(separator: "\n"))

@@ -9,6 +9,8 @@ let benchmarks: [String: (String, ([String]) throws -> Void)] = [
     "bundle": ("bundle time for a 4 × 100 MB package ÷ (md5sum + sha256sum)", runBundleBenchmark),
     "ledger": ("statement run over SQLite (10M lines by default), checked by dsrgen --verify, peak RSS", runLedgerBenchmark),
     "sftp": ("1 GiB bundle to a local sshd: ddexd throughput ÷ OpenSSH sftp -b, one and several sessions", runSFTPBenchmark),
+    "ackpoll": ("SFTP round trips of one acknowledgement pass with 10,000 deliveries awaiting an acknowledgement", runAckPollBenchmark),
+    "load": ("ddexd run while it loads a 4M-line DSR report: heartbeat age, drop → delivered", runLoadBenchmark),
     "daemon": ("idle CPU of ddexd run with 10 DSPs, and READY → first byte in a drop box", runDaemonBenchmark),
 ]
 

@@ -71,13 +71,19 @@ public struct IntakeSettings: Sendable, Hashable {
     public var maxZipEntries: Int
     /// Largest metadata file (release.json or master ERN) read into memory.
     public var maxMetadataBytes: Int
+    /// Largest ratio of a zip's declared unpacked size to its compressed size (audio and images barely
+    /// compress; a zip bomb compresses a thousandfold). Checked once the declared size passes
+    /// `compressionRatioFloorBytes`: a small zip cannot hurt whatever its ratio.
+    public var maxCompressionRatio: UInt64
+    public static let compressionRatioFloorBytes: UInt64 = 64 * 1024 * 1024
 
     public init(maxUnpackedBytes: UInt64 = 20 * 1024 * 1024 * 1024, maxZipEntries: Int = 10_000,
-                maxMetadataBytes: Int = 64 * 1024 * 1024)
+                maxMetadataBytes: Int = 64 * 1024 * 1024, maxCompressionRatio: UInt64 = 100)
     {
         self.maxUnpackedBytes = maxUnpackedBytes
         self.maxZipEntries = maxZipEntries
         self.maxMetadataBytes = maxMetadataBytes
+        self.maxCompressionRatio = maxCompressionRatio
     }
 }
 

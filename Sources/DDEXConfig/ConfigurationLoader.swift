@@ -46,6 +46,7 @@ public enum ConfigurationLoader {
             if let v = t.int("max_unpacked_bytes", range: 1...Int.max) { intake.maxUnpackedBytes = UInt64(v) }
             if let v = t.int("max_zip_entries", range: 1...10_000_000) { intake.maxZipEntries = v }
             if let v = t.int("max_metadata_bytes", range: 1024...(1 << 31)) { intake.maxMetadataBytes = v }
+            if let v = t.int("max_compression_ratio", range: 2...1_000_000) { intake.maxCompressionRatio = UInt64(v) }
             t.rejectUnknownKeys()
         }
 

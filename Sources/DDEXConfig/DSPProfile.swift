@@ -124,6 +124,9 @@ public struct DSPProfile: Sendable, Hashable, Codable {
     /// Folder (relative to the transport root) where acknowledgements appear, if not in each batch's `acknowledgements/`.
     public var ackFolder: String?
     public var ackPollSeconds: Int
+    /// A completed delivery's acknowledgement folder is listed for this long; after it the delivery is shown
+    /// with `ACK_OVERDUE` and its folder is no longer listed (the profile's `ackFolder` still is).
+    public var ackDeadlineHours: Int
     /// Folder (relative to the transport root) where the DSP drops DSR reports; `nil` when it sends none.
     public var dsrFolder: String?
     public var dsrPollSeconds: Int
@@ -148,7 +151,7 @@ public struct DSPProfile: Sendable, Hashable, Codable {
                 audioSampleRates: [Int] = [44100, 48000, 88200, 96000, 176400, 192000],
                 wavRequirePCMFormatTag: Bool = false, takedownStyle: TakedownStyle = .removeDeals,
                 testMode: Bool = false, transport: TransportSettings, retry: RetryPolicy = RetryPolicy(),
-                ackFolder: String? = nil, ackPollSeconds: Int = 300, dsrFolder: String? = nil,
+                ackFolder: String? = nil, ackPollSeconds: Int = 300, ackDeadlineHours: Int = 168, dsrFolder: String? = nil,
                 dsrPollSeconds: Int = 3600, dsrAfterFetch: DSRAfterFetch = .keep, commissionBasisPoints: Int? = nil)
     {
         self.name = name
@@ -177,6 +180,7 @@ public struct DSPProfile: Sendable, Hashable, Codable {
         self.retry = retry
         self.ackFolder = ackFolder
         self.ackPollSeconds = ackPollSeconds
+        self.ackDeadlineHours = ackDeadlineHours
         self.dsrFolder = dsrFolder
         self.dsrPollSeconds = dsrPollSeconds
         self.dsrAfterFetch = dsrAfterFetch

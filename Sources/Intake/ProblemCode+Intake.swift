@@ -43,6 +43,8 @@ extension ProblemCode {
     public static let dealPeriodInvalid: ProblemCode = "DEAL_PERIOD_INVALID"
     /// A deal names a track (ISRC) the release does not have.
     public static let dealTrackUnknown: ProblemCode = "DEAL_TRACK_UNKNOWN"
+    /// A deal lists a territory both as included and as excluded.
+    public static let dealTerritoryConflict: ProblemCode = "DEAL_TERRITORY_CONFLICT"
     /// The release has no cover image (warning; DSP profiles may require one).
     public static let coverMissing: ProblemCode = "COVER_MISSING"
 
@@ -73,6 +75,8 @@ extension ProblemCode {
     public static let resourceUsedTwice: ProblemCode = "RESOURCE_USED_TWICE"
     /// A file in the package that the metadata does not name (warning).
     public static let resourceUnreferenced: ProblemCode = "RESOURCE_UNREFERENCED"
+    /// Two names in one folder that are the same in another Unicode normalization form (NFC and NFD).
+    public static let pathUnicodeDuplicate: ProblemCode = "PATH_UNICODE_DUPLICATE"
 
     // Resource contents.
     /// A track file that is not audio, or a cover that is not an image.
@@ -92,7 +96,15 @@ extension ProblemCode {
     public static let zipUnsafeEntry: ProblemCode = "ZIP_UNSAFE_ENTRY"
     public static let zipSymlinkEntry: ProblemCode = "ZIP_SYMLINK_ENTRY"
     public static let zipDuplicateEntry: ProblemCode = "ZIP_DUPLICATE_ENTRY"
-    /// Declared or actual unpacked size above `intake.max_unpacked_bytes`.
+    /// Declared unpacked size above `intake.max_unpacked_bytes`.
     public static let zipTooLarge: ProblemCode = "ZIP_TOO_LARGE"
     public static let zipTooManyEntries: ProblemCode = "ZIP_TOO_MANY_ENTRIES"
+    /// An entry inflates past (or stops short of) the size its headers declare; unpacking stops at once.
+    public static let zipSizeMismatch: ProblemCode = "ZIP_SIZE_MISMATCH"
+    /// The declared size is more than `intake.max_compression_ratio` times the compressed size.
+    public static let zipRatioTooHigh: ProblemCode = "ZIP_RATIO_TOO_HIGH"
+    /// The target file system has less free space than the zip declares it unpacks to.
+    public static let zipNoSpace: ProblemCode = "ZIP_NO_SPACE"
+    /// Unpacking stopped because the process is being terminated (nothing of it is kept).
+    public static let zipInterrupted: ProblemCode = "ZIP_INTERRUPTED"
 }

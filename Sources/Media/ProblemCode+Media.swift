@@ -14,4 +14,6 @@ extension ProblemCode {
     public static let mediaCorrupt: ProblemCode = "MEDIA_CORRUPT"
     /// The file has no bytes, or an audio file has no samples.
     public static let mediaEmpty: ProblemCode = "MEDIA_EMPTY"
+    /// An image whose header declares more than `MediaInspector.maxImagePixels` pixels (a decompression bomb).
+    public static let mediaImageTooLarge: ProblemCode = "MEDIA_IMAGE_TOO_LARGE"
 }

@@ -10,6 +10,12 @@ final class CheckConfigCLITests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("3 DSP profile(s) (labelcamp, spotify, youtube)"), result.stdout)
     }
 
+    func testVersion() throws {
+        let result = try CommandRunner.run(CommandRunner.ddexd, ["--version"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertEqual(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "0.1.0")
+    }
+
     func testDefaultConfigIsFoundInTheWorkingFolder() throws {
         let result = try CommandRunner.run(CommandRunner.ddexd, ["check-config"], currentDirectory: RepositoryPaths.root)
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)

@@ -15,10 +15,8 @@ final class StateMachineTests: XCTestCase {
             .retryWait: [.startUpload: .uploading, .permanentFailure: .failed, .requeue: .queued],
             .failed: [.requeue: .queued],
         ]
-        let events: [S.Event] = [.startUpload, .filesVerified, .completionWritten, .ackAccepted, .ackRejected,
-                                 .retryableFailure, .permanentFailure, .requeue]
         for state in S.allCases {
-            for event in events {
+            for event in S.Event.allCases {
                 XCTAssertEqual(state.next(after: event), allowed[state]?[event], "\(state) on \(event)")
             }
         }
@@ -36,9 +34,8 @@ final class StateMachineTests: XCTestCase {
             .valid: [.bundlesBuilt: .built],
             .built: [.deliveriesFinished: .done],
         ]
-        let events: [S.Event] = [.validationPassed, .validationFailed, .bundlesBuilt, .deliveriesFinished]
         for state in S.allCases {
-            for event in events {
+            for event in S.Event.allCases {
                 XCTAssertEqual(state.next(after: event), allowed[state]?[event], "\(state) on \(event)")
             }
         }

@@ -50,7 +50,7 @@ final class DeliveryFixture {
             }
             validated = try SyntheticRelease.album(trackCount: 2, packageRoot: root, digests: digests)
         } else {
-            let report = PackageValidator().validate(packageAt: RepositoryPaths.fixtures.appendingPathComponent("packages/album-flac"))
+            let report = PackageValidator(schemas: Self.schemas).validate(packageAt: RepositoryPaths.fixtures.appendingPathComponent("packages/album-flac"))
             guard let validated = report.validated else { throw FixtureError("fixture invalid: \(report.problems)") }
             self.validated = validated
         }

@@ -89,6 +89,17 @@ final class AcknowledgementReaderTests: XCTestCase {
         }
     }
 
+    /// The rule every XML ddexd reads follows: UTF-16 bytes under a declaration saying UTF-8 are refused.
+    func testAnAckWhoseBytesLieAboutTheirEncodingIsRefused() throws {
+        let text = try String(contentsOf: acks.appendingPathComponent("ern-c-sftp-18/ACK_MSG-0001_20261121100500000.xml"), encoding: .utf8)
+        XCTAssertTrue(text.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"))
+        XCTAssertNoThrow(try AcknowledgementReader.parse(data: Array(text.utf8), name: "ACK.xml"))
+        let utf16: [UInt8] = [0xFF, 0xFE] + Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        XCTAssertThrowsError(try AcknowledgementReader.parse(data: utf16, name: "ACK.xml")) { error in
+            XCTAssertEqual((error as? AcknowledgementError)?.code, "XML_ENCODING", "\(error)")
+        }
+    }
+
     func testFileNameParts() {
         XCTAssertEqual(AcknowledgementFileName("ACK_MSG-1_20261121100500000.xml")?.parts, ["MSG-1", "20261121100500000"])
         XCTAssertNil(AcknowledgementFileName("BatchComplete_1.xml"))

@@ -12,8 +12,8 @@ import XMLSupport
 /// every title and every deal inside the DSP's territories; the written message reads back to the same.
 final class MasterERNRoundTripTests: XCTestCase {
     private func readMaster(_ path: String, name: String) throws -> Release {
-        let document = try XMLDocument.read(fileAt: path, name: name, options: XMLReadOptions(maxBytes: 64 << 20))
-        let result = MasterERNReader().read(document: document)
+        let result = MasterERNReader(schemas: ERNFixtures.schemas)
+            .read(fileAt: URL(fileURLWithPath: path), relativePath: name, settings: IntakeSettings())
         XCTAssertFalse(result.problems.hasErrors, "\(name): \(result.problems.errors)")
         return try XCTUnwrap(result.release, name)
     }

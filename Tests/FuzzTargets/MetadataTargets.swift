@@ -8,6 +8,11 @@ import Intake
 /// Package metadata as intake reads it: master ERNs (4.3, 3.8.2), `release.json`, `splits.csv`.
 enum MetadataTargets {
     static let settings = IntakeSettings()
+    /// The XSDs the repository ships (`Config/ddex-xsd`): a master ERN is schema-checked before it is read,
+    /// in the fuzzer as in the validator.
+    static let schemas = ERNSchemaSet(settings: SchemaSettings(folder: URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Config/" + SchemaSettings.shippedFolderName).path))
 
     static let all = [
         FuzzTarget("master-ern43", "a master ERN 4.3; one that reads cleanly is written for a DSP and reads back the same") { bytes throws(FuzzViolation) in
@@ -35,7 +40,7 @@ enum MetadataTargets {
     static func readMaster(_ bytes: [UInt8], version: ERNVersion) throws(FuzzViolation) {
         let name = "master.xml"
         let url = try FuzzScratch.shared.write(bytes, as: name)
-        let result = MasterERNReader().read(fileAt: url, relativePath: name, settings: settings)
+        let result = MasterERNReader(schemas: schemas).read(fileAt: url, relativePath: name, settings: settings)
         try FuzzInvariants.checkExplained(hasValue: result.release != nil, result.problems)
         guard var release = result.release, !result.problems.hasErrors, !release.tracks.isEmpty else { return }
         if release.cover == nil { release.cover = ImageResource(file: ResourceFile(path: "cover.jpg")) }
@@ -53,7 +58,7 @@ enum MetadataTargets {
         } catch {
             throw FuzzViolation("a release that read cleanly could not be written: \(error)")
         }
-        let back = MasterERNReader().read(fileAt: try FuzzScratch.shared.write(written, as: "written.xml"),
+        let back = MasterERNReader(schemas: schemas).read(fileAt: try FuzzScratch.shared.write(written, as: "written.xml"),
                                           relativePath: "written.xml", settings: settings)
         guard let again = back.release else { throw FuzzViolation("the written message does not read back: \(back.problems)") }
         guard again.icpn == release.icpn, again.grid == release.grid, again.title == release.title,

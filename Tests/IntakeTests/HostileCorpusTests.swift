@@ -37,7 +37,7 @@ final class HostileCorpusTests: XCTestCase {
             let zip = folder.appendingPathComponent("package.zip")
             let target = FileManager.default.fileExists(atPath: zip.path) ? zip : folder
             let before = IntakeFixtures.snapshot(folder)
-            let report = PackageValidator(settings: expected.settings).validate(packageAt: target)
+            let report = PackageValidator(settings: expected.settings, schemas: IntakeFixtures.schemas).validate(packageAt: target)
             XCTAssertEqual(IntakeFixtures.snapshot(folder), before, "\(name): the package changed")
             let listing = report.problems.map(\.description).joined(separator: "\n")
             if expected.code == "NOT_VALID" {

@@ -1,5 +1,6 @@
 import DDEXConfig
 import DDEXModel
+import ERN
 import Foundation
 @testable import Intake
 import TestSupport
@@ -9,6 +10,10 @@ enum IntakeFixtures {
     static var packages: URL { RepositoryPaths.fixtures.appendingPathComponent("packages") }
     static var hostile: URL { RepositoryPaths.fixtures.appendingPathComponent("hostile") }
     static var album: URL { packages.appendingPathComponent("album-flac") }
+    /// The official XSDs, compiled once for every test of the target.
+    static let schemas = ERNSchemaSet(settings: SchemaSettings(folder: RepositoryPaths.xsd.path))
+    /// A validator with the default limits.
+    static var validator: PackageValidator { PackageValidator(schemas: schemas) }
     static var single: URL { packages.appendingPathComponent("single-wav") }
 
     /// The album's release.json as a mutable dictionary.

@@ -1,5 +1,6 @@
 import DDEXConfig
 import DDEXModel
+import ERN
 import Foundation
 import Intake
 import TestSupport
@@ -7,7 +8,7 @@ import XCTest
 import XMLSupport
 
 final class MasterERNReaderTests: XCTestCase {
-    private let reader = MasterERNReader()
+    private let reader = MasterERNReader(schemas: IntakeFixtures.schemas)
     private static let ern382Schema = Result { try XSDSchema(path: RepositoryPaths.xsd.appendingPathComponent("ern382/release-notification.xsd").path) }
 
     private func sample(_ name: String) -> URL {
@@ -241,7 +242,6 @@ final class MasterERNReaderTests: XCTestCase {
         text = text.replacingOccurrences(of: "<ICPN>00094631432057</ICPN>", with: "<ICPN>00094631432058</ICPN>")
         text = text.replacingOccurrences(of: "<URI>0094631432057_01_003.wav</URI>", with: "<URI>../0094631432057_01_003.wav</URI>")
         text = text.replacingOccurrences(of: "<URI>0094631432057_01_004.wav</URI>", with: "<URI>/srv/0094631432057_01_004.wav</URI>")
-        text = text.replacingOccurrences(of: "<Duration>PT1M22S</Duration>", with: "<Duration>1:22</Duration>")
         text = text.replacingOccurrences(of: "<ReleaseLabelReference ApplicableTerritoryCode=\"Worldwide\">PEMI</ReleaseLabelReference>\n         <Duration>",
                                          with: "<ReleaseLabelReference ApplicableTerritoryCode=\"Worldwide\">PNOBODY</ReleaseLabelReference>\n         <Duration>")
         let result = try read(text: text)
@@ -249,9 +249,8 @@ final class MasterERNReaderTests: XCTestCase {
         XCTAssertEqual(byCode[.isrcInvalid]?.count, 2, "\(result.problems)")
         XCTAssertEqual(byCode[.icpnInvalid]?.count, 1)
         XCTAssertEqual(byCode[.masterERNPathInvalid]?.count, 2)
-        XCTAssertEqual(byCode[.durationInvalid]?.count, 1)
         XCTAssertEqual(byCode[.masterERNReferenceUnknown]?.count, 1)
-        XCTAssertEqual(result.problems.errors.count, 7, "\(result.problems)")
+        XCTAssertEqual(result.problems.errors.count, 6, "\(result.problems)")
 
         let lines = text.components(separatedBy: "\n")
         func line(of needle: String) -> Int { (lines.firstIndex { $0.contains(needle) } ?? -2) + 1 }
@@ -304,7 +303,51 @@ final class MasterERNReaderTests: XCTestCase {
         XCTAssertEqual(purge.problems.map(\.code), [.masterERNUnsupported])
         let empty43 = try read(text: "<ern:NewReleaseMessage xmlns:ern=\"http://ddex.net/xml/ern/43\"/>")
         XCTAssertNil(empty43.release)
-        XCTAssertTrue(empty43.problems.contains { $0.code == .masterERNMissing && $0.message.contains("ReleaseList") })
+        XCTAssertEqual(Set(empty43.problems.map(\.code)), [.xsdInvalid], "the schema refuses it before the reader looks inside")
+    }
+
+    // MARK: Schema
+
+    /// A master ERN is checked against the XSD of its namespace before anything in it is read: a value the
+    /// schema refuses stops the file, located at its line and element.
+    func testSchemaIsCheckedBeforeTheMessageIsRead() throws {
+        let text = try String(contentsOf: sample("1-Audio.xml"), encoding: .utf8)
+        let broken = text.replacingOccurrences(of: "<Duration>PT1M22S</Duration>", with: "<Duration>1:22</Duration>")
+        let result = try read(text: broken)
+        XCTAssertNil(result.release)
+        XCTAssertEqual(result.problems.map(\.code), [.xsdInvalid], "\(result.problems)")
+        let line = (broken.components(separatedBy: "\n").firstIndex { $0.contains("<Duration>1:22") } ?? -2) + 1
+        XCTAssertEqual(result.problems.first?.location, "master.xml:\(line): Duration")
+        XCTAssertTrue(result.problems.first?.message.contains("ERN 4.3 schema") ?? false, "\(result.problems)")
+    }
+
+    /// `xi:include` is never processed: the schema refuses the element, so what it points at is never read.
+    func testXIncludeIsRefusedNotFollowed() throws {
+        let text = try String(contentsOf: sample("4-SimpleAudioSingle.xml"), encoding: .utf8)
+        let hostile = text.replacingOccurrences(
+            of: "<MessageHeader>",
+            with: "<xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" href=\"/etc/passwd\" parse=\"text\"/>\n<MessageHeader>")
+        let result = try read(text: hostile)
+        XCTAssertNil(result.release)
+        XCTAssertEqual(result.problems.map(\.code), [.xsdInvalid], "\(result.problems)")
+        XCTAssertTrue(result.problems[0].location.hasSuffix(": include"), result.problems[0].location)
+        XCTAssertFalse(result.problems.map(\.message).joined().contains("root:"), "nothing of /etc/passwd appears")
+    }
+
+    func testUTF16UnderAUTF8DeclarationIsRefused() throws {
+        let text = try String(contentsOf: sample("4-SimpleAudioSingle.xml"), encoding: .utf8)
+        let bytes: [UInt8] = [0xFF, 0xFE] + Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let result = reader.read(bytes: bytes, name: "master.xml")
+        XCTAssertNil(result.release)
+        XCTAssertEqual(result.problems.map(\.code.rawValue), ["XML_ENCODING"])
+    }
+
+    func testMissingSchemaIsAnErrorNotASkip() throws {
+        let dir = try TemporaryDirectory()
+        let unchecked = MasterERNReader(schemas: ERNSchemaSet(settings: SchemaSettings(folder: dir.path)))
+        let result = unchecked.read(fileAt: sample("4-SimpleAudioSingle.xml"), relativePath: "master.xml", settings: IntakeSettings())
+        XCTAssertNil(result.release)
+        XCTAssertEqual(result.problems.map(\.code.rawValue), ["XSD_LOAD_FAILED"])
     }
 
     func testCanRead() {

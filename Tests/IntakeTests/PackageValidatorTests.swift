@@ -15,7 +15,7 @@ final class PackageValidatorTests: XCTestCase {
 
     func testAlbumFixtureIsValidAndMeasured() throws {
         let before = IntakeFixtures.snapshot(IntakeFixtures.album)
-        let report = PackageValidator().validate(packageAt: IntakeFixtures.album)
+        let report = IntakeFixtures.validator.validate(packageAt: IntakeFixtures.album)
         XCTAssertEqual(IntakeFixtures.snapshot(IntakeFixtures.album), before)
         XCTAssertTrue(report.valid, report.problems.map(\.description).joined(separator: "\n"))
         XCTAssertEqual(report.problems, [])
@@ -39,7 +39,7 @@ final class PackageValidatorTests: XCTestCase {
     }
 
     func testSingleFixtureIsValid() throws {
-        let report = PackageValidator().validate(packageAt: IntakeFixtures.single)
+        let report = IntakeFixtures.validator.validate(packageAt: IntakeFixtures.single)
         XCTAssertTrue(report.valid, report.problems.map(\.description).joined(separator: "\n"))
         XCTAssertEqual(report.release?.cover, "640x640 JPEG")
         XCTAssertEqual(report.validated?.resources["resources/01.wav"]?.audio?.wavFormatTag, 1)
@@ -50,13 +50,13 @@ final class PackageValidatorTests: XCTestCase {
         let zip = IntakeFixtures.packages.appendingPathComponent("album-flac.zip")
         let tmp = URL(fileURLWithPath: NSTemporaryDirectory())
         let before = Set(try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasPrefix("ddexd-validate-") })
-        let report = PackageValidator().validate(packageAt: zip)
+        let report = IntakeFixtures.validator.validate(packageAt: zip)
         XCTAssertTrue(report.valid, report.problems.map(\.description).joined(separator: "\n"))
         let after = Set(try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasPrefix("ddexd-validate-") })
         XCTAssertEqual(after, before)
         // With a work folder the files stay.
         let work = dir.url.appendingPathComponent("work")
-        let kept = PackageValidator().validate(packageAt: zip, workFolder: work)
+        let kept = IntakeFixtures.validator.validate(packageAt: zip, workFolder: work)
         XCTAssertTrue(kept.valid)
         let root = try XCTUnwrap(kept.validated?.packageRoot)
         XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/resources/01.flac"))
@@ -71,7 +71,7 @@ final class PackageValidatorTests: XCTestCase {
         tracks[0]["duration"] = "PT3M"
         json["tracks"] = tracks
         try Data(IntakeFixtures.bytes(json)).write(to: pkg.appendingPathComponent("release.json"))
-        let report = PackageValidator().validate(packageAt: pkg)
+        let report = IntakeFixtures.validator.validate(packageAt: pkg)
         XCTAssertTrue(report.valid)
         XCTAssertHasProblem(report.problems, .packageNotReady, severity: .warning)
         XCTAssertHasProblem(report.problems, .resourceUnreferenced, severity: .warning, locationContains: "resources/notes.txt")
@@ -98,9 +98,9 @@ final class PackageValidatorTests: XCTestCase {
         try FileManager.default.moveItem(at: pkg.appendingPathComponent("release.json"), to: pkg.appendingPathComponent("master.xml"))
         try FileManager.default.removeItem(at: pkg.appendingPathComponent("splits.csv"))
         let actual = try MediaInspector.digest(fileAt: pkg.appendingPathComponent("resources/01.flac")).md5
-        let good = PackageValidator(readers: [FakeERNReader(md5: actual.uppercased())]).validate(packageAt: pkg)
+        let good = PackageValidator(schemas: IntakeFixtures.schemas, readers: [FakeERNReader(md5: actual.uppercased())]).validate(packageAt: pkg)
         XCTAssertTrue(good.problems.with(.hashMismatch).isEmpty, "\(good.problems)")
-        let bad = PackageValidator(readers: [FakeERNReader(md5: String(repeating: "0", count: 32))]).validate(packageAt: pkg)
+        let bad = PackageValidator(schemas: IntakeFixtures.schemas, readers: [FakeERNReader(md5: String(repeating: "0", count: 32))]).validate(packageAt: pkg)
         XCTAssertFalse(bad.valid)
         XCTAssertHasProblem(bad.problems, .hashMismatch, locationContains: "resources/01.flac")
     }
@@ -116,7 +116,7 @@ final class PackageValidatorTests: XCTestCase {
         json["tracks"] = tracks
         try Data(IntakeFixtures.bytes(json)).write(to: pkg.appendingPathComponent("release.json"))
         try Data("garbage".utf8).write(to: pkg.appendingPathComponent("resources/01.flac"))
-        let report = PackageValidator().validate(packageAt: pkg)
+        let report = IntakeFixtures.validator.validate(packageAt: pkg)
         XCTAssertFalse(report.valid)
         XCTAssertNil(report.validated)
         for code in [ProblemCode.icpnInvalid, .isrcInvalid, .resourceMissing, .pathTraversal, .mediaUnsupportedFormat] {
@@ -127,16 +127,16 @@ final class PackageValidatorTests: XCTestCase {
     func testMetadataDiscovery() throws {
         let missing = dir.url.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: missing, withIntermediateDirectories: true)
-        XCTAssertEqual(PackageValidator().validate(packageAt: missing).problems.errors.codes(), [.metadataMissing])
-        XCTAssertEqual(PackageValidator().validate(packageAt: dir.url.appendingPathComponent("nope")).problems.codes(), [.packageNotFound])
+        XCTAssertEqual(IntakeFixtures.validator.validate(packageAt: missing).problems.errors.codes(), [.metadataMissing])
+        XCTAssertEqual(IntakeFixtures.validator.validate(packageAt: dir.url.appendingPathComponent("nope")).problems.codes(), [.packageNotFound])
         let pkg = try IntakeFixtures.copy(IntakeFixtures.single, into: dir)
         try FileManager.default.moveItem(at: pkg.appendingPathComponent("release.json"), to: pkg.appendingPathComponent("master.xml"))
-        XCTAssertEqual(PackageValidator(readers: [ReleaseJSONReader()]).validate(packageAt: pkg).problems.errors.codes(), [.metadataUnsupported])
+        XCTAssertEqual(PackageValidator(schemas: IntakeFixtures.schemas, readers: [ReleaseJSONReader()]).validate(packageAt: pkg).problems.errors.codes(), [.metadataUnsupported])
         // release.json as a symlink out of the package.
         let other = try IntakeFixtures.copy(IntakeFixtures.single, into: dir, as: "other")
         try FileManager.default.removeItem(at: other.appendingPathComponent("release.json"))
         try FileManager.default.createSymbolicLink(atPath: other.path + "/release.json", withDestinationPath: pkg.path + "/master.xml")
-        XCTAssertEqual(PackageValidator().validate(packageAt: other).problems.errors.codes(), [.pathSymlinkEscape])
+        XCTAssertEqual(IntakeFixtures.validator.validate(packageAt: other).problems.errors.codes(), [.pathSymlinkEscape])
     }
 
     func testDiscoveryFindsCompletePackagesOnly() throws {

@@ -33,6 +33,9 @@ final class ZipPackageUnpackerTests: XCTestCase {
             ("zip-symlink", .zipSymlinkEntry, IntakeSettings()),
             ("zip-over-cap", .zipTooLarge, IntakeSettings(maxUnpackedBytes: 65536)),
             ("zip-too-many-entries", .zipTooManyEntries, IntakeSettings(maxZipEntries: 10)),
+            ("zip-twins", .zipDuplicateEntry, IntakeSettings()),
+            ("zip-control-name", .zipUnsafeEntry, IntakeSettings()),
+            ("zip-ratio", .zipRatioTooHigh, IntakeSettings()),
         ]
         for (name, code, settings) in cases {
             let result = unpack(IntakeFixtures.hostile.appendingPathComponent(name).appendingPathComponent("package.zip"), settings: settings)
@@ -41,6 +44,74 @@ final class ZipPackageUnpackerTests: XCTestCase {
             XCTAssertFalse(FileManager.default.fileExists(atPath: dir.url.appendingPathComponent("out").path), name)
             XCTAssertFalse(FileManager.default.fileExists(atPath: dir.url.appendingPathComponent("evil.txt").path), name)
         }
+    }
+
+    func testUnicodeTwinsAreNamedAsDuplicates() throws {
+        let result = unpack(IntakeFixtures.hostile.appendingPathComponent("zip-twins/package.zip"))
+        let message = try XCTUnwrap(result.problems.first?.message)
+        XCTAssertTrue(message.contains("two Unicode forms") && message.contains("duplicates"), message)
+    }
+
+    /// Written while unpacking, then refused: what was written goes, the folder the caller gave stays, empty.
+    func testARefusalMidWayLeavesNothing() throws {
+        for name in ["zip-bomb-entry", "zip-endless-deflate"] {
+            let out = dir.url.appendingPathComponent(name)
+            let result = ZipPackageUnpacker().unpack(zipAt: IntakeFixtures.hostile.appendingPathComponent("\(name)/package.zip"),
+                                                     into: out, displayName: "package.zip")
+            XCTAssertNil(result.root, name)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [], name)
+        }
+    }
+
+    /// 64 MiB of zeros behind a header declaring 1 MiB: the extractor stops before a byte past 1 MiB is handed on.
+    func testAnEntryStopsAtItsDeclaredSize() throws {
+        let archive = try ZipArchive(path: IntakeFixtures.hostile.appendingPathComponent("zip-bomb-entry/package.zip").path)
+        let bomb = try XCTUnwrap(try archive.entries().first { $0.name == "resources/padding.bin" })
+        XCTAssertEqual(bomb.uncompressedSize, 1 << 20)
+        var handedOn: UInt64 = 0
+        let started = Date()
+        XCTAssertThrowsError(try ZipEntryExtractor(archive: archive, shouldStop: { false }).extract(bomb) { handedOn += UInt64($0.count) }) { error in
+            guard case ZipEntryExtractor.Failure.tooLarge(let declared, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(declared, 1 << 20)
+        }
+        XCTAssertLessThanOrEqual(handedOn, 1 << 20)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 2, "stopped at once, not after inflating 64 MiB")
+        let result = unpack(IntakeFixtures.hostile.appendingPathComponent("zip-bomb-entry/package.zip"))
+        XCTAssertEqual(result.problems.codes(), [.zipSizeMismatch])
+        XCTAssertTrue(result.problems[0].location.hasSuffix("package.zip: resources/padding.bin"), result.problems[0].location)
+    }
+
+    /// A deflate stream that needs more input than its entry has: refused at once (a general-purpose reader
+    /// waited for more bytes forever).
+    func testADeflateStreamThatNeverEndsIsRefusedAtOnce() throws {
+        let started = Date()
+        let result = unpack(IntakeFixtures.hostile.appendingPathComponent("zip-endless-deflate/package.zip"))
+        XCTAssertEqual(result.problems.codes(), [.zipUnreadable])
+        XCTAssertTrue(result.problems[0].message.contains("needs more bytes"), result.problems[0].message)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 2)
+    }
+
+    func testFreeSpaceIsCheckedBeforeUnpacking() throws {
+        let unpacker = ZipPackageUnpacker(availableBytes: { _ in 1000 })
+        let out = dir.url.appendingPathComponent("out")
+        let result = unpacker.unpack(zipAt: IntakeFixtures.packages.appendingPathComponent("album-flac.zip"), into: out, displayName: "album.zip")
+        XCTAssertEqual(result.problems.codes(), [.zipNoSpace])
+        XCTAssertTrue(result.problems[0].message.contains("9688 bytes") && result.problems[0].message.contains("only 1000 bytes free"),
+                      result.problems[0].message)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [])
+        XCTAssertNotNil(ZipPackageUnpacker.availableBytes(at: dir.path), "statvfs answers for a real folder")
+    }
+
+    func testStoppingMidWayKeepsNothing() throws {
+        let out = dir.url.appendingPathComponent("out")
+        let result = ZipPackageUnpacker(shouldStop: { true })
+            .unpack(zipAt: IntakeFixtures.packages.appendingPathComponent("album-flac.zip"), into: out, displayName: "album.zip")
+        XCTAssertEqual(result.problems.codes(), [.zipInterrupted])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [])
+    }
+
+    func testNamesWithoutTheUTF8FlagAreCP437() {
+        XCTAssertEqual(CP437.decode(Array("caf".utf8) + [0x82, 0x2E, 0x74, 0x78, 0x74]), "café.txt")
     }
 
     func testActualBytesAreCountedWhenHeadersLie() throws {
@@ -60,7 +131,7 @@ final class ZipPackageUnpackerTests: XCTestCase {
         try bytes.write(to: url)
         let result = unpack(url, settings: IntakeSettings(maxUnpackedBytes: 50_000))
         XCTAssertNil(result.root)
-        XCTAssertTrue([.zipTooLarge, .zipUnreadable].contains(result.problems.first?.code), "\(result.problems)")
+        XCTAssertEqual(result.problems.codes(), [.zipSizeMismatch], "\(result.problems)")
     }
 
     func testNotAZip() throws {

@@ -54,4 +54,46 @@ final class MigrationTests: XCTestCase {
         // Reopening applies nothing.
         XCTAssertEqual(try Migrator.migrate(Database(path: path)), [])
     }
+
+    /// A store made by an earlier ddexd (schema 4, with a delivery in it) upgrades in place, and from then on
+    /// refuses a state that no state machine has.
+    func testAnExistingStoreUpgradesAndRefusesUnknownStates() throws {
+        let old = try Database(path: path)
+        try Migrator.migrate(old, to: Array(Migrations.all.prefix(4)))
+        try old.run("INSERT INTO packages (id, account, source, work_path, state, created_at, updated_at) VALUES ('p', 'a', 's', 'w', 'built', 't', 't')")
+        try old.run("""
+            INSERT INTO deliveries (package_id, dsp, release_id, kind, state, batch_id, message_id, bundle_path, remote_folder,
+                                    created_at, updated_at)
+            VALUES ('p', 'd', 'r', 'new-release', 'completed', 'b', 'm', 'x', 'b', 't', 't')
+            """)
+        old.close()
+        let db = try Database.openMigrated(path: path)
+        XCTAssertEqual(try Migrator.currentVersion(of: db), Int32(Migrations.all.count))
+        XCTAssertEqual(try db.scalarText("SELECT state FROM deliveries"), "completed")
+        XCTAssertNil(try db.scalarInt("SELECT ack_checked_at FROM deliveries"))
+        assertStoreError(.constraint) { try db.run("UPDATE deliveries SET state = 'delivered'") }
+        assertStoreError(.constraint) { try db.run("UPDATE packages SET state = 'valid-ish'") }
+        assertStoreError(.constraint) {
+            try db.run("""
+                INSERT INTO deliveries (package_id, dsp, release_id, kind, state, batch_id, message_id, bundle_path, remote_folder,
+                                        created_at, updated_at)
+                VALUES ('p', 'e', 'r', 'new-release', 'sent', 'b2', 'm2', 'x', 'b2', 't', 't')
+                """)
+        }
+        try db.run("UPDATE deliveries SET state = 'acknowledged'")
+    }
+}
+
+/// A row that cannot be decoded is an error with a code, never a silent default.
+final class StoreDecodeTests: XCTestCase {
+    func testAPackageWhoseProblemsDoNotDecodeIsAnError() throws {
+        let directory = try TemporaryDirectory(prefix: "store-decode")
+        let db = try Database.openMigrated(path: directory.path + "/s.sqlite")
+        try db.run("""
+            INSERT INTO packages (id, account, source, work_path, state, problems_json, created_at, updated_at)
+            VALUES ('p', 'a', 's', 'w', 'valid', '{not json', 't', 't')
+            """)
+        let store = PackageStore(database: SharedDatabase(db))
+        XCTAssertThrowsError(try store.package("p")) { XCTAssertEqual(($0 as? StoreError)?.code, "STORE_DECODE", "\($0)") }
+    }
 }

@@ -153,6 +153,31 @@ final class XMLDocumentTests: XCTestCase {
         _ = assertRefused("<?xml version=\"1.0\" encoding=\"X-NOPE\"?><a>x</a>", .encoding, line: 1)
     }
 
+    /// libxml2 reads UTF-16 from the byte order mark and ignores a declaration saying UTF-8: ddexd refuses the lie.
+    func testUTF16BytesDeclaredAsUTF8AreRefused() throws {
+        let text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>x</a>"
+        let littleEndian: [UInt8] = [0xFF, 0xFE] + Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let error = assertRefused(littleEndian, .encoding, line: 1)
+        XCTAssertTrue(error?.message.contains("UTF-16 (little-endian)") ?? false, error?.message ?? "")
+        XCTAssertTrue(error?.message.contains("encoding=\"UTF-8\"") ?? false, error?.message ?? "")
+        // Without a byte order mark, and big-endian.
+        let bigEndian = Array(text.utf16).flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        _ = assertRefused(bigEndian, .encoding, line: 1)
+        // UTF-8 bytes with a UTF-8 BOM declared as Latin-1, and UCS-4.
+        _ = assertRefused([0xEF, 0xBB, 0xBF] + Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a/>".utf8), .encoding, line: 1)
+        _ = assertRefused([0x00, 0x00, 0x00, 0x3C, 0x00, 0x00, 0x00, 0x61, 0x00, 0x00, 0x00, 0x2F, 0x00, 0x00, 0x00, 0x3E], .encoding, line: 1)
+    }
+
+    func testUTF16ThatSaysSoIsRead() throws {
+        let text = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<a>caf\u{E9}</a>"
+        let bytes: [UInt8] = [0xFF, 0xFE] + Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        XCTAssertEqual(try XMLDocument.parse(data: bytes, name: "u.xml").root.text, "café")
+        let undeclared: [UInt8] = [0xFE, 0xFF] + Array("<a>x</a>".utf16).flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        XCTAssertEqual(try XMLDocument.parse(data: undeclared, name: "u.xml").root.text, "x")
+        let bom8 = [0xEF, 0xBB, 0xBF] + Array("<?xml version=\"1.0\" encoding=\"utf-8\"?><a>y</a>".utf8)
+        XCTAssertEqual(try XMLDocument.parse(data: bom8, name: "u.xml").root.text, "y")
+    }
+
     func testDeclaredLatin1IsDecoded() throws {
         let bytes = Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>caf".utf8) + [0xE9] + Array("</a>".utf8)
         XCTAssertEqual(try XMLDocument.parse(data: bytes, name: "l.xml").root.text, "café")

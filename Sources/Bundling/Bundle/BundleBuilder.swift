@@ -57,15 +57,13 @@ public struct BundleBuilder: Sendable {
         let release = validated.release
         var warnings: [Problem] = []
 
-        let refused = DSPSuitability.problems(for: validated, profile: profile)
-        guard !refused.hasErrors else { return fail(refused) }
-
-        let releaseId = release.primaryId
-        guard BundleLayout.isSafeName(releaseId), BundleLayout.isSafeName(profile.name) else {
-            return fail([.error(.bundleIOFailed, at: "dsp.\(profile.name)",
-                                "the release id \(releaseId) or DSP name \(profile.name) cannot be used as a folder name")])
+        let names: [String: String]
+        switch checkNames(validated, for: profile) {
+        case .failure(let refusal): return fail(refusal.problems)
+        case .success(let n): names = n
         }
         // A BatchId no existing bundle of this DSP uses (two builds in one millisecond get the next one).
+        let releaseId = release.primaryId
         var now = clock()
         var layout = BundleLayout(profile: profile, releaseId: releaseId, batchId: now.compactUTC)
         while FileOperations.exists(dspFolder + "/" + layout.folderName) {
@@ -73,41 +71,21 @@ public struct BundleBuilder: Sendable {
             layout = BundleLayout(profile: profile, releaseId: releaseId, batchId: now.compactUTC)
         }
 
-        // Resource names, which must not clash under this profile's naming.
-        let names = profile.resourceNaming.fileNames(for: release)
-        var byName: [String: String] = [:]
-        for file in release.resourceFiles {
-            guard let name = names[file.path] else { continue }
-            if let other = byName[name] {
-                return fail([.error(.bundleResourceNameClash, at: "dsp.\(profile.name): \(file.path)",
-                                    "\(file.path) and \(other) would both be named resources/\(name) (resource naming \(profile.resourceNaming.rawValue))")])
-            }
-            guard BundleLayout.isSafeName(name) else {
-                return fail([.error(.bundleResourceNameClash, at: "dsp.\(profile.name): \(file.path)",
-                                    "resources/\(name) is not a safe file name")])
-            }
-            byName[name] = file.path
-        }
-
-        // The message.
+        // The message, with a MessageId issued only now that the DSP can take the release.
         let messageId: String
         do {
             messageId = try messageIds.nextMessageId(sender: sender.dpid, at: now)
         } catch {
             return fail([.error(.bundleMessageIdFailed, at: "dsp.\(profile.name)", "no MessageId: \(error)")])
         }
-        let context = ERNBuildContext(sender: sender, profile: profile, messageId: messageId, createdAt: now,
-                                      resourceURIs: names.mapValues { "resources/" + $0 })
-        let (built, buildProblems) = ERNMessageBuilder.message(for: validated, context: context)
-        warnings += buildProblems.warnings
-        guard var message = built, !buildProblems.hasErrors else { return fail(buildProblems) }
-        if case .newRelease(var m) = message {
-            // A takedown travels without its files.
-            m.resourcesProvided = !m.isTakedown
-            let semantic = ERNSemanticChecker.check(m)
-            guard !semantic.hasErrors else { return fail(semantic) }
-            message = .newRelease(m)
+        let prepared: PreparedMessage
+        switch prepareMessage(validated, for: profile, names: names, messageId: messageId, at: now) {
+        case .failure(let refusal): return fail(refusal.problems)
+        case .success(let p): prepared = p
         }
+        let message = prepared.message
+        let context = prepared.context
+        warnings += prepared.warnings
         let isTakedown = release.takedown
 
         // Build in a hidden folder beside the target, then rename.

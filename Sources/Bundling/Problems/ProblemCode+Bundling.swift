@@ -15,6 +15,14 @@ extension ProblemCode {
     /// No deal is left once cut to the DSP's territories and accepted commercial models and use types.
     public static let dspNoDealInTerritories: ProblemCode = "DSP_NO_DEAL_IN_TERRITORIES"
 
+    // Which DSPs a release goes to (`DeliveryTargets`).
+    /// A DSP name (the release's `dsps`, `--dsp`) that no profile configures.
+    public static let dspUnknown: ProblemCode = "DSP_UNKNOWN"
+    /// A DSP that is not a target of this release: its profile is disabled, or the account may not deliver to it.
+    public static let dspNotTargeted: ProblemCode = "DSP_NOT_TARGETED"
+    /// No DSP at all would receive the release (no enabled profile is a target).
+    public static let dspNoTarget: ProblemCode = "DSP_NO_TARGET"
+
     // Building bundles on disk.
     /// Two resources would get the same file name under the profile's resource naming.
     public static let bundleResourceNameClash: ProblemCode = "BUNDLE_RESOURCE_NAME_CLASH"

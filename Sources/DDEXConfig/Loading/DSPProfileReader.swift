@@ -97,9 +97,11 @@ enum DSPProfileReader {
 
         var ackFolder: String?
         var ackPoll = 300
+        var ackDeadline = 168
         if let a = t.table("acks") {
             ackFolder = a.string("folder")
             ackPoll = a.int("poll_seconds", range: 1...86_400) ?? ackPoll
+            ackDeadline = a.int("ack_deadline_hours", range: 1...8760) ?? ackDeadline
             a.rejectUnknownKeys()
         }
         var dsrFolder: String?
@@ -120,7 +122,7 @@ enum DSPProfileReader {
             coverMinPixels: coverMin, coverMaxPixels: coverMax, coverFormats: coverFormats, coverMustBeSquare: square,
             audioFormats: audioFormats, audioBitDepths: bitDepths, audioSampleRates: rates, wavRequirePCMFormatTag: pcmTag,
             takedownStyle: takedown, testMode: testMode, transport: transport, retry: retry, ackFolder: ackFolder,
-            ackPollSeconds: ackPoll, dsrFolder: dsrFolder, dsrPollSeconds: dsrPoll, dsrAfterFetch: afterFetch,
+            ackPollSeconds: ackPoll, ackDeadlineHours: ackDeadline, dsrFolder: dsrFolder, dsrPollSeconds: dsrPoll, dsrAfterFetch: afterFetch,
             commissionBasisPoints: commission)
     }
 

@@ -10,7 +10,8 @@ public struct IdentifierError: Error, Sendable, Hashable, CustomStringConvertibl
         self.reason = reason
     }
 
-    public var description: String { "'\(value)' \(reason)" }
+    /// The value is escaped and shortened: it is what the label sent, and may hold anything.
+    public var description: String { "'\(TextRules.escaped(value))' \(reason)" }
 
     /// The error as a problem found at `location`.
     public func problem(at location: String, severity: Severity = .error) -> Problem {

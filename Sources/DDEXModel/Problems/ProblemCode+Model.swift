@@ -12,4 +12,8 @@ extension ProblemCode {
     public static let languageInvalid: ProblemCode = "LANGUAGE_INVALID"
     public static let amountInvalid: ProblemCode = "AMOUNT_INVALID"
     public static let valueNotAllowed: ProblemCode = "VALUE_NOT_ALLOWED"
+    /// A text field holds a control character (NUL, tab, line break, …): `TextRules`.
+    public static let textControlCharacter: ProblemCode = "TEXT_CONTROL_CHARACTER"
+    /// A text field is longer than `TextRules.maxFieldLength` characters.
+    public static let textTooLong: ProblemCode = "TEXT_TOO_LONG"
 }

@@ -28,7 +28,7 @@ public enum DeliveryState: String, StateMachine {
     /// A permanent failure, or the retry budget is spent.
     case failed
 
-    public enum Event: String, Sendable, Hashable {
+    public enum Event: String, Sendable, Hashable, CaseIterable {
         case startUpload = "start-upload"
         case filesVerified = "files-verified"
         case completionWritten = "completion-written"
@@ -41,20 +41,55 @@ public enum DeliveryState: String, StateMachine {
     }
 
     public func next(after event: Event) -> DeliveryState? {
-        switch (self, event) {
-        case (.queued, .startUpload), (.retryWait, .startUpload): .uploading
-        case (.uploading, .filesVerified): .uploaded
-        case (.uploaded, .completionWritten): .completed
-        case (.completed, .ackAccepted): .acknowledged
-        case (.completed, .ackRejected): .rejectedByDSP
+        switch self {
+        case .queued:
+            switch event {
+            case .startUpload: .uploading
+            case .retryableFailure: .retryWait
+            case .permanentFailure: .failed
+            case .filesVerified, .completionWritten, .ackAccepted, .ackRejected, .requeue: nil
+            }
+        case .uploading:
+            switch event {
+            case .filesVerified: .uploaded
+            case .retryableFailure: .retryWait
+            case .permanentFailure: .failed
+            case .startUpload, .completionWritten, .ackAccepted, .ackRejected, .requeue: nil
+            }
+        case .uploaded:
+            switch event {
+            case .completionWritten: .completed
+            case .retryableFailure: .retryWait
+            case .permanentFailure: .failed
+            case .startUpload, .filesVerified, .ackAccepted, .ackRejected, .requeue: nil
+            }
         // A later acknowledgement overrides an earlier one: the newest decides.
-        case (.acknowledged, .ackAccepted), (.rejectedByDSP, .ackAccepted): .acknowledged
-        case (.acknowledged, .ackRejected), (.rejectedByDSP, .ackRejected): .rejectedByDSP
-        case (.uploading, .retryableFailure), (.uploaded, .retryableFailure), (.queued, .retryableFailure): .retryWait
-        case (.queued, .permanentFailure), (.uploading, .permanentFailure), (.uploaded, .permanentFailure),
-             (.retryWait, .permanentFailure): .failed
-        case (.failed, .requeue), (.rejectedByDSP, .requeue), (.retryWait, .requeue): .queued
-        default: nil
+        case .completed, .acknowledged:
+            switch event {
+            case .ackAccepted: .acknowledged
+            case .ackRejected: .rejectedByDSP
+            case .startUpload, .filesVerified, .completionWritten, .retryableFailure, .permanentFailure, .requeue: nil
+            }
+        case .rejectedByDSP:
+            switch event {
+            case .ackAccepted: .acknowledged
+            case .ackRejected: .rejectedByDSP
+            case .requeue: .queued
+            case .startUpload, .filesVerified, .completionWritten, .retryableFailure, .permanentFailure: nil
+            }
+        case .retryWait:
+            switch event {
+            case .startUpload: .uploading
+            case .permanentFailure: .failed
+            case .requeue: .queued
+            case .filesVerified, .completionWritten, .ackAccepted, .ackRejected, .retryableFailure: nil
+            }
+        case .failed:
+            switch event {
+            case .requeue: .queued
+            case .startUpload, .filesVerified, .completionWritten, .ackAccepted, .ackRejected, .retryableFailure,
+                 .permanentFailure: nil
+            }
         }
     }
 

@@ -16,7 +16,7 @@ public enum PackageState: String, StateMachine {
     /// Every delivery reached a terminal state.
     case done
 
-    public enum Event: String, Sendable, Hashable {
+    public enum Event: String, Sendable, Hashable, CaseIterable {
         case validationPassed = "validation-passed"
         case validationFailed = "validation-failed"
         case bundlesBuilt = "bundles-built"
@@ -24,12 +24,27 @@ public enum PackageState: String, StateMachine {
     }
 
     public func next(after event: Event) -> PackageState? {
-        switch (self, event) {
-        case (.received, .validationPassed): .valid
-        case (.received, .validationFailed): .rejected
-        case (.valid, .bundlesBuilt): .built
-        case (.built, .deliveriesFinished): .done
-        default: nil
+        switch self {
+        case .received:
+            switch event {
+            case .validationPassed: .valid
+            case .validationFailed: .rejected
+            case .bundlesBuilt, .deliveriesFinished: nil
+            }
+        case .valid:
+            switch event {
+            case .bundlesBuilt: .built
+            case .validationPassed, .validationFailed, .deliveriesFinished: nil
+            }
+        case .built:
+            switch event {
+            case .deliveriesFinished: .done
+            case .validationPassed, .validationFailed, .bundlesBuilt: nil
+            }
+        case .rejected, .done:
+            switch event {
+            case .validationPassed, .validationFailed, .bundlesBuilt, .deliveriesFinished: nil
+            }
         }
     }
 

@@ -1,7 +1,11 @@
-/// A persisted state machine: the states are an enum stored by raw value, and every allowed transition
-/// is written in one place, `next(after:)`. Anything else is refused with `InvalidTransition`.
+/// A persisted state machine, the one form every machine of ddexd takes (after swift-nio's state machines): the
+/// states are an enum stored by raw value, the events are an enum too, and every allowed transition is written
+/// in one place, `next(after:)`, as an exhaustive switch over states and events without `default`, so a new
+/// state or event does not compile until every pair is decided. Anything else is refused with
+/// `InvalidTransition`. Each machine is persisted through one store method, and tested over the whole
+/// state × event table (`allCases` × `Event.allCases`).
 public protocol StateMachine: RawRepresentable, Hashable, Sendable, Codable, CaseIterable where RawValue == String {
-    associatedtype Event: Sendable, Hashable
+    associatedtype Event: Sendable, Hashable, CaseIterable
 
     /// The state `event` leads to from `self`, or nil when the event is not allowed here.
     func next(after event: Event) -> Self?

@@ -21,6 +21,12 @@ public struct Territory: ValidatedIdentifier, Comparable {
 
     public var isWorldwide: Bool { value == "Worldwide" }
 
+    /// Territories listed both as included and as excluded: the deal contradicts itself there, and DSPs
+    /// read such a deal differently (some exclude, some include), so it is refused.
+    public static func contradictions(included: [Territory], excluded: [Territory]) -> [Territory] {
+        Array(Set(included).intersection(excluded)).sorted()
+    }
+
     public static func < (lhs: Territory, rhs: Territory) -> Bool { lhs.value < rhs.value }
 }
 

@@ -50,8 +50,11 @@ public struct PackageProcessor: Sendable {
 
     private func validate(_ record: PackageRecord, log: Logger) throws -> PackageRecord {
         let workFolder = URL(fileURLWithPath: record.workPath)
-        let entries = try FileManager.default.contentsOfDirectory(atPath: record.workPath).filter { !$0.hasPrefix(".") && $0 != "unpacked" }
+        let entries = try FileManager.default.contentsOfDirectory(atPath: record.workPath)
+            .filter { !$0.hasPrefix(".") && $0 != WorkFolderSweep.unpackFolderName }
         guard let packageName = entries.first(where: { !$0.hasSuffix(PackageDiscovery.zipReadySuffix) }) else {
+            // Nothing of the package is left to keep (an unpack folder from before a crash, a marker at most).
+            try? FileManager.default.removeItem(atPath: record.workPath)
             return try packages.transition(record.id, .validationFailed, now: Timestamp.format(), problems: [
                 .error("PACKAGE_NOT_FOUND", at: record.workPath, "the claimed package is missing from its work folder"),
             ])
@@ -59,20 +62,26 @@ public struct PackageProcessor: Sendable {
         let packageURL = workFolder.appendingPathComponent(packageName)
         var unpackFolder: URL?
         if packageURL.pathExtension.lowercased() == "zip" {
-            let folder = workFolder.appendingPathComponent("unpacked", isDirectory: true)
+            let folder = workFolder.appendingPathComponent(WorkFolderSweep.unpackFolderName, isDirectory: true)
             try? FileManager.default.removeItem(at: folder)  // a half-unpacked zip from before a crash
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             unpackFolder = folder
         }
-        let report = PackageValidator(settings: configuration.intake).validate(packageAt: packageURL, workFolder: unpackFolder)
-        guard report.valid, let validated = report.validated else {
-            log.warning("package rejected", metadata: ["errors": "\(report.problems.errors.count)", "first": "\(report.problems.errors.first?.description ?? "")"])
-            let destination = try reject(record, packageURL: packageURL, report: report)
+        let report = PackageValidator(settings: configuration.intake, schemas: schemas).validate(packageAt: packageURL, workFolder: unpackFolder)
+        // The same judgement as `ddexd validate`: the package, then every DSP it goes to.
+        let verdict = PackageVerdict.judge(report, account: record.account, configuration: configuration,
+                                           builder: BundleBuilder(sender: configuration.sender, schemas: schemas))
+        let json = try report.validated.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        guard let validated = report.validated, !verdict.deliverableDSPs.isEmpty else {
+            // Nothing of a refused package stays in the work folder: the unpacked copy goes first.
             if let unpackFolder { try? FileManager.default.removeItem(at: unpackFolder) }
-            return try packages.transition(record.id, .validationFailed, now: Timestamp.format(), problems: report.problems,
-                                           workPath: destination, detail: "\(report.problems.errors.count) error(s)")
+            let errors = verdict.problems.errors + verdict.problemsPerDSP().errors
+            log.warning("package rejected", metadata: ["errors": "\(errors.count)", "first": "\(errors.first?.description ?? "")"])
+            let destination = try reject(record, packageURL: packageURL, verdict: verdict)
+            return try packages.transition(record.id, .validationFailed, now: Timestamp.format(), release: report.validated?.release,
+                                           releaseJSON: json, problems: verdict.problems + verdict.problemsPerDSP(), workPath: destination,
+                                           detail: report.valid ? "no DSP would take the release" : "\(errors.count) error(s)")
         }
-        let json = String(decoding: try JSONEncoder().encode(validated), as: UTF8.self)
         // The accounting catalogue and splits learn the release from its package (DSR lines match on ISRC).
         do {
             try packages.database.withDatabase { db in
@@ -82,13 +91,16 @@ public struct PackageProcessor: Sendable {
             log.warning("the release could not be added to the accounting catalogue", metadata: ["error": "\(error)"])
         }
         log.info("package valid", metadata: ["release": "\(validated.release.primaryId)", "tracks": "\(validated.release.tracks.count)"])
+        // DSPs the release names but cannot go to are recorded now; bundling records the others it refuses.
+        let refused = Set(DeliveryTargets(release: validated.release, account: record.account, configuration: configuration).refused.map(\.dsp))
         return try packages.transition(record.id, .validationPassed, now: Timestamp.format(), release: validated.release,
-                                       releaseJSON: json, problems: report.problems)
+                                       releaseJSON: json, problems: report.problems + verdict.problemsPerDSP(of: refused))
     }
 
     /// Moves the package, whole and untouched, to `rejected/<account>/` (the folder, or the zip and its
-    /// marker), with its report beside it as `<name>.report.json`.
-    private func reject(_ record: PackageRecord, packageURL: URL, report: ValidationReport) throws -> String {
+    /// marker), with its report beside it as `<name>.report.json` (what `ddexd validate --format json` prints),
+    /// then removes its work folder.
+    private func reject(_ record: PackageRecord, packageURL: URL, verdict: PackageVerdict) throws -> String {
         let folder = configuration.spool.rejected + "/" + record.account
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var name = packageURL.deletingPathExtension().lastPathComponent
@@ -97,7 +109,7 @@ public struct PackageProcessor: Sendable {
         let taken = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         if taken.contains(where: { $0 == name || $0.hasPrefix(name + ".") }) { name += "-" + record.id }
         var destination = folder + "/" + name
-        for entry in try FileManager.default.contentsOfDirectory(atPath: record.workPath) where entry != "unpacked" {
+        for entry in try FileManager.default.contentsOfDirectory(atPath: record.workPath) where entry != WorkFolderSweep.unpackFolderName {
             let target: String
             if entry == packageURL.lastPathComponent {
                 target = packageURL.pathExtension.lowercased() == "zip" ? destination + ".zip" : destination
@@ -111,22 +123,16 @@ public struct PackageProcessor: Sendable {
         if packageURL.pathExtension.lowercased() == "zip" { destination += ".zip" }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var clean = report
-        clean.validated = nil
-        try AtomicFile.write(try encoder.encode(clean), to: folder + "/" + name + ".report.json")
+        try AtomicFile.write(try encoder.encode(verdict), to: folder + "/" + name + ".report.json")
         try? FileManager.default.removeItem(atPath: record.workPath)
         return destination
     }
 
     // MARK: bundling
 
-    /// The DSP profiles a release goes to: its own list (or every enabled DSP), within the account's list.
+    /// The DSP profiles a release goes to (`DeliveryTargets`).
     public func targets(for release: Release, account: String) -> [DSPProfile] {
-        let enabled = configuration.enabledDSPs
-        let accountList = configuration.accounts[account]?.dsps ?? []
-        return enabled.filter { profile in
-            (release.dsps?.contains(profile.name) ?? true) && (accountList.isEmpty || accountList.contains(profile.name))
-        }
+        DeliveryTargets(release: release, account: account, configuration: configuration).profiles
     }
 
     private func build(_ record: PackageRecord, log: Logger) throws -> PackageRecord {

@@ -1,97 +1,215 @@
 import DDEXConfig
 import DDEXModel
+import DDEXRuntime
 import Delivery
 import ERN
 import Foundation
 import Logging
 import Store
 
-/// What the daemon's tasks share: the configuration in force (replaced on SIGHUP), the store, and
-/// what it remembers about each DSP between heartbeats. Every field is guarded by one lock.
-public final class DaemonRuntime: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _configuration: Configuration
-    private var _schemas: ERNSchemaSet
-    private var _health: [String: DSPRuntimeHealth] = [:]
-    private var _stopping = false
+/// What the daemon's services share: the configuration in force (replaced on SIGHUP), the store, the blocking
+/// pool, what is known about each DSP between heartbeats, and the wake-ups between services.
+public final class DaemonRuntime: Sendable {
+    private struct State {
+        var configuration: Configuration
+        var schemas: ERNSchemaSet
+        var health: [String: DSPRuntimeHealth] = [:]
+        var deliveryWakeups: [String: Wakeup] = [:]
+        var shuttingDown = false
+    }
 
+    private let state: Locked<State>
+    /// The store's one writing connection: every write goes through it, one unit of work at a time.
     public let database: SharedDatabase
+    /// A connection that only reads (the status files): in WAL mode it never waits for the writer.
+    public let readers: SharedDatabase
     public let packages: PackageStore
     public let deliveries: DeliveryStore
     public let messageIds: MessageIdStore
+    /// The threads that run blocking work (SQLite, libssh2, file I/O), sized to the sessions and services.
+    public let pool: BlockingPool
+    public let makeTransport: MakeTransport
+    public let notifier: SystemdNotifier
     public let logger: Logger
     public let startedAt: String
+    public let configPath: String
+    public let spoolOverride: String?
+    /// Packages to advance, for the one service that owns package processing.
+    public let packageQueue = PackageQueue()
+    /// Wakes the inbound service (inotify events, reloads).
+    public let inboundWakeup = Wakeup()
+    /// Wakes the supervisors of per-DSP workers when the set of DSPs may have changed.
+    public let dspSetChanged = Wakeup()
+    public let pollSetChanged = Wakeup()
+    /// What start-up recovered, for the "ddexd started" line the status service logs once the services run.
+    public let startup = Locked<Logger.Metadata>([:])
 
-    public init(configuration: Configuration, database: SharedDatabase, logger: Logger) {
-        _configuration = configuration
-        _schemas = ERNSchemaSet(settings: configuration.schemas)
+    public init(configuration: Configuration, database: SharedDatabase, readers: SharedDatabase, configPath: String,
+                spoolOverride: String?, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(),
+                makeTransport: @escaping MakeTransport = TransportFactory.make)
+    {
+        state = Locked(State(configuration: configuration, schemas: ERNSchemaSet(settings: configuration.schemas)))
         self.database = database
+        self.readers = readers
         packages = PackageStore(database: database)
         deliveries = DeliveryStore(database: database)
         messageIds = MessageIdStore(database: database)
+        pool = BlockingPool(name: "ddexd-blocking", threads: Self.threads(for: configuration))
+        self.makeTransport = makeTransport
+        self.notifier = notifier
         self.logger = logger
         startedAt = Timestamp.format()
+        self.configPath = configPath
+        self.spoolOverride = spoolOverride
     }
 
-    public var configuration: Configuration { lock.withLock { _configuration } }
+    /// Enough threads that no service waits for one behind another's blocking call: per DSP two per session
+    /// (a file upload and a store write of another delivery) and one per poller; then inbound, packages and
+    /// reloads. Threads that have nothing to do cost nothing.
+    static func threads(for configuration: Configuration) -> Int {
+        configuration.enabledDSPs.reduce(4) { $0 + 2 * max(1, $1.transport.maxSessions) + 2 }
+    }
 
-    /// Swaps in a new configuration (validated by the caller).
+    public var configuration: Configuration { state.withLock { $0.configuration } }
+    public var schemas: ERNSchemaSet { state.withLock { $0.schemas } }
+
+    /// Swaps in a new configuration (validated by the caller) and grows the pool for new sessions.
     public func replace(configuration: Configuration) {
-        lock.withLock {
-            if configuration.schemas != _configuration.schemas { _schemas = ERNSchemaSet(settings: configuration.schemas) }
-            _configuration = configuration
+        state.withLock {
+            if configuration.schemas != $0.configuration.schemas { $0.schemas = ERNSchemaSet(settings: configuration.schemas) }
+            $0.configuration = configuration
         }
+        pool.grow(to: Self.threads(for: configuration))
     }
 
     public var processor: PackageProcessor {
-        lock.withLock {
-            PackageProcessor(configuration: _configuration, packages: packages, deliveries: deliveries, messageIds: messageIds,
-                             schemas: _schemas, logger: logger)
+        let (configuration, schemas) = state.withLock { ($0.configuration, $0.schemas) }
+        return PackageProcessor(configuration: configuration, packages: packages, deliveries: deliveries, messageIds: messageIds,
+                                schemas: schemas, logger: logger)
+    }
+
+    /// The wake-up of `dsp`'s delivery worker (kicked when a delivery is queued for it).
+    public func deliveryWakeup(for dsp: String) -> Wakeup {
+        state.withLock { state in
+            if let wakeup = state.deliveryWakeups[dsp] { return wakeup }
+            let wakeup = Wakeup()
+            state.deliveryWakeups[dsp] = wakeup
+            return wakeup
         }
     }
 
-    public var health: [String: DSPRuntimeHealth] { lock.withLock { _health } }
+    /// Wakes every delivery worker (new deliveries, a reload).
+    public func kickDeliveries() {
+        for wakeup in state.withLock({ Array($0.deliveryWakeups.values) }) { wakeup.kick() }
+    }
+
+    // MARK: shutdown
+
+    /// True from SIGTERM on: no service starts new work; work under way finishes.
+    public var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
+
+    public func beginShutdown() {
+        let wakeups = state.withLock { state -> [Wakeup] in
+            state.shuttingDown = true
+            return Array(state.deliveryWakeups.values)
+        }
+        for wakeup in wakeups + [inboundWakeup, dspSetChanged, pollSetChanged, packageQueue.wakeup] { wakeup.finish() }
+    }
+
+    // MARK: DSP health
+
+    public var health: [String: DSPRuntimeHealth] { state.withLock { $0.health } }
 
     public func recordSuccess(dsp: String) {
-        lock.withLock { _health[dsp, default: DSPRuntimeHealth()].lastSuccessAt = Timestamp.format() }
+        state.withLock { $0.health[dsp, default: DSPRuntimeHealth()].lastSuccessAt = Timestamp.format() }
     }
 
     public func recordError(dsp: String, code: String, message: String) {
-        lock.withLock { _health[dsp, default: DSPRuntimeHealth()].lastError = StatusError(code: code, message: message, at: Timestamp.format()) }
+        state.withLock { $0.health[dsp, default: DSPRuntimeHealth()].lastError = StatusError(code: code, message: message, at: Timestamp.format()) }
     }
 
     /// Parks `dsp` after a permanent error until `retryAfter` seconds from now. True when this is news (the DSP
     /// was not blocked, or by another code): the caller logs it then, and only then.
     public func block(dsp: String, code: String, message: String, retryAfter: Double) -> Bool {
-        lock.withLock {
-            var health = _health[dsp, default: DSPRuntimeHealth()]
+        state.withLock { state in
+            var health = state.health[dsp, default: DSPRuntimeHealth()]
             let changed = health.blocked?.code != code
             if changed { health.blocked = StatusError(code: code, message: message, at: Timestamp.format()) }
             health.lastError = StatusError(code: code, message: message, at: Timestamp.format())
             health.retryBlockedAt = Date().addingTimeInterval(retryAfter)
-            _health[dsp] = health
+            state.health[dsp] = health
             return changed
         }
     }
 
     /// Clears a block after the DSP was reached; true when it was blocked (the caller logs the change).
     public func unblock(dsp: String) -> Bool {
-        lock.withLock {
-            guard _health[dsp]?.blocked != nil else { return false }
-            _health[dsp]?.blocked = nil
-            _health[dsp]?.retryBlockedAt = nil
+        state.withLock { state in
+            guard state.health[dsp]?.blocked != nil else { return false }
+            state.health[dsp]?.blocked = nil
+            state.health[dsp]?.retryBlockedAt = nil
             return true
         }
     }
 
-    /// True while `dsp` is blocked and its next try is not due yet: workers and pollers leave it alone.
-    public func isParked(dsp: String, at now: Date = Date()) -> Bool {
-        lock.withLock {
-            guard _health[dsp]?.blocked != nil, let retry = _health[dsp]?.retryBlockedAt else { return false }
-            return now < retry
+    /// When a blocked DSP is tried next; nil when it is not blocked or is due now.
+    public func parkedUntil(dsp: String, at now: Date = Date()) -> Date? {
+        state.withLock { state in
+            guard state.health[dsp]?.blocked != nil, let retry = state.health[dsp]?.retryBlockedAt, now < retry else { return nil }
+            return retry
         }
     }
 
-    public var isStopping: Bool { lock.withLock { _stopping } }
-    public func beginStopping() { lock.withLock { _stopping = true } }
+    /// Parks a DSP on a permanent error and frees it once it is reached again, logging each change once.
+    public func note(reach issue: DSPIssue?, reached: Bool, profile: DSPProfile) {
+        if let issue, issue.blocked {
+            if block(dsp: profile.name, code: issue.code, message: issue.message, retryAfter: profile.retry.maxDelaySeconds) {
+                logger.error("DSP blocked: nothing is sent to or fetched from it until a person acts", metadata: [
+                    "dsp": "\(profile.name)", "code": "\(issue.code)", "error": "\(issue.message)",
+                    "retry_every_s": "\(Int(profile.retry.maxDelaySeconds))",
+                ])
+            }
+        } else if let issue {
+            recordError(dsp: profile.name, code: issue.code, message: issue.message)
+        } else if reached, unblock(dsp: profile.name) {
+            logger.notice("DSP reachable again", metadata: ["dsp": "\(profile.name)"])
+            deliveryWakeup(for: profile.name).kick()
+        }
+    }
+}
+
+/// The packages waiting to be advanced, in order, each once: a coalescing queue in front of the package service.
+public final class PackageQueue: Sendable {
+    private struct State {
+        var ids: [String] = []
+        var everyOpenPackage = false
+    }
+
+    private let state = Locked(State())
+    public let wakeup = Wakeup()
+
+    public init() {}
+
+    /// Asks for `ids` to be advanced (a claim, a delivery attempt).
+    public func enqueue(_ ids: [String]) {
+        guard !ids.isEmpty else { return }
+        state.withLock { state in
+            for id in ids where !state.ids.contains(id) { state.ids.append(id) }
+        }
+        wakeup.kick()
+    }
+
+    /// Asks for every package that is not done to be looked at (start-up, acknowledgements applied).
+    public func enqueueEveryOpenPackage() {
+        state.withLock { $0.everyOpenPackage = true }
+        wakeup.kick()
+    }
+
+    /// Takes what is waiting.
+    func take() -> (ids: [String], everyOpenPackage: Bool) {
+        state.withLock { state in
+            defer { state = State() }
+            return (state.ids, state.everyOpenPackage)
+        }
+    }
 }

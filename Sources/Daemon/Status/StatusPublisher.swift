@@ -1,5 +1,7 @@
+import Bundling
 import DDEXConfig
 import DDEXModel
+import Delivery
 import Foundation
 import Intake
 import Store
@@ -23,13 +25,12 @@ public struct StatusPublisher: Sendable {
         var targets: [String] = []
         if let json = record.releaseJSON, let validated = try? JSONDecoder().decode(ValidatedRelease.self, from: Data(json.utf8)) {
             release = ReleaseSummary(release: validated.release, measured: validated.resources)
-            let accountList = configuration.accounts[record.account]?.dsps ?? []
-            targets = configuration.enabledDSPs.map(\.name).filter {
-                (validated.release.dsps?.contains($0) ?? true) && (accountList.isEmpty || accountList.contains($0))
-            }
+            let resolved = DeliveryTargets(release: validated.release, account: record.account, configuration: configuration)
+            targets = resolved.profiles.map(\.name) + resolved.refused.map(\.dsp)
         }
         var dsps: [String: PackageStatus.DSPDeliveryStatus] = [:]
-        if record.state == .built || record.state == .done {
+        // A package rejected because no DSP would take it says so per DSP, as its report does.
+        if record.state == .built || record.state == .done || record.state == .rejected {
             for name in targets {
                 let prefix = name + ": "
                 dsps[name] = .init(state: "not-built", problems: record.problems.filter { $0.location.hasPrefix(prefix) })
@@ -39,6 +40,10 @@ public struct StatusPublisher: Sendable {
             let ack = d.ackStatus.map { PackageStatus.AckStatus(status: $0, text: d.ackText, receivedAt: d.ackAt ?? d.updatedAt, file: d.ackFile ?? "") }
             var problems: [Problem] = []
             if let code = d.lastErrorCode { problems.append(.error(ProblemCode(rawValue: code), at: d.remoteFolder, d.lastErrorMessage ?? "")) }
+            if let profile = configuration.dsps[d.dsp], AckPoller.isOverdue(d, profile: profile) {
+                problems.append(.warning("ACK_OVERDUE", at: d.remoteFolder,
+                                         "no acknowledgement within \(profile.ackDeadlineHours) hours of the delivery; its folder is no longer polled (acknowledgements in the DSP's ack_folder still count)"))
+            }
             dsps[d.dsp] = .init(state: d.state.rawValue, batchId: d.batchId, messageId: d.messageId, attempts: d.attempts,
                                 nextAttemptAt: d.state == .retryWait ? d.nextAttemptAt.map { Timestamp.format(Date(timeIntervalSince1970: $0)) } : nil,
                                 problems: problems, ack: ack)
@@ -66,11 +71,11 @@ public struct StatusPublisher: Sendable {
         status.packages.rejected = counts[.rejected] ?? 0
         status.packages.built = counts[.built] ?? 0
         status.packages.done = counts[.done] ?? 0
-        let byDSP = Dictionary(grouping: try deliveries.deliveries(states: DeliveryState.allCases), by: \.dsp)
+        let byDSP = try deliveries.counts()
         status.dsps = [:]
         for profile in configuration.dsps.values {
-            let list = byDSP[profile.name] ?? []
-            func count(_ states: DeliveryState...) -> Int { list.filter { states.contains($0.state) }.count }
+            let list = byDSP[profile.name] ?? [:]
+            func count(_ states: DeliveryState...) -> Int { states.reduce(0) { $0 + (list[$1] ?? 0) } }
             let h = health[profile.name]
             status.dsps[profile.name] = .init(
                 enabled: profile.enabled, lastSuccessAt: h?.lastSuccessAt, lastError: h?.lastError, blocked: h?.blocked,

@@ -1,5 +1,6 @@
 import DDEXConfig
 import DDEXModel
+import DDEXRuntime
 import Foundation
 import Logging
 import Store
@@ -7,16 +8,15 @@ import Store
 /// Makes a transport connection for a DSP profile.
 public typealias MakeTransport = @Sendable (DSPProfile) throws -> any DeliveryTransport
 
-/// One pass over the queue: for each DSP, up to `max_sessions` workers (each with its own connection)
-/// take due deliveries one at a time until none is left. `ddexd deliver` runs one pass; the daemon runs
-/// passes whenever work arrives or a retry falls due.
+/// One pass over the queue, for `ddexd deliver` and tests: every DSP's worker drains its due deliveries, all
+/// DSPs at once and independently. The daemon keeps the workers running instead (`DeliveryService`).
 public struct DeliveryPass: Sendable {
     public let store: DeliveryStore
     public let makeTransport: MakeTransport
     public let logger: Logger
     public let now: @Sendable () -> Date
-    /// Asked before each delivery is claimed: a stopping daemon finishes the transfers under way and
-    /// starts no new one.
+    /// Asked before each delivery is claimed: a stopping process finishes the transfers under way and starts
+    /// no new one.
     public let shouldStop: @Sendable () -> Bool
 
     public init(store: DeliveryStore, makeTransport: @escaping MakeTransport, logger: Logger,
@@ -43,15 +43,6 @@ public struct DeliveryPass: Sendable {
 
         public init() {}
 
-        mutating func merge(_ other: Summary) {
-            completed += other.completed
-            retrying += other.retrying
-            failed += other.failed
-            deliveryErrors += other.deliveryErrors
-            dspError = dspError ?? other.dspError
-            reached = reached || other.reached
-        }
-
         /// True when something failed or waits for a retry.
         public var hasProblems: Bool { !failed.isEmpty || !retrying.isEmpty || dspError != nil }
     }
@@ -68,76 +59,38 @@ public struct DeliveryPass: Sendable {
         return interrupted.map(\.id)
     }
 
-    /// Runs the pass for `profiles` (blocking the calling thread; transfers run on worker threads).
-    public func run(profiles: [DSPProfile]) -> [String: Summary] {
-        let work = profiles.flatMap { profile in (0..<max(1, profile.transport.maxSessions)).map { (profile, $0) } }
-        let results = LockedBox<[String: Summary]>([:])
-        DispatchQueue.concurrentPerform(iterations: work.count) { index in
-            let (profile, worker) = work[index]
-            let summary = runWorker(profile: profile, worker: worker)
-            results.withValue { $0[profile.name, default: Summary()].merge(summary) }
-        }
-        return results.withValue { $0 }
-    }
-
-    private func runWorker(profile: DSPProfile, worker: Int) -> Summary {
-        var summary = Summary()
-        var log = logger
-        log[metadataKey: "dsp"] = "\(profile.name)"
-        log[metadataKey: "worker"] = "\(worker)"
-        // Nothing due, no connection: an idle DSP costs a query, not a login.
-        guard (try? store.due(dsp: profile.name, now: now().timeIntervalSince1970, limit: 1).isEmpty) == false else { return summary }
-        let transport: any DeliveryTransport
-        do {
-            // Connect before claiming anything: a DSP that cannot be reached keeps its deliveries queued.
-            transport = try makeTransport(profile)
-            try transport.connect()
-        } catch {
-            let issue = DSPIssue(error)
-            summary.dspError = issue
-            // A blocked DSP is logged once per change by whoever parks it, not on every try.
-            log.log(level: issue.blocked ? .debug : .error, "cannot reach the DSP", metadata: ["error": "\(error)"])
-            return summary
-        }
-        defer { transport.close() }
-        summary.reached = true
-        let runner = DeliveryRunner(store: store, transport: transport, profile: profile, logger: log, now: now)
-        var tried: Set<Int64> = []
-        while !shouldStop() {
-            let due: [DeliveryRecord]
-            do {
-                due = try store.due(dsp: profile.name, now: now().timeIntervalSince1970, limit: 16).filter { !tried.contains($0.id) }
-            } catch {
-                summary.dspError = DSPIssue(error)
-                return summary
-            }
-            guard !due.isEmpty else { return summary }
-            var ranOne = false
-            for candidate in due where !shouldStop() {
-                tried.insert(candidate.id)
-                do {
-                    guard let result = try runner.claimAndRun(candidate.id) else { continue }
-                    ranOne = true
-                    switch result.state {
-                    case .completed: summary.completed.append(result.id)
-                    case .retryWait: summary.retrying.append(result.id)
-                    default: summary.failed.append(result.id)
-                    }
-                    if let code = result.lastErrorCode {
-                        summary.deliveryErrors.append(DeliveryIssue(id: result.id, code: code, message: result.lastErrorMessage ?? ""))
-                    }
-                    if let blocked = runner.blockedBy {
-                        summary.dspError = DSPIssue(blocked)
-                        return summary
-                    }
-                    break
-                } catch {
-                    summary.deliveryErrors.append(DeliveryIssue(id: candidate.id, error: error))
+    /// Runs the pass for `profiles`, every DSP at once, on a blocking pool sized to their sessions.
+    public func run(profiles: [DSPProfile]) async -> [String: Summary] {
+        let pool = BlockingPool(name: "ddexd-deliver", threads: profiles.reduce(1) { $0 + 2 * max(1, $1.transport.maxSessions) })
+        defer { pool.shutdown() }
+        return await withTaskGroup(of: (String, Summary).self) { group in
+            for profile in profiles {
+                let worker = DSPDeliveryWorker(profile: profile, store: store, makeTransport: makeTransport, pool: pool,
+                                               logger: logger, now: now)
+                group.addTask {
+                    let summary = await worker.drain(stopClaiming: shouldStop)
+                    await worker.close()
+                    return (profile.name, summary)
                 }
             }
-            if !ranOne { return summary }
+            var out: [String: Summary] = [:]
+            for await (name, summary) in group { out[name] = summary }
+            return out
         }
-        return summary
+    }
+
+    /// `run(profiles:)` for synchronous callers (the `deliver` command, tests): blocks the calling thread,
+    /// which must not be one of Swift's cooperative threads.
+    public func run(profiles: [DSPProfile]) -> [String: Summary] {
+        let result = Locked<[String: Summary]>([:])
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let summaries = await run(profiles: profiles)
+            result.withLock { $0 = summaries }
+            done.signal()
+        }
+        done.wait()
+        return result.current
     }
 }
 
@@ -176,17 +129,5 @@ public struct DSPIssue: Sendable, Codable, Equatable {
         let coded = error as? any CodedError
         self.init(code: coded?.code ?? "TRANSPORT_UNAVAILABLE", message: coded?.description ?? "\(error)",
                   blocked: (error as? TransportError)?.kind.blocksDSP ?? false)
-    }
-}
-
-/// A value shared between worker threads under a lock.
-final class LockedBox<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func withValue<T>(_ body: (inout Value) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
     }
 }

@@ -7,9 +7,12 @@ import Store
 
 /// Reads a DSP's acknowledgements and applies them to deliveries (CHOREOGRAPHY.md §5).
 ///
-/// Where: `<delivery folder>/acknowledgements/` of every completed delivery (and of deliveries
-/// acknowledged within `recentWindow`, since a DSP may send a second acknowledgement), plus the profile's
-/// `ack_folder`. What: files named `ACK_*.xml` not yet recorded by (path, size, mtime). Each is archived
+/// Where: `<delivery folder>/acknowledgements/` of the deliveries still awaiting an acknowledgement (and of
+/// deliveries acknowledged within `recentWindow`, since a DSP may send a second one), plus the profile's
+/// `ack_folder`. Polling grows with what is new, not with what was ever sent: a delivery's folder is listed on
+/// every pass while a tenth of its age is under `poll_seconds`, then only once a tenth of its age has passed
+/// since it was last listed (about daily once it is ten days old), and not at all after `ack_deadline_hours`
+/// (it shows `ACK_OVERDUE`). What: files named `ACK_*.xml` not yet recorded by (path, size, mtime). Each is archived
 /// under `archive/acks/<dsp>/` (temporary name, resume, size check, rename), hashed, read with
 /// `AcknowledgementReader`, matched to deliveries, and recorded and applied in one transaction
 /// (`AcknowledgementStore.record`), so it is applied once, even across a crash. Files that match nothing
@@ -53,18 +56,23 @@ public final class AckPoller {
     public func poll() -> AckPollSummary {
         var summary = AckPollSummary()
         var recordedNow = Set<Int64>()
-        let folders: [String]
+        let folders: [AckFolder]
         do {
             folders = try ackFolders()
         } catch {
             summary.errors.append(PollIssue(path: "", error: error))
             return summary
         }
-        folderLoop: for folder in folders {
+        var listed: [Int64] = []
+        defer { try? deliveries.markAckChecked(listed, at: now().timeIntervalSince1970) }
+        folderLoop: for ackFolder in folders {
+            let folder = ackFolder.path
             let entries: [RemoteEntry]
             do {
                 entries = try transport.list(folder)
+                if let id = ackFolder.deliveryId { listed.append(id) }
             } catch let error as TransportError where error.kind == .notFound {
+                if let id = ackFolder.deliveryId { listed.append(id) }
                 continue // no acknowledgement yet
             } catch {
                 summary.errors.append(PollIssue(path: folder, error: error))
@@ -93,20 +101,26 @@ public final class AckPoller {
         return summary
     }
 
-    /// Folders to list, without duplicates, in a stable order.
-    func ackFolders() throws -> [String] {
-        var folders: [String] = []
-        let since = now().addingTimeInterval(-recentWindow)
-        for d in try deliveries.deliveries(dsp: profile.name, states: [.completed, .acknowledged, .rejectedByDSP]) {
-            if d.state != .completed {
-                // `updated_at` is when the last acknowledgement was applied (ack_at is the DSP's clock).
-                guard let at = Timestamp.parse(d.updatedAt), at >= since else { continue }
-            }
-            folders.append(Self.join(d.remoteFolder, "acknowledgements"))
-        }
-        if let extra = profile.ackFolder { folders.append(extra.trimmingCharacters(in: CharacterSet(charactersIn: "/"))) }
+    /// A folder to list, and the delivery it belongs to (nil for the profile's `ack_folder`).
+    struct AckFolder: Equatable {
+        var path: String
+        var deliveryId: Int64?
+    }
+
+    /// Folders due to be listed in this pass, without duplicates, in a stable order.
+    func ackFolders() throws -> [AckFolder] {
+        let due = try deliveries.dueForAckListing(dsp: profile.name, now: now().timeIntervalSince1970,
+                                                  pollSeconds: Double(profile.ackPollSeconds), deadline: Double(profile.ackDeadlineHours) * 3600, recentWindow: recentWindow)
+        var folders = due.map { AckFolder(path: Self.join($0.remoteFolder, "acknowledgements"), deliveryId: $0.id) }
+        if let extra = profile.ackFolder { folders.append(AckFolder(path: extra.trimmingCharacters(in: CharacterSet(charactersIn: "/")))) }
         var seen = Set<String>()
-        return folders.filter { seen.insert($0).inserted }
+        return folders.filter { seen.insert($0.path).inserted }
+    }
+
+    /// True when `delivery` waited longer than the profile's `ack_deadline_hours` for an acknowledgement.
+    public static func isOverdue(_ delivery: DeliveryRecord, profile: DSPProfile, now: Date = Date()) -> Bool {
+        guard delivery.state == .completed, let since = Timestamp.parse(delivery.updatedAt) else { return false }
+        return now.timeIntervalSince(since) >= Double(profile.ackDeadlineHours) * 3600
     }
 
     /// Downloads, reads, matches and records one new file; returns its `acks` id.

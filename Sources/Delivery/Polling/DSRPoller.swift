@@ -206,7 +206,8 @@ public final class DSRPoller {
             throw DSRError(.reportInconsistent, file: localPaths.first ?? "", "the archived files do not form one report")
         }
         if let loaderDatabase { return try DSRReportLoader(database: loaderDatabase).load(files) }
-        return try database.withDatabase { db in try DSRReportLoader(database: db).load(files) }
+        // Bounded transactions on the shared writer: other writers get it between two of them.
+        return try DSRReportLoader(writer: database).load(files)
     }
 
     /// Keeps, deletes or moves the report's files and semaphores on the server, as the profile says.

@@ -37,7 +37,7 @@ final class ReleaseJSONContext {
         let warning = r.allowed(o, "parentalWarning", required: false, in: AllowedValues.parentalWarningTypes, what: "ParentalWarningType")
             ?? "NoAdviceAvailable"
         let language = r.identifier(o, "language", required: false) { s throws(IdentifierError) in try LanguageTag(validating: s) }
-        let cover = r.string(o, "cover", required: false).map { ImageResource(file: ResourceFile(path: $0)) }
+        let cover = r.string(o, "cover", required: false, isText: false).map { ImageResource(file: ResourceFile(path: $0)) }
         if cover == nil, o.members["cover"] == nil || o.members["cover"]?.isNull == true {
             r.warn(.coverMissing, "cover", o.node, "the release has no cover image; most DSPs require one")
         }
@@ -69,6 +69,10 @@ final class ReleaseJSONContext {
                     r.report(.jsonType, path, value, "must be a DSP profile name")
                     continue
                 }
+                if let problem = TextRules.problem(s, field: path, at: r.location(path, value)) {
+                    r.add(problem)
+                    continue
+                }
                 if !names.contains(s) { names.append(s) }
             }
             if items.isEmpty {
@@ -97,7 +101,7 @@ final class ReleaseJSONContext {
         guard let o = r.object(value, path, known: Self.trackKeys) else { return nil }
         let isrc = r.identifier(o, "isrc", required: true) { s throws(IdentifierError) in try ISRC(validating: s) }
         let title = r.string(o, "title", required: true)
-        let file = r.string(o, "file", required: true).map { ResourceFile(path: $0) }
+        let file = r.string(o, "file", required: true, isText: false).map { ResourceFile(path: $0) }
         let number = r.int(o, "number", required: true, range: 1...9999)
         let disc = r.int(o, "disc", required: false, range: 1...999) ?? 1
         let iswc = r.identifier(o, "iswc", required: false) { s throws(IdentifierError) in try ISWC(validating: s) }
@@ -221,6 +225,11 @@ final class ReleaseJSONContext {
         var excluded: [Territory] = []
         for (v, p) in r.array(o, "excludedTerritories", required: false) ?? [] {
             if let t = r.identifier(v, p, { s throws(IdentifierError) in try Territory(validating: s) }) { excluded.append(t) }
+        }
+        let contradictions = Territory.contradictions(included: included, excluded: excluded)
+        if !contradictions.isEmpty {
+            r.report(.dealTerritoryConflict, o.path("excludedTerritories"), o.members["excludedTerritories"],
+                     "\(contradictions.map(\.value).joined(separator: ", ")) is both in territories and in excludedTerritories; say where the deal applies once")
         }
         var models: [String] = []
         for (v, p) in r.array(o, "commercialModels", required: true, nonEmpty: true) ?? [] {

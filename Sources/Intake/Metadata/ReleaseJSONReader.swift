@@ -33,6 +33,9 @@ public struct ReleaseJSONReader: MetadataReader {
     }
 
     /// Reads `release.json` from bytes already in memory.
+    ///
+    /// A UTF-8 byte order mark at the start is accepted and ignored (RFC 8259 §8.1 lets parsers do so, and
+    /// Windows editors write one); anywhere else U+FEFF is an ordinary character.
     public func read(bytes: [UInt8], relativePath: String, settings: IntakeSettings = IntakeSettings()) -> MetadataReadResult {
         func fail(_ code: ProblemCode, _ location: String, _ message: String) -> MetadataReadResult {
             MetadataReadResult(release: nil, problems: [.error(code, at: location, message)])
@@ -40,6 +43,7 @@ public struct ReleaseJSONReader: MetadataReader {
         guard bytes.count <= settings.maxMetadataBytes else {
             return fail(.metadataTooLarge, relativePath, "the file is larger than the \(settings.maxMetadataBytes)-byte limit (intake.max_metadata_bytes)")
         }
+        let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         guard bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
             return fail(.jsonEmpty, relativePath, bytes.isEmpty ? "the file is empty" : "the file holds only white space")
         }

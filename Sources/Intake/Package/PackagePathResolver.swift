@@ -14,7 +14,7 @@ public enum Checked<Value: Sendable>: Sendable {
 
 /// Turns package-relative resource paths into files, refusing any that could reach outside the package.
 ///
-/// Rules: no absolute path, no `..`, no backslash or NUL; every component is looked at with `lstat`, and a
+/// Rules: no absolute path, no `..`, no backslash, NUL or other control character; every component is looked at with `lstat`, and a
 /// symbolic link is allowed only when its fully resolved target stays inside the package's own resolved root.
 /// The result must be a regular, readable file. Nothing is created, changed or opened for writing.
 public struct PackagePathResolver: Sendable {
@@ -38,7 +38,10 @@ public struct PackagePathResolver: Sendable {
     /// Checks the syntax of a relative path without touching the file system; returns its normalised form.
     public static func normalize(_ path: String, location: String) -> Checked<String> {
         if path.isEmpty { return .problem(.error(.pathInvalid, at: location, "the path is empty")) }
-        if path.contains("\0") { return .problem(.error(.pathInvalid, at: location, "the path contains a NUL character")) }
+        if let control = TextRules.firstControlCharacter(in: path) {
+            return .problem(.error(.pathInvalid, at: location,
+                                   "'\(TextRules.escaped(path))' contains the control character \(TextRules.codePoint(control)); file names must not hold NUL, newlines, tabs or other control characters"))
+        }
         if path.contains("\\") {
             return .problem(.error(.pathInvalid, at: location, "'\(path)' contains a backslash; package paths use / between folders"))
         }

@@ -1,5 +1,6 @@
 import DDEXConfig
 import DDEXModel
+import ERN
 import Foundation
 import Media
 
@@ -21,20 +22,22 @@ public struct PackageValidator: Sendable {
     /// Declared and measured durations may differ by this much before a warning.
     public var durationTolerance: ISODuration
 
-    public init(settings: IntakeSettings = IntakeSettings(), readers: [any MetadataReader] = MetadataReaders.all,
+    /// `schemas` checks master ERNs (pass the set the bundler uses, so each XSD is compiled once); `readers`
+    /// defaults to `MetadataReaders.all(schemas:)`.
+    public init(settings: IntakeSettings = IntakeSettings(), schemas: ERNSchemaSet, readers: [any MetadataReader]? = nil,
                 minimumCoverPixels: UInt32 = 640, durationTolerance: ISODuration = ISODuration(milliseconds: 1000))
     {
         self.settings = settings
-        self.readers = readers
+        self.readers = readers ?? MetadataReaders.all(schemas: schemas)
         self.minimumCoverPixels = minimumCoverPixels
         self.durationTolerance = durationTolerance
     }
 
     /// Validates a folder package or a `.zip` package.
     ///
-    /// For a zip, `workFolder` (created, must be empty) receives the unpacked files and stays; without it the
-    /// files go to a private temporary folder removed before returning, so `validated.packageRoot` then names a
-    /// folder that no longer exists.
+    /// For a zip, `workFolder` (created, must be empty) receives the unpacked files and stays (emptied again
+    /// when the zip is refused); without it the files go to a `ScratchFolder` removed before returning, so
+    /// `validated.packageRoot` then names a folder that no longer exists.
     public func validate(packageAt url: URL, workFolder: URL? = nil) -> ValidationReport {
         let display = url.path
         switch PackageDiscovery.fileType(url.path) {
@@ -44,20 +47,18 @@ public struct PackageValidator: Sendable {
             guard let real = PackagePathResolver.realPath(url.path) else { break }
             return validate(packageAt: URL(fileURLWithPath: real), workFolder: workFolder)
         case .regular where url.pathExtension.lowercased() == "zip":
-            let temporary = workFolder == nil
-            let destination = workFolder ?? URL(fileURLWithPath: NSTemporaryDirectory())
-                .appendingPathComponent("ddexd-validate-\(UUID().uuidString)", isDirectory: true)
-            if temporary {
+            var scratch: ScratchFolder?
+            if workFolder == nil {
                 do {
-                    try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: false,
-                                                            attributes: [.posixPermissions: 0o700])
+                    scratch = try ScratchFolder.make(purpose: "validate")
                 } catch {
                     return ValidationReport(valid: false, package: display, problems: [
                         .error(.zipUnreadable, at: display, "cannot create a temporary folder to unpack into: \(error)"),
                     ])
                 }
             }
-            defer { if temporary { try? FileManager.default.removeItem(at: destination) } }
+            defer { scratch?.remove() }
+            let destination = workFolder ?? scratch!.url
             let unpacked = ZipPackageUnpacker(settings: settings).unpack(zipAt: url, into: destination, displayName: url.lastPathComponent)
             guard let root = unpacked.root else {
                 return ValidationReport(valid: false, package: display, problems: unpacked.problems)

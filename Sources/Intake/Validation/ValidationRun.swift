@@ -40,7 +40,7 @@ struct ValidationRun {
             mergeSplitsCSV(into: &release)
         }
         referenced.formUnion(checkResources(of: release, unmodelled: read.unmodelledResources))
-        reportUnreferencedFiles(referenced: referenced)
+        scanPackageTree(referenced: referenced)
 
         let valid = !problems.hasErrors
         let summary = ReleaseSummary(release: release, measured: measured)
@@ -195,17 +195,32 @@ struct ValidationRun {
         }
     }
 
-    /// Warns about files the metadata does not name (a misspelt file name shows up here and as a missing file).
-    private mutating func reportUnreferencedFiles(referenced: Set<String>) {
+    /// Looks at every name in the package: control characters and Unicode twins are refused (whether the
+    /// metadata names the file or not: a DSP or a file system may turn either into another file), and files
+    /// the metadata does not name get a warning (a misspelt name shows up here and as a missing file).
+    private mutating func scanPackageTree(referenced: Set<String>) {
         var stack = [""]
         var seen = 0
         var unreferenced: [String] = []
         while let folder = stack.popLast(), seen < 10_000 {
             let absolute = folder.isEmpty ? resolver.root : resolver.root + "/" + folder
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: absolute) else { continue }
+            // Swift compares strings by canonical equivalence: NFC and NFD spellings of a name are one key.
+            var spellings: [String: String] = [:]
             for name in names.sorted() where !name.hasPrefix(".") && name != "__MACOSX" {
                 seen += 1
                 let relative = folder.isEmpty ? name : folder + "/" + name
+                if let control = TextRules.firstControlCharacter(in: name) {
+                    problems.append(.error(.pathInvalid, at: TextRules.escaped(relative),
+                                           "the name holds the control character \(TextRules.codePoint(control)); file names must not hold NUL, newlines, tabs or other control characters"))
+                    continue
+                }
+                if let twin = spellings[name] {
+                    problems.append(.error(.pathUnicodeDuplicate, at: relative,
+                                           "'\(name)' and '\(twin)' are the same name in two Unicode forms (composed NFC and decomposed NFD); they are duplicates: keep one"))
+                    continue
+                }
+                spellings[name] = name
                 switch PackageDiscovery.fileType(absolute + "/" + name) {
                 case .directory: stack.append(relative)
                 case .regular, .symlink, .other:

@@ -10,6 +10,11 @@ public enum MediaInspector {
     /// 1 MiB: large enough that system-call overhead is negligible, small enough to stay in cache.
     public static let defaultChunkSize = 1 << 20
 
+    /// The most pixels an image's header may declare: Pillow's decompression-bomb limit (a quarter GiB of
+    /// 24-bit pixels, 9459 × 9459), far above any DSP's cover size. ddexd reads only headers, but a DSP that
+    /// renders a 100000 × 100000 cover needs 30 GB of memory for it.
+    public static let maxImagePixels: UInt64 = 89_478_485
+
     /// Probes and digests the file at `url`. `file.path` names it in errors and its extension must agree with the bytes.
     public static func inspect(fileAt url: URL, file: ResourceFile, chunkSize: Int = defaultChunkSize) throws(MediaError) -> MeasuredResource {
         let reader = try FileChunkReader(path: url.path, displayPath: file.path, chunkSize: chunkSize)

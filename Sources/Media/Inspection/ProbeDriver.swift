@@ -21,6 +21,10 @@ struct ProbeDriver {
     private mutating func apply(_ step: ProbeStep) throws(MediaError) {
         switch step {
         case .done(let kind):
+            if case .image(let image) = kind, UInt64(image.width) * UInt64(image.height) > MediaInspector.maxImagePixels {
+                throw MediaError(.mediaImageTooLarge, path: path,
+                                 "the header declares \(image.width)×\(image.height) = \(UInt64(image.width) * UInt64(image.height)) pixels, more than the \(MediaInspector.maxImagePixels) ddexd takes (a decompression bomb for whoever renders it)")
+            }
             result = kind
             pending = nil
         case .need(let offset, let count):

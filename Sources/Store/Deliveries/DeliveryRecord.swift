@@ -28,6 +28,8 @@ public struct DeliveryRecord: Sendable, Hashable {
     public var ackText: String?
     public var ackFile: String?
     public var ackAt: String?
+    /// Unix time the delivery's acknowledgement folder was last listed.
+    public var ackCheckedAt: Double?
     public var createdAt: String
     public var updatedAt: String
 }

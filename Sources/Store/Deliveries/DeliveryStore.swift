@@ -13,7 +13,8 @@ public struct DeliveryStore: Sendable {
 
     static let columns = """
         id, package_id, dsp, release_id, kind, state, batch_id, message_id, bundle_path, remote_folder, attempts,
-        next_attempt_at, last_error_code, last_error_message, ack_status, ack_text, ack_file, ack_at, created_at, updated_at
+        next_attempt_at, last_error_code, last_error_message, ack_status, ack_text, ack_file, ack_at, created_at, updated_at,
+        ack_checked_at
         """
 
     /// Records a queued delivery with its files. Returns the existing one when this package was already
@@ -49,31 +50,36 @@ public struct DeliveryStore: Sendable {
     public func transition(_ id: Int64, _ event: DeliveryState.Event, now: String,
                            changes: DeliveryChanges = DeliveryChanges()) throws -> DeliveryRecord
     {
-        try database.withDatabase { db in
-            try db.transaction {
-                guard let current = try Self.find(db, "id = ?", [.integer(id)]).first else {
-                    throw StoreError(.misuse, message: "no delivery \(id)")
-                }
-                let next = try current.state.applying(event)
-                var sets = ["state = ?", "updated_at = ?"]
-                var values: [SQLValue] = [.text(next.rawValue), .text(now)]
-                if event == .startUpload { sets.append("attempts = attempts + 1") }
-                if let v = changes.nextAttemptAt { sets.append("next_attempt_at = ?"); values.append(v.map { .real($0) } ?? .null) }
-                if let v = changes.lastError {
-                    sets.append("last_error_code = ?"); values.append(.text(v?.code))
-                    sets.append("last_error_message = ?"); values.append(.text(v?.message))
-                }
-                if let ack = changes.ack {
-                    sets += ["ack_status = ?", "ack_text = ?", "ack_file = ?", "ack_at = ?"]
-                    values += [.text(ack.status), .text(ack.text), .text(ack.file), .text(ack.at)]
-                }
-                values.append(.integer(id))
-                let statement = try db.prepare("UPDATE deliveries SET \(sets.joined(separator: ", ")) WHERE id = ?")
-                try statement.bind(values)
-                try statement.run()
-                return try Self.find(db, "id = ?", [.integer(id)])[0]
-            }
+        try database.write { db in try Self.apply(event, to: id, now: now, changes: changes, db) }
+    }
+
+    /// The one way a delivery's state is written (deliveries and acknowledgements alike), inside the caller's
+    /// transaction: `DeliveryState.next(after:)` applied to the state read in that same transaction, with the
+    /// columns that go with it.
+    static func apply(_ event: DeliveryState.Event, to id: Int64, now: String, changes: DeliveryChanges,
+                      _ db: Database) throws -> DeliveryRecord
+    {
+        guard let current = try find(db, "id = ?", [.integer(id)]).first else {
+            throw StoreError(.misuse, message: "no delivery \(id)")
         }
+        let next = try current.state.applying(event)
+        var sets = ["state = ?", "updated_at = ?"]
+        var values: [SQLValue] = [.text(next.rawValue), .text(now)]
+        if event == .startUpload { sets.append("attempts = attempts + 1") }
+        if let v = changes.nextAttemptAt { sets.append("next_attempt_at = ?"); values.append(v.map { .real($0) } ?? .null) }
+        if let v = changes.lastError {
+            sets.append("last_error_code = ?"); values.append(.text(v?.code))
+            sets.append("last_error_message = ?"); values.append(.text(v?.message))
+        }
+        if let ack = changes.ack {
+            sets += ["ack_status = ?", "ack_text = ?", "ack_file = ?", "ack_at = ?"]
+            values += [.text(ack.status), .text(ack.text), .text(ack.file), .text(ack.at)]
+        }
+        values.append(.integer(id))
+        let statement = try db.prepare("UPDATE deliveries SET \(sets.joined(separator: ", ")) WHERE id = ?")
+        try statement.bind(values)
+        try statement.run()
+        return try find(db, "id = ?", [.integer(id)])[0]
     }
 
     /// Marks one file as placed on the server (final name, verified size).
@@ -115,6 +121,60 @@ public struct DeliveryStore: Sendable {
         }
     }
 
+    /// Deliveries whose acknowledgement folder is due to be listed at `now` (Unix seconds): completed ones younger
+    /// than `deadline` seconds and acknowledged ones younger than `recentWindow` (their age counted from
+    /// `updated_at`: the completion, or the last acknowledgement applied): on every pass (`pollSeconds` apart) while
+    /// a tenth of its age is less than that, then once a tenth of its age has passed since it was last listed.
+    /// Oldest first.
+    public func dueForAckListing(dsp: String, now: Double, pollSeconds: Double, deadline: Double,
+                                 recentWindow: Double) throws -> [(id: Int64, remoteFolder: String)] {
+        try database.withDatabase { db in
+            let s = try db.prepare("""
+                SELECT id, remote_folder FROM (
+                    SELECT id, remote_folder, state, ack_checked_at, ?2 - (julianday(updated_at) - 2440587.5) * 86400 AS age
+                    FROM deliveries WHERE dsp = ?1 AND state IN ('completed', 'acknowledged', 'rejected-by-dsp'))
+                WHERE age < CASE state WHEN 'completed' THEN ?3 ELSE ?4 END
+                  AND (ack_checked_at IS NULL OR age / 10 <= ?5 OR ?2 - ack_checked_at >= age / 10)
+                ORDER BY id
+                """)
+            try s.bind([.text(dsp), .real(now), .real(deadline), .real(recentWindow), .real(pollSeconds)])
+            var out: [(Int64, String)] = []
+            while try s.step() {
+                guard let folder = s.string(at: 1) else { throw StoreError(.misuse, message: "delivery \(s.int64(at: 0)) has no remote folder") }
+                out.append((s.int64(at: 0), folder))
+            }
+            return out
+        }
+    }
+
+    /// Records that the acknowledgement folders of `ids` were listed at `time` (Unix seconds).
+    public func markAckChecked(_ ids: [Int64], at time: Double) throws {
+        guard !ids.isEmpty else { return }
+        try database.write { db in
+            let statement = try db.prepare("UPDATE deliveries SET ack_checked_at = ? WHERE id = ?")
+            for id in ids {
+                try statement.bind([.real(time), .integer(id)])
+                try statement.run()
+            }
+        }
+    }
+
+    /// How many deliveries each DSP has in each state (one query, for the status files).
+    public func counts() throws -> [String: [DeliveryState: Int]] {
+        try database.withDatabase { db in
+            let s = try db.prepare("SELECT dsp, state, COUNT(*) FROM deliveries GROUP BY dsp, state")
+            var out: [String: [DeliveryState: Int]] = [:]
+            while try s.step() {
+                let dsp = s.string(at: 0) ?? "", text = s.string(at: 1) ?? ""
+                guard let state = DeliveryState(rawValue: text) else {
+                    throw StoreError(.decode, message: "deliveries.state holds '\(text)', which is no DeliveryState")
+                }
+                out[dsp, default: [:]][state] = s.int(at: 2)
+            }
+            return out
+        }
+    }
+
     /// Deliveries a worker may start now for `dsp`, oldest first: queued ones, and retry-wait ones whose time
     /// has come. A release is never in two open deliveries at once: a later delivery of the same release
     /// waits until every earlier one of it is past `uploaded` (completed, acknowledged, rejected or failed).
@@ -151,14 +211,14 @@ public struct DeliveryStore: Sendable {
         while try s.step() {
             guard let state = DeliveryState(rawValue: s.string(at: 5) ?? ""),
                   let kind = DeliveryRecord.Kind(rawValue: s.string(at: 4) ?? "")
-            else { throw StoreError(.misuse, message: "delivery \(s.int64(at: 0)) has an unknown state or kind") }
+            else { throw StoreError(.decode, message: "delivery \(s.int64(at: 0)) has an unknown state or kind") }
             out.append(DeliveryRecord(
                 id: s.int64(at: 0), packageId: s.string(at: 1) ?? "", dsp: s.string(at: 2) ?? "", releaseId: s.string(at: 3) ?? "",
                 kind: kind, state: state, batchId: s.string(at: 6) ?? "", messageId: s.string(at: 7) ?? "",
                 bundlePath: s.string(at: 8) ?? "", remoteFolder: s.string(at: 9) ?? "", attempts: s.int(at: 10),
                 nextAttemptAt: s.double(at: 11), lastErrorCode: s.string(at: 12), lastErrorMessage: s.string(at: 13),
                 ackStatus: s.string(at: 14), ackText: s.string(at: 15), ackFile: s.string(at: 16), ackAt: s.string(at: 17),
-                createdAt: s.string(at: 18) ?? "", updatedAt: s.string(at: 19) ?? ""))
+                ackCheckedAt: s.double(at: 20), createdAt: s.string(at: 18) ?? "", updatedAt: s.string(at: 19) ?? ""))
         }
         return out
     }

@@ -146,9 +146,15 @@ public struct PackageStore: Sendable {
         try s.bind([.text(id)])
         guard try s.step() else { return nil }
         guard let state = PackageState(rawValue: s.string(at: 4) ?? "") else {
-            throw StoreError(.misuse, message: "package \(id) has an unknown state")
+            throw StoreError(.decode, message: "package \(id) has an unknown state")
         }
-        let problems = (try? JSONDecoder().decode([Problem].self, from: Data((s.string(at: 9) ?? "[]").utf8))) ?? []
+        // A row that cannot be decoded is an error with a code, never a silent default.
+        let problems: [Problem]
+        do {
+            problems = try JSONDecoder().decode([Problem].self, from: Data((s.string(at: 9) ?? "").utf8))
+        } catch {
+            throw StoreError(.decode, message: "package \(id): problems_json does not decode as problems: \(error)")
+        }
         return PackageRecord(id: s.string(at: 0) ?? "", account: s.string(at: 1) ?? "", source: s.string(at: 2) ?? "",
                              workPath: s.string(at: 3) ?? "", state: state, releaseId: s.string(at: 5), title: s.string(at: 6),
                              displayArtist: s.string(at: 7), takedown: s.int64(at: 8) != 0, problems: problems,

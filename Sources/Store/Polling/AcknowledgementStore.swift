@@ -148,12 +148,8 @@ public struct AcknowledgementStore: Sendable {
                     result.note = "delivery \(id) carries an acknowledgement created later (\(delivery.ackAt ?? ""))"
                 } else {
                     let event: DeliveryState.Event = entry.isSuccess ? .ackAccepted : .ackRejected
-                    let next = try delivery.state.applying(event)
-                    _ = try db.run("""
-                        UPDATE deliveries SET state = ?, updated_at = ?, ack_status = ?, ack_text = ?, ack_file = ?, ack_at = ?
-                        WHERE id = ?
-                        """, .text(next.rawValue), .text(now), .text(entry.status), .text(entry.text), .text(file),
-                        .text(ackAt), .integer(id))
+                    let next = try DeliveryStore.apply(event, to: id, now: now, changes: DeliveryChanges(
+                        ack: (status: entry.status, text: entry.text, file: file, at: ackAt)), db).state
                     _ = try db.run("INSERT INTO package_events (package_id, at, event, dsp, detail) VALUES (?, ?, ?, ?, ?)",
                                    .text(delivery.packageId), .text(now), .text(next.rawValue), .text(dsp),
                                    .text("\(entry.status)\(entry.text.map { ": \($0)" } ?? "") (\(file))"))
@@ -187,7 +183,7 @@ public struct AcknowledgementStore: Sendable {
         var out: [AckFileRecord] = []
         while try s.step() {
             guard let outcome = AckOutcome(rawValue: s.string(at: 7) ?? "") else {
-                throw StoreError(.misuse, message: "acknowledgement \(s.int64(at: 0)) has an unknown outcome")
+                throw StoreError(.decode, message: "acknowledgement \(s.int64(at: 0)) has an unknown outcome")
             }
             out.append(AckFileRecord(id: s.int64(at: 0), dsp: s.string(at: 1) ?? "", remotePath: s.string(at: 2) ?? "",
                                      sha256: s.string(at: 3) ?? "", size: UInt64(max(0, s.int64(at: 4))), remoteModified: s.double(at: 5),

@@ -123,7 +123,7 @@ public struct DSRFetchStore: Sendable {
         var out: [DSRFetchRecord] = []
         while try s.step() {
             guard let state = DSRFetchState(rawValue: s.string(at: 10) ?? "") else {
-                throw StoreError(.misuse, message: "dsr_fetches row \(s.int64(at: 0)) has an unknown state")
+                throw StoreError(.decode, message: "dsr_fetches row \(s.int64(at: 0)) has an unknown state")
             }
             out.append(DSRFetchRecord(
                 id: s.int64(at: 0), dsp: s.string(at: 1) ?? "", remotePath: s.string(at: 2) ?? "", fileName: s.string(at: 3) ?? "",

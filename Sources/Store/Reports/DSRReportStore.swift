@@ -38,7 +38,7 @@ public struct DSRReportStore {
     private static func read(_ statement: Statement) throws -> DSRStoredReport {
         let stateText = statement.string(at: 1) ?? ""
         guard let state = DSRReportState(rawValue: stateText) else {
-            throw StoreError(.step, message: "dsr_reports.state holds '\(stateText)', which is no DSRReportState")
+            throw StoreError(.decode, message: "dsr_reports.state holds '\(stateText)', which is no DSRReportState")
         }
         return DSRStoredReport(
             id: statement.int64(at: 0), state: state, supersededBy: statement.optionalInt64(at: 2),

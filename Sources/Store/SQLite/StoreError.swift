@@ -4,7 +4,7 @@ import DDEXModel
 /// A failure of the persistent store, with SQLite's own message and the SQL that failed.
 ///
 /// `code` is stable (`STORE_OPEN`, `STORE_PREPARE`, `STORE_STEP`, `STORE_CONSTRAINT`, `STORE_BUSY`,
-/// `STORE_MIGRATION`, `STORE_SCHEMA_TOO_NEW`, `STORE_MISUSE`); `sqliteCode` is SQLite's extended result code.
+/// `STORE_MIGRATION`, `STORE_SCHEMA_TOO_NEW`, `STORE_MISUSE`, `STORE_DECODE`); `sqliteCode` is SQLite's extended result code.
 public struct StoreError: CodedError, Sendable, Equatable {
     public enum Kind: String, Sendable {
         case open = "STORE_OPEN"
@@ -16,6 +16,8 @@ public struct StoreError: CodedError, Sendable, Equatable {
         case migration = "STORE_MIGRATION"
         case schemaTooNew = "STORE_SCHEMA_TOO_NEW"
         case misuse = "STORE_MISUSE"
+        /// A stored row that does not decode (a value no type of ddexd has): never replaced by a default.
+        case decode = "STORE_DECODE"
     }
 
     public var kind: Kind

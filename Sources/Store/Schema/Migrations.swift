@@ -6,6 +6,8 @@ public enum Migrations {
         .deliveries,
         .polling,
         .ledger,
+        .ackPolling,
+        .stateChecks,
         .ledgerAccounts,
     ]
 }

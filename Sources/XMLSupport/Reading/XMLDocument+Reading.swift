@@ -12,8 +12,15 @@ extension XMLDocument {
                             options: XMLReadOptions = XMLReadOptions()) throws(XMLError) -> XMLDocument
     {
         let display = name ?? path
-        let bytes = try readBounded(path: path, display: display, maxBytes: options.maxBytes)
-        return try parse(data: bytes, name: display, options: options)
+        return try parse(data: try bytes(ofFileAt: path, name: display, options: options), name: display, options: options)
+    }
+
+    /// A file's bytes, refused (`XML_TOO_LARGE`) when there are more than `options.maxBytes`, for callers that
+    /// parse and schema-validate the very same bytes (a file read twice could change in between).
+    public static func bytes(ofFileAt path: String, name: String? = nil,
+                             options: XMLReadOptions = XMLReadOptions()) throws(XMLError) -> [UInt8]
+    {
+        try readBounded(path: path, display: name ?? path, maxBytes: options.maxBytes)
     }
 
     /// Parses a document from memory safely.
@@ -25,8 +32,9 @@ extension XMLDocument {
     ///   (`XML_ENTITY_FORBIDDEN`);
     /// - libxml2's safe options only: `XML_PARSE_NONET`, no `NOENT`, no `DTDLOAD`/`DTDATTR`/`DTDVALID`,
     ///   no `HUGE` (libxml2's default depth and text-size limits stay on), no XInclude;
-    /// - empty input (`XML_EMPTY`), bytes that do not match the encoding (`XML_ENCODING`), a document cut
-    ///   short (`XML_TRUNCATED`), anything else not well-formed (`XML_MALFORMED`).
+    /// - empty input (`XML_EMPTY`), bytes that do not match the declared encoding or are not UTF-8 when
+    ///   nothing is declared (`XML_ENCODING`, see `XMLEncodingCheck`), a document cut short
+    ///   (`XML_TRUNCATED`), anything else not well-formed (`XML_MALFORMED`).
     public static func parse(data: [UInt8], name: String,
                              options: XMLReadOptions = XMLReadOptions()) throws(XMLError) -> XMLDocument
     {
@@ -40,6 +48,7 @@ extension XMLDocument {
         guard data.contains(where: { !isBlankOrBOM($0) }) else {
             throw XMLError(.empty, file: name, message: "the document is empty")
         }
+        try XMLEncodingCheck.check(data, name: name)
         return try SafeDOMParser(name: name).parse(data)
     }
 

@@ -36,27 +36,24 @@ struct BuildCommand: ParsableCommand {
         guard let profile = configuration.dsps[dsp] else {
             let known = configuration.dsps.keys.sorted().joined(separator: ", ")
             return try finish(BuildOutput(problems: [
-                .error("DSP_UNKNOWN", at: global.configPath, "no DSP profile named \(dsp) (configured: \(known))"),
+                .error(.dspUnknown, at: global.configPath, "no DSP profile named \(dsp) (configured: \(known))"),
             ]))
         }
 
-        // A zip is unpacked into a private work folder that must outlive validation: the bundle links its files.
+        // A zip is unpacked into a scratch folder that must outlive validation: the bundle links its files.
+        ScratchFolder.removeAllOnTerminationSignals()
+        ScratchFolder.sweepAbandoned(purpose: "build")
         let packageURL = URL(fileURLWithPath: package)
-        var workFolder: URL?
-        if packageURL.pathExtension.lowercased() == "zip" {
-            let folder = URL(fileURLWithPath: NSTemporaryDirectory())
-                .appendingPathComponent("ddexd-build-\(UUID().uuidString)", isDirectory: true)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false,
-                                                    attributes: [.posixPermissions: 0o700])
-            workFolder = folder
-        }
-        defer { if let workFolder { try? FileManager.default.removeItem(at: workFolder) } }
+        let scratch = packageURL.pathExtension.lowercased() == "zip" ? try ScratchFolder.make(purpose: "build") : nil
+        defer { scratch?.remove() }
 
-        let report = PackageValidator(settings: configuration.intake).validate(packageAt: packageURL, workFolder: workFolder)
+        let schemas = ERNSchemaSet(settings: configuration.schemas)
+        let report = PackageValidator(settings: configuration.intake, schemas: schemas).validate(packageAt: packageURL, workFolder: scratch?.url)
+        ScratchFolder.yieldToTermination()
         guard report.valid, let validated = report.validated else {
             return try finish(BuildOutput(release: report.release, problems: report.problems))
         }
-        let builder = BundleBuilder(sender: configuration.sender, schemas: ERNSchemaSet(settings: configuration.schemas))
+        let builder = BundleBuilder(sender: configuration.sender, schemas: schemas)
         let outFolder = URL(fileURLWithPath: out).standardizedFileURL.path
         let result = builder.build(validated, for: profile, into: outFolder)
         try finish(BuildOutput(release: report.release, problems: report.problems + result.problems, bundle: result.bundle))
@@ -88,9 +85,7 @@ struct BuildOutput: Encodable {
     var text: String {
         var out = ""
         if let r = release { out += "Release  \(r.title) — \(r.displayArtist)\n" }
-        for p in problems {
-            out += "\(p.severity == .error ? "error  " : "warning") \(p.code)  \(p.location)\n        \(p.message)\n"
-        }
+        for p in problems { out += p.textLines() }
         if let bundle, valid {
             out += "BUILT: \(bundle.folder) (\(bundle.dsp), ERN \(bundle.ernVersion.rawValue), \(bundle.messageType), "
                 + "\(bundle.files.count) files, \(bundle.totalBytes) bytes)\n"

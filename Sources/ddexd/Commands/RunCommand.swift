@@ -3,7 +3,6 @@ import Daemon
 import DDEXConfig
 import Foundation
 import Logging
-import ServiceLifecycle
 import Store
 
 /// `ddexd run`: the daemon, in the foreground (systemd runs it as `Type=notify`).
@@ -38,14 +37,9 @@ struct RunCommand: AsyncParsableCommand {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
         let database = SharedDatabase(try Database.openMigrated(path: configuration.spool.database))
-        let runtime = DaemonRuntime(configuration: configuration, database: database, logger: logger)
-        let service = DaemonService(runtime: runtime, configPath: global.configPath, spoolOverride: global.spool)
-        var groupLogger = logger
-        groupLogger.logLevel = .warning
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: groupLogger))
-        try await group.run()
+        let readers = SharedDatabase(try Database(path: configuration.spool.database))
+        let runtime = DaemonRuntime(configuration: configuration, database: database, readers: readers, configPath: global.configPath,
+                                    spoolOverride: global.spool, logger: logger)
+        try await Daemon(runtime: runtime).run()
     }
 }

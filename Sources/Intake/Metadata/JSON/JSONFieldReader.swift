@@ -25,6 +25,10 @@ final class JSONFieldReader {
         problems.append(Problem(code, .warning, at: location(path, node), message))
     }
 
+    func add(_ problem: Problem) {
+        problems.append(problem)
+    }
+
     func report(_ error: IdentifierError, _ path: String, _ node: JSONValue?) {
         problems.append(error.problem(at: location(path, node)))
     }
@@ -70,7 +74,9 @@ final class JSONFieldReader {
         return v
     }
 
-    func string(_ o: Object, _ key: String, required: Bool) -> String? {
+    /// A string, trimmed. Free text (`isText`) must pass `TextRules` (no control characters, a length cap);
+    /// file paths are left to the path rules, which refuse control characters with `PATH_INVALID`.
+    func string(_ o: Object, _ key: String, required: Bool, isText: Bool = true) -> String? {
         guard let v = member(o, key, required: required) else { return nil }
         guard case .string(let s) = v.kind else {
             report(.jsonType, o.path(key), v, "must be a string, found \(v.typeName)")
@@ -79,6 +85,10 @@ final class JSONFieldReader {
         let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty {
             if required { report(.fieldRequired, o.path(key), v, "'\(key)' must not be empty") }
+            return nil
+        }
+        if isText, let problem = TextRules.problem(trimmed, field: o.path(key), at: location(o.path(key), v)) {
+            add(problem)
             return nil
         }
         return trimmed
@@ -157,7 +167,7 @@ final class JSONFieldReader {
         }
         guard values.contains(s) else {
             let hint = values.first { $0.lowercased() == s.lowercased() }.map { " (did you mean '\($0)'?)" } ?? ""
-            report(.valueNotAllowed, path, v, "'\(s)' is not a DDEX \(what)\(hint)")
+            report(.valueNotAllowed, path, v, "'\(TextRules.escaped(s))' is not a DDEX \(what)\(hint)")
             return nil
         }
         return s

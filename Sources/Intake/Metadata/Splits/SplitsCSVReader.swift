@@ -49,7 +49,7 @@ public struct SplitsCSVReader: Sendable {
         }
         let names = header.cells.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard names == ["isrc", "payee", "share_bp"] else {
-            return Result(splits: [:], problems: [.error(.splitsCSVSyntax, at: "\(file):\(header.line)", "the header must be isrc,payee,share_bp; found \(header.cells.joined(separator: ","))")])
+            return Result(splits: [:], problems: [.error(.splitsCSVSyntax, at: "\(file):\(header.line)", "the header must be isrc,payee,share_bp; found \(TextRules.escaped(header.cells.joined(separator: ",")))")])
         }
         var splits: [ISRC: [Split]] = [:]
         var firstLine: [ISRC: Int] = [:]
@@ -80,8 +80,13 @@ public struct SplitsCSVReader: Sendable {
                 broken.insert(isrc)
                 continue
             }
+            if let problem = TextRules.problem(payee, field: "payee", at: at("payee")) {
+                problems.append(problem)
+                broken.insert(isrc)
+                continue
+            }
             guard let share = Int(shareText), shareText.allSatisfy(\.isNumber) else {
-                problems.append(.error(.splitShareInvalid, at: at("share_bp"), "'\(shareText)' is not a whole number of basis points (10000 = 100%)"))
+                problems.append(.error(.splitShareInvalid, at: at("share_bp"), "'\(TextRules.escaped(shareText))' is not a whole number of basis points (10000 = 100%)"))
                 broken.insert(isrc)
                 continue
             }

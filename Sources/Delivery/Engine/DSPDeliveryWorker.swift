@@ -1,0 +1,124 @@
+import DDEXConfig
+import DDEXModel
+import DDEXRuntime
+import Foundation
+import Logging
+import Store
+
+/// One DSP's deliveries: up to `max_sessions` SFTP sessions, up to that many deliveries under way at once and,
+/// within a delivery, that many files going up at once. It depends on no other DSP: there is no pass that a
+/// slow DSP holds open for a fast one.
+///
+/// The daemon keeps one per DSP for as long as it runs (`DeliveryService`); `ddexd deliver` drains each once.
+public final class DSPDeliveryWorker: Sendable {
+    public let profile: DSPProfile
+    public let store: DeliveryStore
+    public let sessions: SessionPool
+    public let pool: BlockingPool
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+
+    public init(profile: DSPProfile, store: DeliveryStore, makeTransport: @escaping MakeTransport, pool: BlockingPool,
+                logger: Logger, now: @escaping @Sendable () -> Date = { Date() })
+    {
+        self.profile = profile
+        self.store = store
+        sessions = SessionPool(profile: profile, makeTransport: makeTransport)
+        self.pool = pool
+        var log = logger
+        log[metadataKey: "dsp"] = "\(profile.name)"
+        self.logger = log
+        self.now = now
+    }
+
+    /// Delivers everything due now, refilling up to `max_sessions` deliveries in flight as each ends, until
+    /// nothing due is left (or `stopClaiming` says so: those under way finish). `onAttempt` hears of every
+    /// attempt's outcome as it happens. Nothing due means no connection is made.
+    public func drain(stopClaiming: @escaping @Sendable () -> Bool = { false },
+                      onAttempt: @escaping @Sendable (DeliveryRecord) async -> Void = { _ in }) async -> DeliveryPass.Summary
+    {
+        var summary = DeliveryPass.Summary()
+        guard let first = try? await due(excluding: [], limit: 1), !first.isEmpty else { return summary }
+        do {
+            // Reach the DSP before claiming anything: one that cannot be reached keeps its deliveries queued.
+            try await sessions.withSession(on: pool) { try $0.connect() }
+        } catch is CancellationError {
+            return summary
+        } catch {
+            let issue = DSPIssue(error)
+            summary.dspError = issue
+            // A blocked DSP is logged once per change by whoever parks it, not on every try.
+            logger.log(level: issue.blocked ? .debug : .error, "cannot reach the DSP", metadata: ["error": "\(error)"])
+            return summary
+        }
+        summary.reached = true
+        let runner = DeliveryRunner(store: store, sessions: sessions, pool: pool, logger: logger, now: now)
+        var tried: Set<Int64> = []
+        var running = 0
+        await withTaskGroup(of: (Int64, Result<DeliveryRunner.Outcome?, any Error>).self) { group in
+            func refill() async {
+                guard !stopClaiming(), summary.dspError == nil, running < sessions.capacity, !Task.isCancelled else { return }
+                guard let due = try? await due(excluding: tried, limit: sessions.capacity - running) else { return }
+                for record in due {
+                    tried.insert(record.id)
+                    running += 1
+                    group.addTask {
+                        do { return (record.id, .success(try await runner.claimAndRun(record.id))) } catch { return (record.id, .failure(error)) }
+                    }
+                }
+            }
+            await refill()
+            while let (id, result) = await group.next() {
+                running -= 1
+                if let attempt = record(id, result, into: &summary) { await onAttempt(attempt) }
+                await refill()
+            }
+        }
+        return summary
+    }
+
+    /// The time of the earliest retry that falls due, if any delivery waits for one.
+    public func nextRetry() async -> Date? {
+        let (store, dsp) = (store, profile.name)
+        let records = try? await pool.run { try store.deliveries(dsp: dsp, states: [.retryWait]) }
+        return records?.compactMap(\.nextAttemptAt).min().map { Date(timeIntervalSince1970: $0) }
+    }
+
+    /// Closes the sessions kept open between drains.
+    public func close() async { await sessions.closeIdle(on: pool) }
+
+    private func due(excluding tried: Set<Int64>, limit: Int) async throws -> [DeliveryRecord] {
+        let (store, dsp, time) = (store, profile.name, now().timeIntervalSince1970)
+        let window = limit + tried.count
+        return try await pool.run { try store.due(dsp: dsp, now: time, limit: window) }
+            .filter { !tried.contains($0.id) }.prefix(limit).map { $0 }
+    }
+
+    /// Adds an attempt's outcome to the summary; returns the delivery as stored when an attempt ran.
+    private func record(_ id: Int64, _ result: Result<DeliveryRunner.Outcome?, any Error>,
+                        into summary: inout DeliveryPass.Summary) -> DeliveryRecord?
+    {
+        switch result {
+        case .success(nil):
+            return nil // another worker took it
+        case let .success(outcome?):
+            let record = outcome.record
+            switch record.state {
+            case .completed: summary.completed.append(id)
+            case .retryWait: summary.retrying.append(id)
+            default: summary.failed.append(id)
+            }
+            if let code = record.lastErrorCode {
+                summary.deliveryErrors.append(DeliveryIssue(id: id, code: code, message: record.lastErrorMessage ?? ""))
+            }
+            if let blocked = outcome.blockedBy { summary.dspError = DSPIssue(blocked) }
+            return record
+        case .failure(is CancellationError):
+            return nil // shutdown: the delivery stays in flight and is resumed at the next start
+        case let .failure(error):
+            summary.deliveryErrors.append(DeliveryIssue(id: id, error: error))
+            logger.error("delivery step failed", metadata: ["delivery": "\(id)", "error": "\(error)"])
+            return nil
+        }
+    }
+}
