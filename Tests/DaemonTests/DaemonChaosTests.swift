@@ -49,12 +49,20 @@ final class DaemonChaosTests: XCTestCase {
             XCTAssertEqual(rename(staging, daemon.inbound + "/release-\(n)"), 0)
         }
 
-        // Deliveries under fire: at least 8 kills, several of them while a file is half on the server.
+        // Deliveries under fire: 8 kills. The first three strike the moment the server sees a file growing, after
+        // a random wait, so that several land mid-upload whatever the seed (timed kills alone may find every
+        // upload already over: seeds 2678119904 and 3299405776 did); the others come at random instants.
         var kills = 0, midUpload = 0
-        while kills < 8 || (midUpload < 3 && kills < 30) {
+        while kills < 8 {
             try daemon.start()
-            Thread.sleep(forTimeInterval: Double.random(in: 0.3...2.5, using: &random))
-            if files(on: server).contains(where: { $0.hasSuffix(".ddexd-part") }) { midUpload += 1 }
+            if kills < 3 {
+                Thread.sleep(forTimeInterval: Double.random(in: 0...0.5, using: &random))
+                try waitForAGrowingUpload(on: server)
+                midUpload += 1
+            } else {
+                Thread.sleep(forTimeInterval: Double.random(in: 0.3...2.5, using: &random))
+                if uploadIsGrowing(on: server) { midUpload += 1 }
+            }
             daemon.kill9()
             kills += 1
             server.waitForSessionsToEnd()
@@ -152,6 +160,32 @@ final class DaemonChaosTests: XCTestCase {
     }
 
     // MARK: files
+
+    /// Whether a `.ddexd-part` file on the server grows (or appears) within 20 ms: an upload under way, seen
+    /// from the server's side.
+    private func uploadIsGrowing(on server: SSHServer) -> Bool {
+        func partSizes() -> [String: Int] {
+            var sizes: [String: Int] = [:]
+            for dsp in dsps {
+                let root = server.localPath("/" + dsp)
+                for file in files(under: root) where file.hasSuffix(".ddexd-part") {
+                    var info = stat()
+                    if stat(root + "/" + file, &info) == 0 { sizes[dsp + "/" + file] = Int(info.st_size) }
+                }
+            }
+            return sizes
+        }
+        let before = partSizes()
+        Thread.sleep(forTimeInterval: 0.02)
+        return partSizes().contains { name, size in size > (before[name] ?? 0) }
+    }
+
+    private func waitForAGrowingUpload(on server: SSHServer, timeout: TimeInterval = 60) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !uploadIsGrowing(on: server) {
+            guard Date() < deadline else { throw HarnessError("no upload grew on the server within \(Int(timeout)) s") }
+        }
+    }
 
     private func files(on server: SSHServer) -> [String] {
         dsps.flatMap { dsp in files(under: server.localPath("/" + dsp)).map { dsp + "/" + $0 } }
