@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // GRDB 7 over Debian's system SQLite (its GRDBSQLite target is a system library): the store's
+        // DatabasePool (one writer, pooled readers, WAL), DatabaseMigrator and column-named records.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: C libraries from Debian
@@ -63,7 +66,10 @@ let package = Package(
             "CLibSSH2", "DDEXModel",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "Store", dependencies: ["CSQLite", "DDEXModel", "DSR"], exclude: ["Schema/DSR-SCHEMA.md"]),
+        .target(name: "Store", dependencies: [
+            "CSQLite", "DDEXModel", "DSR",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], exclude: ["Schema/DSR-SCHEMA.md"]),
         .target(name: "Delivery", dependencies: [
             "DDEXModel", "DDEXConfig", "DDEXRuntime", "Bundling", "ERN", "SFTP", "Store", "DSR",
             .product(name: "Logging", package: "swift-log"),
@@ -117,7 +123,11 @@ let package = Package(
         .testTarget(name: "BundlingTests", dependencies: ["Bundling", "Intake", "Harness", "TestSupport"]),
         .testTarget(name: "DSRTests", dependencies: ["DSR", "TestSupport"]),
         .testTarget(name: "SFTPTests", dependencies: ["SFTP", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: [
+            "Store", "TestSupport",
+            // The migration tests make stores the way an earlier ddexd did, with SQL of their own.
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "DDEXRuntime", "Bundling", "Intake", "ERN", "Store", "SFTP", "DDEXConfig", "DDEXModel", "Harness", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Store", "DSR", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "DDEXRuntime", "Store", "DDEXModel", "TestSupport"]),

@@ -38,7 +38,7 @@ func runAckPollBenchmark(arguments: [String]) throws {
     let knownHosts = server.root.appendingPathComponent("known_hosts_proxy").path
     try server.writeKnownHosts(to: knownHosts, port: proxy.port)
     let directory = try TemporaryDirectory(prefix: "ackpoll")
-    let database = SharedDatabase(try Database.openMigrated(path: directory.path + "/ddexd.sqlite"))
+    let database = SharedDatabase(try StoreDatabase(path: directory.path + "/ddexd.sqlite"))
     let start = Date()
     try seed(database, count: count, over: Double(deadlineHours) * 3600, now: start, dropBox: server.localPath("/upload"))
     let profile = DSPProfile(name: "dsp", recipientDPID: DPID("PADPIDA2011072101T")!, recipientName: "DSP",

@@ -19,7 +19,7 @@ struct SpoolSession {
             FileHandle.standardError.write(Data("ddexd \(command): \(error)\n".utf8))
             throw ExitCode(2)
         }
-        database = SharedDatabase(try Database.openMigrated(path: configuration.spool.database))
+        database = SharedDatabase(try StoreDatabase(path: configuration.spool.database))
     }
 
     /// The DSP profiles a `--dsp` option selects: that one (enabled or not), or every enabled one.

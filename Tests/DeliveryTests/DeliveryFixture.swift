@@ -32,7 +32,7 @@ final class DeliveryFixture {
     {
         directory = try TemporaryDirectory(prefix: "delivery")
         try FileManager.default.createDirectory(atPath: directory.path + "/spool/state", withIntermediateDirectories: true)
-        database = SharedDatabase(try Database.openMigrated(path: directory.path + "/spool/state/ddexd.sqlite"))
+        database = SharedDatabase(try StoreDatabase(path: directory.path + "/spool/state/ddexd.sqlite"))
         store = DeliveryStore(database: database)
         packages = PackageStore(database: database)
         profile = DSPProfile(name: "spotify", recipientDPID: DPID("PADPIDA2011072101T")!, recipientName: "Spotify",

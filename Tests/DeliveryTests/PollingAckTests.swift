@@ -367,7 +367,7 @@ struct PollFixture {
         directory = try TemporaryDirectory(prefix: "poll")
         try FileManager.default.createDirectory(atPath: directory.path + "/spool/state", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: directory.path + "/dropbox", withIntermediateDirectories: true)
-        database = SharedDatabase(try Database.openMigrated(path: directory.path + "/spool/state/ddexd.sqlite"))
+        database = SharedDatabase(try StoreDatabase(path: directory.path + "/spool/state/ddexd.sqlite"))
         deliveries = DeliveryStore(database: database)
         packages = PackageStore(database: database)
         acks = AcknowledgementStore(database: database)

@@ -12,7 +12,7 @@ final class DeliveryStoreTests: XCTestCase {
 
     override func setUpWithError() throws {
         directory = try TemporaryDirectory(prefix: "delivery-store")
-        database = SharedDatabase(try Database.openMigrated(path: directory.path + "/ddexd.sqlite"))
+        database = SharedDatabase(try StoreDatabase(path: directory.path + "/ddexd.sqlite"))
         packages = PackageStore(database: database)
         deliveries = DeliveryStore(database: database)
     }
@@ -65,7 +65,7 @@ final class DeliveryStoreTests: XCTestCase {
         XCTAssertEqual(r.ackStatus, "ResourceCorrupt")
         XCTAssertEqual(r.ackText, "track 3")
         // Reopened from disk: the same state.
-        let reopened = DeliveryStore(database: SharedDatabase(try Database.openMigrated(path: directory.path + "/ddexd.sqlite")))
+        let reopened = DeliveryStore(database: SharedDatabase(try StoreDatabase(path: directory.path + "/ddexd.sqlite")))
         XCTAssertEqual(try reopened.delivery(d.id)?.state, .rejectedByDSP)
     }
 

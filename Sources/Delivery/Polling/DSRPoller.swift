@@ -25,16 +25,13 @@ public final class DSRPoller {
     /// `<spool>/archive`; files go to `<archiveRoot>/dsr/<dsp>/`.
     public let archiveRoot: String
     public var logger: Logger
-    /// A connection of its own for loading (a large report then does not hold the shared connection for
-    /// the whole load); nil loads through the shared one.
-    public var loaderDatabase: Database?
     private let now: @Sendable () -> Date
 
     /// The subfolder of `dsr_folder` that `after_fetch = "move"` moves loaded reports to.
     public static let processedFolder = "processed"
 
     public init(database: SharedDatabase, transport: any DeliveryTransport, profile: DSPProfile, archiveRoot: String,
-                logger: Logger, loaderDatabase: Database? = nil, now: @escaping @Sendable () -> Date = { Date() })
+                logger: Logger, now: @escaping @Sendable () -> Date = { Date() })
     {
         self.database = database
         self.fetches = DSRFetchStore(database: database)
@@ -42,7 +39,6 @@ public final class DSRPoller {
         self.profile = profile
         self.archiveRoot = archiveRoot
         self.logger = logger
-        self.loaderDatabase = loaderDatabase
         self.now = now
     }
 
@@ -205,7 +201,6 @@ public final class DSRPoller {
         guard grouped.reports.count == 1, let files = grouped.reports.first else {
             throw DSRError(.reportInconsistent, file: localPaths.first ?? "", "the archived files do not form one report")
         }
-        if let loaderDatabase { return try DSRReportLoader(database: loaderDatabase).load(files) }
         // Bounded transactions on the shared writer: other writers get it between two of them.
         return try DSRReportLoader(writer: database).load(files)
     }

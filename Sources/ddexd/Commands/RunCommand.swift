@@ -36,8 +36,9 @@ struct RunCommand: AsyncParsableCommand {
         {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        let database = SharedDatabase(try Database.openMigrated(path: configuration.spool.database))
-        let readers = SharedDatabase(try Database(path: configuration.spool.database))
+        let store = try StoreDatabase(path: configuration.spool.database)
+        let database = SharedDatabase(store)
+        let readers = SharedDatabase(store, reading: true)
         let runtime = DaemonRuntime(configuration: configuration, database: database, readers: readers, configPath: global.configPath,
                                     spoolOverride: global.spool, logger: logger)
         try await Daemon(runtime: runtime).run()
