@@ -41,7 +41,7 @@ final class PollingDSRTests: XCTestCase {
     }
 
     private func reports(_ f: PollFixture) throws -> [(state: String, usageLines: Int64?)] {
-        try f.database.withDatabase { db in
+        try SharedDatabase(f.database).withDatabase { db in
             let s = try db.prepare("SELECT state, usage_line_count FROM dsr_reports ORDER BY id")
             var out: [(String, Int64?)] = []
             while try s.step() { out.append((s.string(at: 0) ?? "", s.optionalInt64(at: 1))) }
@@ -80,7 +80,7 @@ final class PollingDSRTests: XCTestCase {
             XCTAssertEqual(counter.downloads, names.map { "reports/\($0) from 0" })
 
             // Archived whole, recorded with the SHA-256 that sha256sum computes, and loaded.
-            let fetched = try DSRFetchStore(database: f.database).fetches(dsp: "spotify")
+            let fetched = try DSRFetchStore(database: SharedDatabase(f.database)).fetches(dsp: "spotify")
             XCTAssertEqual(fetched.map(\.state), [.loaded, .loaded])
             XCTAssertEqual(fetched.map(\.afterFetch), ["kept", "kept"])
             for (row, name) in zip(fetched, names) {
@@ -148,7 +148,7 @@ final class PollingDSRTests: XCTestCase {
         let summary = f.pass()
         XCTAssertEqual(summary.reports.loaded.count, 1, "\(summary.reports)")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: f.dropBox + "/reports"), ["notes.txt"])
-        XCTAssertEqual(try DSRFetchStore(database: f.database).fetches().map(\.afterFetch), ["deleted", "deleted"])
+        XCTAssertEqual(try DSRFetchStore(database: SharedDatabase(f.database)).fetches().map(\.afterFetch), ["deleted", "deleted"])
         XCTAssertEqual(f.pass().reports, DSRPollSummary())
     }
 
@@ -167,7 +167,7 @@ final class PollingDSRTests: XCTestCase {
             XCTAssertEqual(try ReferenceTools.digest(f.dropBox + "/reports/processed/" + name).sha256,
                            try ReferenceTools.digest(folder + "/" + name).sha256)
         }
-        XCTAssertEqual(try DSRFetchStore(database: f.database).fetches().map(\.afterFetch), ["moved", "moved"])
+        XCTAssertEqual(try DSRFetchStore(database: SharedDatabase(f.database)).fetches().map(\.afterFetch), ["moved", "moved"])
         XCTAssertEqual(f.pass().reports, DSRPollSummary(), "processed/ is not read again")
     }
 
@@ -186,7 +186,7 @@ final class PollingDSRTests: XCTestCase {
         XCTAssertTrue(summary.reports.failed.first?.detail?.contains(names[1]) == true, "the error names the file")
         XCTAssertEqual(summary.reports.loaded, [])
 
-        let rows = try DSRFetchStore(database: f.database).fetches()
+        let rows = try DSRFetchStore(database: SharedDatabase(f.database)).fetches()
         XCTAssertEqual(rows.map(\.state), [.failed, .failed])
         XCTAssertEqual(rows.map(\.errorCode), ["DSR_GZIP_TRUNCATED", "DSR_GZIP_TRUNCATED"])
         XCTAssertEqual(rows.map(\.afterFetch), [nil, nil])
@@ -227,7 +227,7 @@ final class PollingDSRTests: XCTestCase {
         XCTAssertEqual(summary.reports.errors.map(\.code), ["POLL_SIZE_MISMATCH"], "\(summary.reports)")
         XCTAssertTrue(summary.hasFailures)
         XCTAssertFalse(FileManager.default.fileExists(atPath: f.archive + "/dsr/spotify/" + names[0]))
-        XCTAssertEqual(try DSRFetchStore(database: f.database).fetches().count, 0)
+        XCTAssertEqual(try DSRFetchStore(database: SharedDatabase(f.database)).fetches().count, 0)
         // The next pass resumes from what arrived and completes.
         let counter = CountingTransport(root: f.dropBox)
         XCTAssertEqual(f.pass(transport: counter).reports.loaded.count, 1)

@@ -129,7 +129,7 @@ final class StoreDecodeTests: XCTestCase {
                 VALUES ('p', 'a', 's', 'w', 'valid', '{not json', 't', 't')
                 """)
         }
-        let store = PackageStore(database: SharedDatabase(database))
+        let store = PackageStore(database: database)
         XCTAssertThrowsError(try store.package("p")) { XCTAssertEqual(($0 as? StoreError)?.code, "STORE_DECODE", "\($0)") }
     }
 }

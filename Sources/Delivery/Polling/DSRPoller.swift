@@ -18,7 +18,7 @@ import Store
 ///
 /// Not thread-safe: one poller per transport connection.
 public final class DSRPoller {
-    public let database: SharedDatabase
+    public let database: StoreDatabase
     public let fetches: DSRFetchStore
     public let transport: any DeliveryTransport
     public let profile: DSPProfile
@@ -30,11 +30,11 @@ public final class DSRPoller {
     /// The subfolder of `dsr_folder` that `after_fetch = "move"` moves loaded reports to.
     public static let processedFolder = "processed"
 
-    public init(database: SharedDatabase, transport: any DeliveryTransport, profile: DSPProfile, archiveRoot: String,
+    public init(database: StoreDatabase, transport: any DeliveryTransport, profile: DSPProfile, archiveRoot: String,
                 logger: Logger, now: @escaping @Sendable () -> Date = { Date() })
     {
         self.database = database
-        self.fetches = DSRFetchStore(database: database)
+        self.fetches = DSRFetchStore(database: SharedDatabase(database))
         self.transport = transport
         self.profile = profile
         self.archiveRoot = archiveRoot
@@ -202,7 +202,7 @@ public final class DSRPoller {
             throw DSRError(.reportInconsistent, file: localPaths.first ?? "", "the archived files do not form one report")
         }
         // Bounded transactions on the shared writer: other writers get it between two of them.
-        return try DSRReportLoader(writer: database).load(files)
+        return try DSRReportLoader(writer: SharedDatabase(database)).load(files)
     }
 
     /// Keeps, deletes or moves the report's files and semaphores on the server, as the profile says.

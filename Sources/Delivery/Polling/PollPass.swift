@@ -7,14 +7,14 @@ import Store
 /// One polling pass over DSPs: acknowledgements (`AckPoller`) then sales reports (`DSRPoller`), over one
 /// connection per DSP. `ddexd poll` runs one pass; the daemon runs passes on each profile's poll interval.
 public struct PollPass: Sendable {
-    public let database: SharedDatabase
+    public let database: StoreDatabase
     /// `<spool>/archive`.
     public let archiveRoot: String
     public let makeTransport: MakeTransport
     public let logger: Logger
     public let now: @Sendable () -> Date
 
-    public init(database: SharedDatabase, archiveRoot: String, makeTransport: @escaping MakeTransport, logger: Logger,
+    public init(database: StoreDatabase, archiveRoot: String, makeTransport: @escaping MakeTransport, logger: Logger,
                 now: @escaping @Sendable () -> Date = { Date() })
     {
         self.database = database

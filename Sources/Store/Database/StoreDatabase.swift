@@ -70,13 +70,13 @@ public final class StoreDatabase: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.label = "ddexd-store"
         configuration.prepareDatabase { db in
-            // `synchronous` cannot be read back on reading connections (it is a write setting), and costs nothing.
-            try db.execute(sql: "PRAGMA synchronous=\(options.synchronous.rawValue)")
             try db.execute(sql: "PRAGMA cache_size=-\(max(options.cacheSizeKiB, 64))")
             if options.mmapSizeBytes > 0 { try db.execute(sql: "PRAGMA mmap_size=\(options.mmapSizeBytes)") }
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB turns WAL on with `synchronous=NORMAL` after `prepareDatabase`; the writer's setting is ours.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous=\(options.synchronous.rawValue)") }
         } catch {
             throw StoreError(.open, sqliteCode: (error as? DatabaseError)?.extendedResultCode.rawValue ?? 0,
                              message: "\(path): \(StoreError.message(of: error))")

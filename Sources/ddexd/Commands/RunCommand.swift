@@ -37,9 +37,7 @@ struct RunCommand: AsyncParsableCommand {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
         let store = try StoreDatabase(path: configuration.spool.database)
-        let database = SharedDatabase(store)
-        let readers = SharedDatabase(store, reading: true)
-        let runtime = DaemonRuntime(configuration: configuration, database: database, readers: readers, configPath: global.configPath,
+        let runtime = DaemonRuntime(configuration: configuration, store: store, configPath: global.configPath,
                                     spoolOverride: global.spool, logger: logger)
         try await Daemon(runtime: runtime).run()
     }
