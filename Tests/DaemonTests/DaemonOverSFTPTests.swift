@@ -82,15 +82,10 @@ final class DaemonOverSFTPTests: XCTestCase {
         let daemon = try daemon(for: server)
         // A package with audio large enough to be caught mid-upload.
         let package = daemon.root + "/big"
-        try FileManager.default.copyItem(atPath: RepositoryPaths.fixtures.appendingPathComponent("packages/album-flac").path, toPath: package)
-        let wav = daemon.root + "/noise.wav"
-        try makeNoiseWAV(at: wav, seconds: 90)
-        for n in ["01", "02", "03"] {
-            let flac = package + "/resources/\(n).flac"
-            try FileManager.default.removeItem(atPath: flac)
-            let r = try CommandRunner.run("flac", ["--silent", "-0", "-o", flac, wav])
-            XCTAssertEqual(r.status, 0, r.stderr)
-        }
+        let wav = daemon.root + "/noise.wav", flac = daemon.root + "/noise.flac"
+        try LargePackage.writeNoiseWAV(at: wav, seconds: 90)
+        try LargePackage.encodeFLAC(wav, to: flac)
+        try LargePackage.make(at: package, fixture: "packages/album-flac", flac: flac)
         // The declared durations no longer match (a warning only); the files are what counts.
         try daemon.start()
         let staging = daemon.inbound + "/.big"
@@ -155,31 +150,5 @@ final class DaemonOverSFTPTests: XCTestCase {
         try daemon.waitUntil("the block is cleared in the status file") { blocked() == nil }
         XCTAssertEqual(daemon.log.split(separator: "\n").filter { $0.contains("DSP reachable again") }.count, 1, daemon.log)
         XCTAssertEqual(daemon.stop(), 0)
-    }
-
-    private func makeNoiseWAV(at path: String, seconds: Int) throws {
-        let rate = 44_100, channels = 2, bytes = rate * channels * 2 * seconds
-        var header = Data()
-        func le32(_ v: Int) { withUnsafeBytes(of: UInt32(v).littleEndian) { header.append(contentsOf: $0) } }
-        func le16(_ v: Int) { withUnsafeBytes(of: UInt16(v).littleEndian) { header.append(contentsOf: $0) } }
-        header.append(contentsOf: Array("RIFF".utf8)); le32(36 + bytes); header.append(contentsOf: Array("WAVE".utf8))
-        header.append(contentsOf: Array("fmt ".utf8)); le32(16); le16(1); le16(channels); le32(rate); le32(rate * channels * 2); le16(channels * 2); le16(16)
-        header.append(contentsOf: Array("data".utf8)); le32(bytes)
-        FileManager.default.createFile(atPath: path, contents: header)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        handle.seekToEndOfFile()
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        var written = 0
-        while written < bytes {
-            for i in stride(from: 0, to: chunk.count, by: 8) {
-                state ^= state << 13; state ^= state >> 7; state ^= state << 17
-                withUnsafeBytes(of: state) { raw in for j in 0..<8 { chunk[i + j] = raw[j] } }
-            }
-            let n = min(chunk.count, bytes - written)
-            handle.write(Data(chunk[0..<n]))
-            written += n
-        }
-        try handle.close()
     }
 }

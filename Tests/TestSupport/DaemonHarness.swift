@@ -122,11 +122,12 @@ public final class DaemonHarness: @unchecked Sendable {
         """
     }
 
-    /// A simulated DSP's acknowledgement of the delivery to `dsp`: the ern-c-sftp/18 fixture with
-    /// `status`, naming the delivery's MessageId and batch, written into the batch's `acknowledgements/`.
-    public func acknowledge(dsp: String, status: String = "FileOK", text: String? = nil) throws {
+    /// A simulated DSP's acknowledgement of the delivery to `dsp` of the `index`th package (status files in
+    /// name order): the ern-c-sftp/18 fixture with `status`, naming the delivery's MessageId and batch, written
+    /// into the batch's `acknowledgements/`.
+    public func acknowledge(dsp: String, package index: Int = 0, status: String = "FileOK", text: String? = nil) throws {
         let statuses = packageStatuses()
-        guard let delivery = (statuses.first?["dsps"] as? [String: Any])?[dsp] as? [String: Any],
+        guard statuses.indices.contains(index), let delivery = (statuses[index]["dsps"] as? [String: Any])?[dsp] as? [String: Any],
               let messageId = delivery["messageId"] as? String, let batchId = delivery["batchId"] as? String
         else { throw HarnessError("no delivery to \(dsp) in the status files") }
         let fixture = try String(contentsOf: RepositoryPaths.fixtures.appendingPathComponent("acks/ern-c-sftp-18/ACK_MSG-0001_20261121100500000.xml"), encoding: .utf8)
