@@ -49,9 +49,9 @@ let package = Package(
         ]),
         .target(name: "Intake", dependencies: [
             // ERN: a master ERN is checked against the same compiled XSDs the bundles are (ERNSchemaSet).
-            "DDEXModel", "DDEXConfig", "XMLSupport", "Media", "ERN", "CDDEXZlib",
+            "DDEXModel", "DDEXConfig", "DDEXRuntime", "XMLSupport", "Media", "ERN", "CDDEXZlib",
         ]),
-        .target(name: "ERN", dependencies: ["DDEXModel", "DDEXConfig", "XMLSupport"]),
+        .target(name: "ERN", dependencies: ["DDEXModel", "DDEXConfig", "DDEXRuntime", "XMLSupport"]),
         .target(name: "Bundling", dependencies: [
             "DDEXModel", "DDEXConfig", "ERN", "Media", "XMLSupport",
             .product(name: "Crypto", package: "swift-crypto"),
