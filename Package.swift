@@ -67,7 +67,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Store", dependencies: [
-            "CSQLite", "DDEXModel", "DSR",
+            "CSQLite", "DDEXModel", "DDEXRuntime", "DSR",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["Schema/DSR-SCHEMA.md"]),
         .target(name: "Delivery", dependencies: [
