@@ -161,6 +161,11 @@ public enum ConfigurationLoader {
             collector.add(.error(.configUnreadable, at: path, "the file is not valid UTF-8"))
             return nil
         }
+        if let header = TOMLHeaderCheck.firstMalformedHeader(in: text) {
+            collector.add(.error(.configSyntax, at: "\(path):\(header.line)",
+                                 "TOML syntax error at column \(header.column): a table header must start with a key (bare or quoted), saw \(header.found)"))
+            return nil
+        }
         do {
             return (try TOMLTable(string: text), TOMLKeyLocator(text: text))
         } catch let error as TOMLParseError {

@@ -13,6 +13,10 @@ extension ProblemCode {
     public static let rateInvalid: ProblemCode = "LEDGER_RATE_INVALID"
     public static let periodInvalid: ProblemCode = "LEDGER_PERIOD_INVALID"
     public static let ledgerFileUnreadable: ProblemCode = "LEDGER_FILE_UNREADABLE"
+    /// An account name that cannot also be a folder name, or `--account` naming an account the ledger lacks.
+    public static let ledgerAccountInvalid: ProblemCode = "LEDGER_ACCOUNT_INVALID"
+    /// A payee in the splits of tracks of two accounts, or advanced by one account and paid by another's tracks.
+    public static let ledgerAccountConflict: ProblemCode = "LEDGER_ACCOUNT_CONFLICT"
 
     // Statement runs.
     /// Σ converted summaries ≠ Σ payee shares + commission + unmatched + unallocated: a bug, the run stops.

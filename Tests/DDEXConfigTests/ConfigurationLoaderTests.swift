@@ -113,6 +113,52 @@ final class ConfigurationLoaderTests: XCTestCase {
         XCTAssertEqual(problems.first?.location, "\(file):3")
     }
 
+    /// toml++ (inside TOMLKit) aborts the process on a header whose key starts with a character no key starts
+    /// with (found by `scripts/fuzz config-toml`); ddexd refuses it first, naming line and column.
+    func testHeaderWithoutAKeyIsASyntaxErrorNotACrash() throws {
+        for (header, found) in [("[#sp", "'#'"), ("[= \"\"]", "'='"), ("[[ !x]]", "'!'"), ("[", "end of line"), ("[ \té]", "byte 0xC3")] {
+            let (configuration, problems, file) = try load(minimal() + "\n" + header + "\n")
+            XCTAssertNil(configuration, header)
+            XCTAssertEqual(problems.map(\.code), [.configSyntax], header)
+            let line = minimal().split(separator: "\n", omittingEmptySubsequences: false).count + 1
+            XCTAssertEqual(problems.first?.location, "\(file):\(line)", header)
+            XCTAssertTrue(problems.first?.message.contains("saw \(found)") ?? false, "\(header): \(problems)")
+        }
+        let fixtures = RepositoryPaths.fixtures.appendingPathComponent("fuzz/config-toml")
+        for name in ["crash-header-comment", "crash-header-equals"] {
+            let (configuration, problems) = ConfigurationLoader.check(path: fixtures.appendingPathComponent(name).path)
+            XCTAssertNil(configuration, name)
+            XCTAssertEqual(problems.first?.code, .configSyntax, name)
+        }
+    }
+
+    /// A `[` that opens an array, inside a string or a comment, is no header: such documents still load.
+    func testBracketsInsideValuesAreNotHeaders() throws {
+        let values = """
+            [accounts.label-b]
+            commission_bp = 1000 # [#not a header
+            note = "[#x" # a string
+            poem = \"\"\"
+            [#still a string \\\"\"\"
+            ]\"\"\"
+            raw = '''
+            [ !inside'''
+            nested = [
+              [#a comment inside an array
+                1],
+              { a = "[" },
+            ]
+            """
+        let (configuration, problems, _) = try load(minimal(extra: "") + "\n" + values)
+        XCTAssertNotNil(configuration?.accounts["label-b"], "\(problems)")
+        // Each key is reported as unknown to an account, which shows it was parsed where it was written.
+        XCTAssertEqual(problems.filter { $0.code == .configSyntax }, [])
+        for key in ["note", "poem", "raw", "nested"] {
+            XCTAssertTrue(problems.contains { $0.code == .configUnknownKey && $0.location.hasSuffix("accounts.label-b.\(key)") },
+                          "\(key): \(problems)")
+        }
+    }
+
     func testEveryErrorIsReportedWithLineAndKey() throws {
         let text = minimal(extra: "colour = \"red\"", dsp: "ern_version = \"4.2\"\ncover_min_pixels = \"large\"\nterritories = [\"WW\"]")
         let (_, problems, file) = try load(text)

@@ -70,4 +70,37 @@ final class DSRGzipTests: XCTestCase {
         let junk = try directory.write(good + Data("junk".utf8), to: "j" + gzName)
         assertDSRError(.gzipCorrupt) { try DSRFixture.records(junk) }
     }
+
+    /// A gzip file of a megabyte and more is inflated on a thread of its own: the same records and SHA-256 as read
+    /// inline, a cut file still fails with its code after the lines before the cut, and a parse stopped early ends.
+    func testLargeGzipIsInflatedAheadWithTheSameResult() throws {
+        // Transaction ids of random hex keep the file from compressing below the threshold.
+        var generator = SystemRandomNumberGenerator()
+        let body = [DSRFixture.release(), DSRFixture.resource()] + (1...60_000).map { n in
+            DSRFixture.usage(streams: String(n % 97), id: String(generator.next(), radix: 16) + String(generator.next(), radix: 16))
+        }
+        let text = DSRFixture.report(body: body)
+        let packed = try Data(contentsOf: DSRFixture.gzip(Data(text.utf8), in: directory, name: "big.gz"))
+        XCTAssertGreaterThan(packed.count, 1 << 20, "large enough to be inflated ahead")
+        let big = try directory.write(packed, to: gzName)
+        let plain = try directory.write(text, to: "p" + gzName.replacingOccurrences(of: ".gz", with: ""))
+        XCTAssertEqual(try DSRFixture.records(big), try DSRFixture.records(plain))
+        let parser = try DSRFileParser(path: big.path)
+        while try parser.next() != nil {}
+        XCTAssertEqual(parser.sha256, try DSRFileDigest.sha256(path: big.path).hex)
+        XCTAssertEqual(parser.bytesRead, Int64(packed.count))
+
+        let cut = try directory.write(packed.prefix(packed.count - 100_000), to: "c" + gzName)
+        do {
+            _ = try DSRFixture.records(cut)
+            XCTFail("a truncated gzip file was read")
+        } catch let error as DSRError {
+            XCTAssertEqual(error.kind, .gzipTruncated, "\(error)")
+            XCTAssertGreaterThan(try XCTUnwrap(error.line), 10_000, "the lines before the cut were read")
+        }
+        for _ in 0..<20 {
+            let early = try DSRFileParser(path: big.path)
+            _ = try early.next()
+        }
+    }
 }

@@ -111,4 +111,34 @@ final class DSRReportReaderTests: XCTestCase {
             XCTAssertEqual(summary.netRevenue?.micro, Int64(row[micro]), row.joined(separator: ","))
         }
     }
+
+    // MARK: Views
+
+    /// The loader's path lends usage lines as views: each one is the line `next()` gives, byte for byte, in every
+    /// layout, including escaped references resolved through their decoded bytes.
+    func testViewsLendTheLinesThatNextGives() throws {
+        let escapedRef = "A\\|1"  // `A\|1`: the reference `A|1`
+        let body = [DSRFixture.release(), DSRFixture.resource(ref: escapedRef), DSRFixture.resource(ref: "A2", isrc: "GBAAA2000002"),
+                    DSRFixture.usage(ref: escapedRef), DSRFixture.usage(ref: "A2", streams: "7", id: "T\\|2"),
+                    DSRFixture.usage(ref: escapedRef, streams: "3", id: "T3")]
+        let escaped = try directory.write(DSRFixture.report(body: body), to: name(1, 1))
+        let cases = (GoldenReport.layouts + [GoldenReport.layoutMixed, GoldenReport.seed4TwoAccounts]).map(\.reportFiles) + [[escaped]]
+        for files in cases {
+            let (events, _) = try DSRFixture.events(files)
+            let owned = DSRFixture.usages(events)
+            let grouped = DSRReportFiles.group(paths: files.map(\.path))
+            let reader = DSRReportReader(report: grouped.reports[0])
+            var lent: [DSRUsageLine] = []
+            while let item = try reader.nextItem() {
+                if case .usage = item { lent.append(reader.usage.line) }
+            }
+            XCTAssertEqual(lent, owned, "\(files.first?.lastPathComponent ?? "")")
+            XCTAssertFalse(lent.isEmpty)
+        }
+        let (events, _) = try DSRFixture.events([escaped])
+        let lines = DSRFixture.usages(events)
+        XCTAssertEqual(lines.map(\.isrc), ["GBAAA2000001", "GBAAA2000002", "GBAAA2000001"])
+        XCTAssertEqual(lines.map(\.record.resourceReference), ["A|1", "A2", "A|1"])
+        XCTAssertEqual(lines[1].record.salesTransactionId, "T|2")
+    }
 }

@@ -11,10 +11,13 @@ final class EngineTests: XCTestCase {
         let icpn = try ICPN(validating: "1005192837464")
         return try LedgerReferenceData(
             catalogue: [CatalogueEntry(icpn: icpn, isrc: ISRC(validating: "GBAAA2600001"), title: "One", displayArtist: "A", account: "indie"),
-                        CatalogueEntry(icpn: icpn, isrc: ISRC(validating: "GBAAA2600002"), title: "Two", displayArtist: "A", account: "major"),
-                        CatalogueEntry(icpn: icpn, isrc: ISRC(validating: "GBAAA2600003"), title: "No split", displayArtist: "A")] + extra,
+                        CatalogueEntry(icpn: icpn, isrc: ISRC(validating: "GBAAA2600002"), title: "Two", displayArtist: "A", account: "indie"),
+                        CatalogueEntry(icpn: icpn, isrc: ISRC(validating: "GBAAA2600003"), title: "No split", displayArtist: "A"),
+                        CatalogueEntry(icpn: icpn, isrc: ISRC(validating: "GBAAA2600004"), title: "Four", displayArtist: "B", account: "major")] + extra,
+            // A payee belongs to one account: P1 and P2 are indie's, P4 is major's.
             splits: [Split(isrc: ISRC(validating: "GBAAA2600001"), shares: [PayeeShare(payee: "P1", basisPoints: 5000), PayeeShare(payee: "P2", basisPoints: 5000)]),
-                     Split(isrc: ISRC(validating: "GBAAA2600002"), shares: [PayeeShare(payee: "P2", basisPoints: 10000)])],
+                     Split(isrc: ISRC(validating: "GBAAA2600002"), shares: [PayeeShare(payee: "P2", basisPoints: 10000)]),
+                     Split(isrc: ISRC(validating: "GBAAA2600004"), shares: [PayeeShare(payee: "P4", basisPoints: 10000)])],
             rates: [RateEntry(currency: "GBP", period: StatementPeriod(parsing: "2026-06"), rate: ExchangeRate(parsing: "1.5"))],
             resourceMappings: [ResourceMapping(icpn: icpn.value, dspResourceId: "RES-2", isrc: ISRC(validating: "GBAAA2600002"))])
     }
@@ -91,7 +94,7 @@ final class EngineTests: XCTestCase {
         let policy = CommissionPolicy(defaultBasisPoints: 1000, byAccount: ["indie": 2000], byDSP: ["tidal": 500])
         let tidal = ReportReference(id: "r-tidal", dsp: "tidal", service: "Hifi", usageStart: Self.june.usageStart, usageEnd: Self.june.usageEnd)
         let input = MemoryInput(summaries: [
-            (Self.summary("S1", "EUR", 10_000), [Self.line("GBAAA2600001", 1), Self.line("GBAAA2600002", 1)]),
+            (Self.summary("S1", "EUR", 10_000), [Self.line("GBAAA2600001", 1), Self.line("GBAAA2600004", 1)]),
             (Self.summary("S1", "EUR", 10_000, report: tidal), [Self.line("GBAAA2600001", 1)]),
         ])
         let result = try Self.engine(policy).run(period: june, input: input)
@@ -104,6 +107,14 @@ final class EngineTests: XCTestCase {
         XCTAssertEqual(indie.byDSP["spotify"]?.micro, 5_000)
         XCTAssertEqual(indie.commission.micro, 1500)
         XCTAssertEqual(indie.byPayee["P1"]?.micro, 2000 + 4750)
+        // The same figures without the breakdown: per account, lines, amounts and commission add up on their own.
+        let figures = try Self.engine(policy).run(period: june, input: input, options: LedgerRunOptions(collectDetail: false)).accountFigures
+        XCTAssertEqual(figures.map(\.account), ["default", "indie", "major"])
+        XCTAssertEqual(figures.map(\.lines), [0, 2, 1])
+        XCTAssertEqual(figures.map(\.total.micro), [0, 15_000, 5_000])
+        XCTAssertEqual(figures.map(\.commission.micro), [0, 1500, 500])
+        XCTAssertEqual(figures.map(\.commissionBasisPoints), [1000, 2000, 1000])
+        XCTAssertEqual(figures.map(\.payees), [[], ["P1", "P2"], ["P4"]])
     }
 
     func testSplitTiesGoToTheEarlierPayeeAndNegativeNetIsNegated() throws {
@@ -113,7 +124,7 @@ final class EngineTests: XCTestCase {
         ])
         let result = try Self.engine().run(period: june, input: input)
         // 3 → P1 2, P2 1; −1 → P1 −1, P2 0.
-        XCTAssertEqual(result.payees.map(\.earnings.micro), [1, 1])
+        XCTAssertEqual(result.payees.map(\.earnings.micro), [1, 1, 0], "P1, P2 and major's P4")
     }
 
     func testPeriodSelectsReports() throws {
@@ -140,7 +151,7 @@ final class EngineTests: XCTestCase {
         XCTAssertEqual(p2.recoupment.openingBalance.micro, 150)
         XCTAssertEqual(p2.recoupment.recouped.micro, 150)
         XCTAssertEqual(p2.recoupment.payable.micro, 150)
-        let overview = try XCTUnwrap(julySet.rosters.first { $0.account == "major" })
+        let overview = try XCTUnwrap(julySet.rosters.first { $0.account == "indie" })
         XCTAssertEqual(overview.previousPeriod?.description, "2026-06")
         XCTAssertEqual(overview.previousGross?.micro, 100)
         XCTAssertEqual(overview.dsps.first?.previous?.micro, 100)

@@ -56,12 +56,32 @@ final class RenderingTests: XCTestCase {
         let html = try String(contentsOfFile: dir.path + "/" + payee, encoding: .utf8)
         XCTAssertTrue(html.contains("Zoë &quot;Z&quot; O&#39;Brien &lt;zoe&gt;"))
         XCTAssertTrue(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co"))
-        XCTAssertTrue(html.contains("<svg"), "a chart by DSP and by territory")
-        XCTAssertEqual(html.components(separatedBy: "<svg").count - 1, 2)
+        XCTAssertTrue(html.contains("<svg"), "a chart by DSP, by territory and by revenue source")
+        XCTAssertEqual(html.components(separatedBy: "<svg").count - 1, 3)
+        let index = try String(contentsOfFile: dir.path + "/index.html", encoding: .utf8)
+        for section in ["by-service", "by-territory", "by-month"] {
+            XCTAssertTrue(index.contains("<section id=\"\(section)\">"), "the index shows revenue \(section)")
+        }
         XCTAssertTrue(html.contains("−"), "the negative JP summary shows as a negative amount")
         if let preview = ProcessInfo.processInfo.environment["LEDGER_HTML_PREVIEW"] {
             try StatementWriter.write(set, format: .html, to: preview, issuer: "Example Music Ltd.")
         }
+    }
+
+    /// A statement longer than a page is split: every detail row on exactly one page, each page linking the others.
+    func testLongStatementsArePaged() throws {
+        let set = try Self.sampleSet()
+        var statement = try XCTUnwrap(set.statements.first { !$0.lines.isEmpty })
+        let line = statement.lines[0]
+        let rows = StatementHTMLRenderer.detailRowsPerPage * 2 + 7
+        statement.lines = (0..<rows).map { n in var copy = line; copy.isrc = "QZZZZ\(String(format: "%07d", n))"; return copy }
+        let pages = StatementHTMLRenderer.renderPages(statement, fileName: "payee-0001-x.html")
+        XCTAssertEqual(pages.map(\.name), ["payee-0001-x.html", "payee-0001-x-2.html", "payee-0001-x-3.html"])
+        let shown = pages.map { page in page.html.components(separatedBy: "<code>QZZZZ").count - 1 }
+        XCTAssertEqual(shown.reduce(0, +), rows + StatementHTMLRenderer.trackRowsOnFirstPage, "each row once, plus the first page's tracks")
+        XCTAssertTrue(pages[0].html.contains("id=\"payable\""))
+        XCTAssertFalse(pages[1].html.contains("id=\"payable\""), "balances only on the first page")
+        XCTAssertTrue(pages[2].html.contains("href=\"payee-0001-x.html\"") && pages[2].html.contains("href=\"payee-0001-x-2.html\""))
     }
 
     func testCSVQuotesRoundsForDisplayAndReadsBack() throws {

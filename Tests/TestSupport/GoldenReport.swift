@@ -48,6 +48,8 @@ public struct GoldenReport: Sendable, CustomStringConvertible {
     public static let seed12 = GoldenReport("seed12")
     /// 1,500 lines, seed 4, two client accounts, two gzip files.
     public static let seed4TwoAccounts = GoldenReport("seed4-accounts2")
+    /// 2,000 lines, seed 8, three client accounts, negative and zero-usage summaries (a negative earner in one account).
+    public static let seed8ThreeAccountsSpecial = GoldenReport("seed8-accounts3-special")
 
     // MARK: files
 

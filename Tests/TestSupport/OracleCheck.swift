@@ -35,6 +35,24 @@ public struct OracleCheck: Sendable {
         return check
     }
 
+    /// Compares one account's own statement document (`ddexd statements --account NAME`) with `accounts.<NAME>` of the
+    /// oracle: the same fields at its top level (`commission_bp`, `lines`, `total_micro`, `commission_micro`, `payees`,
+    /// `invariant_holds`). An oracle without that account is one failure.
+    public static func verify(account: String, fixture: GoldenReport, actual: URL) throws -> OracleCheck {
+        let expectedValue = Node(try JSONParser.parse([UInt8](Data(contentsOf: fixture.expected)), maxDepth: 16))
+        var check = OracleCheck()
+        guard let own = expectedValue["accounts"]?[account] else {
+            check.mismatches.append("MISMATCH accounts.\(account): not in the oracle")
+            return check
+        }
+        guard let data = try? Data(contentsOf: actual), let actualValue = try? JSONParser.parse([UInt8](data), maxDepth: 16) else {
+            check.mismatches.append("cannot read actual: \(actual.path)")
+            return check
+        }
+        check.compareTop(own, Node(actualValue))
+        return check
+    }
+
     /// Compares a golden fixture folder's `expected.json` with `actual`.
     public static func verify(fixture: GoldenReport, actual: URL) throws -> OracleCheck {
         try verify(expected: fixture.expected, actual: actual)
@@ -179,10 +197,10 @@ public struct OracleCheck: Sendable {
 extension OracleCheck {
     /// Fails the calling test with dsrgen's mismatch lines unless everything matched, and unless the
     /// check compared more than `atLeast` values (a check of nothing proves nothing).
-    public static func assertMatches(_ report: GoldenReport, actual: URL, atLeast: Int = 20,
+    public static func assertMatches(_ report: GoldenReport, actual: URL, account: String? = nil, atLeast: Int = 20,
                                      file: StaticString = #filePath, line: UInt = #line) throws
     {
-        let check = try verify(fixture: report, actual: actual)
+        let check = try account.map { try verify(account: $0, fixture: report, actual: actual) } ?? verify(fixture: report, actual: actual)
         XCTAssertEqual(check.failed, 0, "oracle \(report): \(check.summary)\n\(check.mismatches.prefix(40).joined(separator: "\n"))",
                        file: file, line: line)
         XCTAssertGreaterThan(check.passed, atLeast, "the check compared too little: \(check.summary)", file: file, line: line)

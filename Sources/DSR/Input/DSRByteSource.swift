@@ -24,11 +24,23 @@ final class DSRByteSource {
     private var rawEOF = false
     private var finished = false
     /// Bytes of the file read so far (the compressed size for gzip).
-    private(set) var fileBytesRead: Int64 = 0
+    var fileBytesRead: Int64 { readAhead?.fileBytesRead ?? ownBytesRead }
+    private var ownBytesRead: Int64 = 0
+    /// For a large gzip file: the inflating (and hashing) runs on a thread of its own, chunks ahead (`ByteReadAhead`).
+    private var readAhead: ByteReadAhead?
+
+    /// Compressed files from this size on are inflated on a thread of their own; smaller ones are not worth a thread.
+    static let readAheadThreshold = 1 << 20
 
     static let rawChunkSize = 1 << 20
 
-    init(path: String, gzip: Bool) throws(Failure) {
+    /// Opens `path`; a gzip file of `readAheadThreshold` bytes or more is inflated on a thread of its own, unless
+    /// `inflateAhead` is false.
+    convenience init(path: String, gzip: Bool) throws(Failure) {
+        try self.init(path: path, gzip: gzip, inflateAhead: true)
+    }
+
+    init(path: String, gzip: Bool, inflateAhead: Bool) throws(Failure) {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .io("cannot open: \(String(cString: strerror(errno)))") }
@@ -39,7 +51,16 @@ final class DSRByteSource {
             close(fd)
             throw .gzip(error)
         }
-        raw = .allocate(byteCount: DSRByteSource.chunkSize(forFile: fd), alignment: 16)
+        // Only gzip goes through the raw buffer: a plain file is read straight into the caller's.
+        raw = .allocate(byteCount: gzip ? DSRByteSource.chunkSize(forFile: fd) : 16, alignment: 16)
+        if gzip, inflateAhead, DSRByteSource.fileSize(fd) >= DSRByteSource.readAheadThreshold {
+            readAhead = ByteReadAhead(try DSRByteSource(path: path, gzip: true, inflateAhead: false))
+        }
+    }
+
+    static func fileSize(_ descriptor: Int32) -> Int64 {
+        var info = stat()
+        return fstat(descriptor, &info) == 0 ? Int64(info.st_size) : 0
     }
 
     /// `rawChunkSize`, or less for a smaller file: a few-kB report (and every fuzzed one) should not cost a
@@ -51,12 +72,15 @@ final class DSRByteSource {
     }
 
     deinit {
+        // The producer thread holds its read-ahead: stop it here, or a parse that ends early would leave it waiting.
+        readAhead?.stop()
         close(descriptor)
         raw.deallocate()
     }
 
     /// The SHA-256 of the whole file, lowercase hex. Valid once `read` has returned 0.
-    private(set) var sha256Hex = ""
+    var sha256Hex: String { readAhead?.sha256Hex ?? ownSHA256Hex }
+    private var ownSHA256Hex = ""
 
     private func fillRaw() throws(Failure) {
         rawStart = 0
@@ -69,15 +93,38 @@ final class DSRByteSource {
             }
             if count == 0 { rawEOF = true; break }
             rawEnd = count
-            fileBytesRead += Int64(count)
+            ownBytesRead += Int64(count)
             hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[0..<count]))
             return
         }
     }
 
+    /// Reads from the file into `buffer` and hashes what came; nil at the end of the file (then `read` finishes).
+    private func readDirectly(into buffer: UnsafeMutableRawBufferPointer) throws(Failure) -> Int? {
+        while true {
+            let count = systemRead(descriptor, buffer.baseAddress, buffer.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .io("read failed: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 {
+                rawEOF = true
+                return nil
+            }
+            ownBytesRead += Int64(count)
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            return count
+        }
+    }
+
     /// Reads up to `buffer.count` bytes of content into `buffer`; 0 means the end of the file.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(Failure) -> Int {
+        if let readAhead { return try readAhead.read(into: buffer) }
         guard !finished else { return 0 }
+        if inflater == nil, rawStart == rawEnd, !rawEOF, buffer.count > 0 {
+            // A plain file is read straight into the caller's buffer: one copy fewer.
+            if let count = try readDirectly(into: buffer) { return count }
+        }
         while true {
             if rawStart == rawEnd {
                 try fillRaw()
@@ -86,7 +133,7 @@ final class DSRByteSource {
                         do { try inflater.finish() } catch { throw .gzip(error) }
                     }
                     finished = true
-                    sha256Hex = hasher.finalize().map { byte in
+                    ownSHA256Hex = hasher.finalize().map { byte in
                         let hex = String(byte, radix: 16)
                         return byte < 16 ? "0" + hex : hex
                     }.joined()

@@ -114,26 +114,32 @@ extension DSRFileParser {
             duration: row.text(at.duration), resourceType: row.text(at.resourceType), iswc: row.text(at.iswc))
     }
 
-    func makeUsage(_ row: DSRRow) throws(DSRError) -> DSRUsageRecord {
+    /// A usage line's view: every cell checked, numbers parsed, text cells lent as bytes.
+    func makeUsage(_ row: DSRRow) throws(DSRError) -> DSRUsageView {
         let at = row.layout.at
         let isUGC = row.layout.isUGCUsage
         // SU03.02: SummaryRecordId may be left empty when LI01 records follow and carry it.
-        let summary = isUGC ? row.text(at.summaryRecordId) : try row.required(at.summaryRecordId, "SummaryRecordId")
-        let release = row.text(at.transactedRelease, interning: &references)
-        let resource = row.text(at.transactedResource, interning: &references)
+        let summary = row.bytes(at.summaryRecordId, decodingInto: &arena)
+        if !isUGC, summary.isEmpty, let cell = at.summaryRecordId {
+            throw row.error(.cellInvalid, cell, "SummaryRecordId is empty; \(row.layout.recordType) requires it")
+        }
+        let release = row.bytes(at.transactedRelease, decodingInto: &arena)
+        let resource = row.bytes(at.transactedResource, decodingInto: &arena)
         if !isUGC, release.isEmpty == resource.isEmpty, let cell = at.transactedRelease {
             throw row.error(.cellInvalid, cell, release.isEmpty
                 ? "neither TransactedRelease nor TransactedResource is given; exactly one must be"
                 : "both TransactedRelease and TransactedResource are given; exactly one may be")
         }
-        return DSRUsageRecord(
-            recordType: row.layout.recordType, blockId: currentBlockId, summaryRecordId: summary,
-            salesTransactionId: row.text(at.salesTransactionId), releaseReference: release,
-            resourceReference: resource, dspResourceId: row.text(at.dspResourceId, interning: &references),
+        return DSRUsageView(
+            layout: row.layout, position: DSRPosition(fileNumber: 0, line: row.lineNumber), blockOrdinal: -1,
+            blockId: row.bytes(1, decodingInto: &arena), summaryRecordId: summary,
+            salesTransactionId: row.bytes(at.salesTransactionId, decodingInto: &arena), releaseReference: release,
+            resourceReference: resource, dspResourceId: row.bytes(at.dspResourceId, decodingInto: &arena),
+            useType: row.bytes(at.useType, decodingInto: &arena),
             isRoyaltyBearing: try row.boolean(at.isRoyaltyBearing),
             usages: try row.requiredInteger(at.usages, row.layout.columnName(at: at.usages ?? 0)),
             returns: try row.integer(at.returns, allowNegative: true), price: try row.money(at.price),
-            netRevenue: try row.money(at.netRevenue), useType: row.text(at.useType, interning: &useTypes))
+            netRevenue: try row.money(at.netRevenue), isrc: .empty, icpn: .empty, resourceOrdinal: nil, releaseOrdinal: nil)
     }
 
     func makeLicensor(_ row: DSRRow) throws(DSRError) -> DSRLicensorRecord {

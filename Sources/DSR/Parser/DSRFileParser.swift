@@ -21,15 +21,19 @@ public final class DSRFileParser {
     public let fileName: String
     private let source: DSRByteSource
     private let lines: LineReader
-    private var bounds: [Int] = []
+    private var bounds = CellBounds()
+    /// Decoded copies of the current line's escaped cells, lent by usage views.
+    var arena = DecodeArena()
     private enum Phase { case beforeHead, summaries, blocks, afterFoot, done }
     private var phase = Phase.beforeHead
-    private var lastTypeBytes: [UInt8] = []
+    /// The last record type (up to 8 bytes packed into an integer) and its layout: lines of one type follow
+    /// each other, so most lines find their layout with one comparison.
+    private var lastType: (packed: UInt64, count: Int) = (0, -1)
     private var lastLayout: RecordLayout?
     private var blockIdBytes: [UInt8] = []
-    /// Repetitive long cells of usage lines: UseType and the references to the block's records.
-    var useTypes = TextInterner(capacity: 8)
-    var references = TextInterner(capacity: 32)
+
+    /// The usage line `nextItem()` returned `.usage` for last (valid until the next call).
+    public internal(set) var usage = DSRUsageView.none
 
     public private(set) var header: DSRHeader?
     public private(set) var footer: DSRFooter?
@@ -55,6 +59,11 @@ public final class DSRFileParser {
         lines = LineReader(source: source, maxLineLength: maxLineLength)
     }
 
+    deinit {
+        bounds.deallocate()
+        arena.deallocate()
+    }
+
     /// SHA-256 of the file as stored (lowercase hex); final once `next()` returned nil.
     public var sha256: String { source.sha256Hex }
     /// Bytes of the file read so far (its size once `next()` returned nil).
@@ -64,8 +73,19 @@ public final class DSRFileParser {
 
     /// The next record, or nil after FOOT when the file is done.
     public func next() throws(DSRError) -> DSRRecord? {
+        switch try nextItem() {
+        case .record(let record): return record
+        case .usage: return .usage(usage.record)
+        case nil: return nil
+        }
+    }
+
+    /// The next record, or `.usage` for a usage line lent as the view `usage` (no `String` made; valid until the
+    /// next call), or nil after FOOT when the file is done. The checks are `next()`'s. The view's position has file
+    /// number 0 and its block ordinal is -1: the report reader knows them.
+    public func nextItem() throws(DSRError) -> DSRFileItem? {
         while true {
-            guard var line = try readLine() else { return try finish() }
+            guard var line = try readLine() else { try finish(); return nil }
             let number = lines.lineNumber
             if number == 1, line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
                 line = UnsafeRawBufferPointer(rebasing: line[3...])
@@ -79,11 +99,12 @@ public final class DSRFileParser {
         }
     }
 
-    private func record(_ line: UnsafeRawBufferPointer, number: Int) throws(DSRError) -> DSRRecord {
-        let escaped = line.baseAddress.map { memchr($0, Int32(CellEscapes.backslash), line.count) != nil } ?? false
-        bounds.removeAll(keepingCapacity: true)
-        CellEscapes.split(line, escaped: escaped, into: &bounds)
-        if !UTF8Validation.isASCII(line), let bad = UTF8Validation.firstInvalidOffset(line) {
+    private func record(_ line: UnsafeRawBufferPointer, number: Int) throws(DSRError) -> DSRFileItem {
+        // One pass finds the tabs, whether any backslash escapes them, and whether the line is all ASCII.
+        let scan = CellEscapes.split(line, into: &bounds)
+        let escaped = scan.escaped
+        let bounds = self.bounds.offsets
+        if !scan.ascii, let bad = UTF8Validation.firstInvalidOffset(line) {
             var cell = 0
             while cell + 1 < bounds.count / 2, bounds[2 * cell + 1] < bad { cell += 1 }
             let type = String(decoding: UnsafeRawBufferPointer(rebasing: line[bounds[0]..<bounds[1]]), as: UTF8.self)
@@ -91,7 +112,7 @@ public final class DSRFileParser {
             throw DSRError(.encoding, file: fileName, line: number, cell: cell + 1, column: column,
                            "byte 0x\(String(line[bad], radix: 16, uppercase: true)) at offset \(bad + 1) of the line is not valid UTF-8")
         }
-        let layout = try layoutOf(line, number: number)
+        let layout = try layoutOf(UnsafeRawBufferPointer(rebasing: line[bounds[0]..<bounds[1]]), number: number)
         let cells = bounds.count / 2
         if cells > layout.columns.count {
             for index in layout.columns.count..<cells where bounds[2 * index] != bounds[2 * index + 1] {
@@ -114,13 +135,13 @@ public final class DSRFileParser {
             let header = try makeHeader(row)
             self.header = header
             phase = .summaries
-            return .header(header)
+            return .record(.header(header))
         case .footer:
             try requireHead(layout, number)
             let footer = try makeFooter(row, number: number)
             self.footer = footer
             phase = .afterFoot
-            return .footer(footer)
+            return .record(.footer(footer))
         case .summary:
             try requireHead(layout, number)
             guard phase == .summaries else {
@@ -128,16 +149,19 @@ public final class DSRFileParser {
                                "summary record \(layout.recordType) after the first block; all summary records come before the blocks")
             }
             summaryCount += 1
-            return .summary(try makeSummary(row))
+            return .record(.summary(try makeSummary(row)))
         case .release, .resource, .usage, .licensor, .otherBlock:
             try requireHead(layout, number)
             try enterBlock(row)
             switch layout.family {
-            case .release: return .release(try makeRelease(row))
-            case .resource: return .resource(try makeResource(row))
-            case .usage: return .usage(try makeUsage(row))
-            case .licensor: return .licensor(try makeLicensor(row))
-            default: return .otherBlockRecord(recordType: layout.recordType, blockId: currentBlockId)
+            case .release: return .record(.release(try makeRelease(row)))
+            case .resource: return .record(.resource(try makeResource(row)))
+            case .usage:
+                arena.reset(forLineOf: line.count)
+                usage = try makeUsage(row)
+                return .usage
+            case .licensor: return .record(.licensor(try makeLicensor(row)))
+            default: return .record(.otherBlockRecord(recordType: layout.recordType, blockId: currentBlockId))
             }
         }
     }
@@ -155,16 +179,16 @@ public final class DSRFileParser {
         let cell = row.raw(blockIndex)
         if cell.isEmpty { throw row.error(.cellInvalid, blockIndex, "BlockId is empty") }
         phase = .blocks
-        if blockCount > 0, cell.elementsEqual(blockIdBytes) { return }
+        if blockCount > 0, blockIdBytes.withUnsafeBytes({ DSRCellBytes(cell).equals($0) }) { return }
         blockIdBytes.removeAll(keepingCapacity: true)
         blockIdBytes.append(contentsOf: cell)
         currentBlockId = row.text(blockIndex)
         blockCount += 1
     }
 
-    private func layoutOf(_ line: UnsafeRawBufferPointer, number: Int) throws(DSRError) -> RecordLayout {
-        let type = UnsafeRawBufferPointer(rebasing: line[bounds[0]..<bounds[1]])
-        if let lastLayout, type.elementsEqual(lastTypeBytes) { return lastLayout }
+    private func layoutOf(_ type: UnsafeRawBufferPointer, number: Int) throws(DSRError) -> RecordLayout {
+        let packed = Self.packed(type)
+        if let lastLayout, type.count == lastType.count, packed == lastType.packed, type.count <= 8 { return lastLayout }
         let name = String(decoding: type, as: UTF8.self)
         guard let layout = RecordLayout.known[name] else {
             if phase == .beforeHead {
@@ -175,9 +199,17 @@ public final class DSRFileParser {
             throw DSRError(.unknownRecord, file: fileName, line: number, cell: 1, column: "RecordType",
                            "\(hint) (cell layouts differ between versions, so unknown versions are not guessed)")
         }
-        lastTypeBytes = Array(type)
+        lastType = (packed, type.count)
         lastLayout = layout
         return layout
+    }
+
+    /// Up to the first 8 bytes of `type` in one integer (record types are 4 to 7 bytes: `HEAD`, `SU02.02`).
+    @inline(__always)
+    private static func packed(_ type: UnsafeRawBufferPointer) -> UInt64 {
+        var value: UInt64 = 0
+        for index in 0..<min(type.count, 8) { value = value << 8 | UInt64(type[index]) }
+        return value
     }
 
     private func readLine() throws(DSRError) -> UnsafeRawBufferPointer? {
@@ -206,7 +238,8 @@ public final class DSRFileParser {
         }
     }
 
-    private func finish() throws(DSRError) -> DSRRecord? {
+    /// Checks the file ended after its FOOT.
+    private func finish() throws(DSRError) {
         switch phase {
         case .beforeHead:
             throw DSRError(.headMissing, file: fileName, line: nil, "the file holds no HEAD record (\(lines.lineNumber) lines)")
@@ -215,7 +248,15 @@ public final class DSRFileParser {
                            "the file ends at line \(lines.lineNumber) without a FOOT record (is it cut short?)")
         case .afterFoot, .done:
             phase = .done
-            return nil
         }
     }
+}
+
+/// One step of `DSRFileParser.nextItem()`: a typed record, or a usage line lent as the parser's `usage` view.
+///
+/// A record is boxed (`indirect`): the item stays one word, so returning the `.usage` of most lines copies nothing
+/// of the hundreds of bytes a HEAD or summary record takes.
+public enum DSRFileItem {
+    indirect case record(DSRRecord)
+    case usage
 }

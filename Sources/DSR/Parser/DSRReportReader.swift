@@ -31,15 +31,17 @@ public final class DSRReportReader {
     /// The summary records (of file 1).
     public private(set) var summaries: [DSRSummary] = []
     private var summaryKeys = Set<DSRSummaryKey>()
-    private var summaryIds = Set<String>()
-    private var lastKnownSummaryId = ""
+    /// The summaries' ids, looked up by a line's bytes.
+    private let summaryIds = ByteKeyTable()
+    /// The usage line `nextItem()` returned `.usage` for last (valid until the next call).
+    public private(set) var usage = DSRUsageView.none
     private var summaryIndexInFile = 0
 
     private var blockOrdinal = -1
     private var parserBlockCount = 0
-    private var blockReleases: [String: (icpn: String, ordinal: Int)] = [:]
-    private var blockResources: [String: (isrc: String, ordinal: Int)] = [:]
-    private var blockFirstICPN = ""
+    /// The current block's releases (reference → ICPN) and resources (reference or DSP id → ISRC).
+    private let blockReleases = ByteKeyTable()
+    private let blockResources = ByteKeyTable()
     private var lastSalesLine: DSRPosition?
     private var releaseOrdinal = -1
     private var resourceOrdinal = -1
@@ -62,16 +64,27 @@ public final class DSRReportReader {
 
     /// The next event, or nil when every file was read and the report reconciles.
     public func next() throws(DSRError) -> DSRReportEvent? {
+        switch try nextItem() {
+        case .event(let event): return event
+        case .usage: return .usage(usage.line)
+        case nil: return nil
+        }
+    }
+
+    /// The next event, or `.usage` for a usage line lent as the view `usage`, or nil when every file was read and
+    /// the report reconciles. A view makes no `String` and is valid only until the next call; the checks and
+    /// warnings are `next()`'s. This is how the loader reads: most of a report is usage lines.
+    public func nextItem() throws(DSRError) -> DSRReportItem? {
         while !done {
             guard let parser else {
                 try openNextFile()
                 continue
             }
-            guard let record = try parser.next() else {
+            guard let item = try parser.nextItem() else {
                 let summary = try finishFile(parser, name: currentName ?? report.files[fileIndex].name)
                 self.parser = nil
                 self.currentName = nil
-                return .fileFinished(summary)
+                return .event(.fileFinished(summary))
             }
             // The file name is a struct of many strings: it is only copied on the rare paths below.
             let position = DSRPosition(fileNumber: currentFileNumber, line: parser.lineNumber)
@@ -79,34 +92,43 @@ public final class DSRReportReader {
                 parserBlockCount = parser.blockCount
                 startBlock()
             }
+            let record: DSRRecord
+            switch consume item {
+            case .usage:
+                try checkSummariesComplete(line: position.line)
+                lastSalesLine = position
+                var view = parser.usage
+                view.position = position
+                resolve(&view)
+                usage = view
+                return .usage
+            case .record(let typed):
+                record = typed
+            }
             switch consume record {
             case .header(let header):
                 let name = report.files[fileIndex].name
                 try checkHeader(header, name: name, line: position.line)
-                return .fileStarted(name, header)
+                return .event(.fileStarted(name, header))
             case .summary(let summary):
-                if let event = try takeSummary(summary, name: report.files[fileIndex].name, position: position) { return event }
+                if let event = try takeSummary(summary, name: report.files[fileIndex].name, position: position) { return .event(event) }
             case .release(let release):
                 releaseOrdinal += 1
-                blockReleases[release.releaseReference] = (release.icpn, releaseOrdinal)
-                if blockFirstICPN.isEmpty { blockFirstICPN = release.icpn }
-                return .release(release, position, blockOrdinal: blockOrdinal)
+                blockReleases.insert(release.releaseReference, value: release.icpn, ordinal: releaseOrdinal)
+                return .event(.release(release, position, blockOrdinal: blockOrdinal))
             case .resource(let resource):
                 resourceOrdinal += 1
-                blockResources[resource.resourceReference] = (resource.isrc, resourceOrdinal)
-                if !resource.dspResourceId.isEmpty, resource.dspResourceId != resource.resourceReference,
-                   blockResources[resource.dspResourceId] == nil {
-                    blockResources[resource.dspResourceId] = (resource.isrc, resourceOrdinal)
+                blockResources.insert(resource.resourceReference, value: resource.isrc, ordinal: resourceOrdinal)
+                if !resource.dspResourceId.isEmpty, resource.dspResourceId != resource.resourceReference {
+                    blockResources.insert(resource.dspResourceId, value: resource.isrc, ordinal: resourceOrdinal, replacing: false)
                 }
-                return .resource(resource, position, blockOrdinal: blockOrdinal)
-            case .usage(let usage):
-                try checkSummariesComplete(line: position.line)
-                lastSalesLine = position
-                return .usage(resolve(usage, position: position))
+                return .event(.resource(resource, position, blockOrdinal: blockOrdinal))
+            case .usage:
+                preconditionFailure("the parser lends usage lines as views")
             case .licensor(let licensor):
                 try checkSummariesComplete(line: position.line)
                 checkSummary(licensor.summaryRecordId, line: position.line, allowEmpty: false)
-                return .licensor(licensor, position, blockOrdinal: blockOrdinal, parent: lastSalesLine)
+                return .event(.licensor(licensor, position, blockOrdinal: blockOrdinal, parent: lastSalesLine))
             case .otherBlockRecord:
                 try checkSummariesComplete(line: position.line)
                 continue
@@ -136,9 +158,8 @@ public final class DSRReportReader {
 
     private func startBlock() {
         blockOrdinal += 1
-        blockReleases.removeAll(keepingCapacity: true)
-        blockResources.removeAll(keepingCapacity: true)
-        blockFirstICPN = ""
+        blockReleases.removeAll()
+        blockResources.removeAll()
         lastSalesLine = nil
     }
 
@@ -187,7 +208,7 @@ public final class DSRReportReader {
                 throw DSRError(.summaryDuplicate, file: name.text, line: position.line, cell: 2, column: "SummaryRecordId",
                                "summary \(summary.key) appears twice")
             }
-            summaryIds.insert(summary.summaryRecordId)
+            summaryIds.insert(summary.summaryRecordId, value: "", ordinal: summaries.count)
             summaries.append(summary)
             return .summary(summary, position)
         }
@@ -213,41 +234,38 @@ public final class DSRReportReader {
             if !allowEmpty { warn(.dsrSummaryUnknown, at: "\(currentFileText):\(line)", "the line names no SummaryRecordId") }
             return
         }
-        if id == lastKnownSummaryId || summaryIds.contains(id) {
-            lastKnownSummaryId = id
-            return
-        }
+        if summaryIds.lookup(id) != nil { return }
         warn(.dsrSummaryUnknown, at: "\(currentFileText):\(line)", "SummaryRecordId '\(id)' matches no summary record (known: \(summaries.prefix(5).map(\.key.description).joined(separator: ", "))\(summaries.count > 5 ? ", …" : ""))")
     }
 
     // MARK: Lines
 
-    private func resolve(_ usage: consuming DSRUsageRecord, position: DSRPosition) -> DSRUsageLine {
-        // The parser already refused an empty SummaryRecordId where it is mandatory (all but SU03).
-        checkSummary(usage.summaryRecordId, line: position.line, allowEmpty: true)
-        var isrc = ""
-        var icpn = blockFirstICPN
-        var resourceOrdinal: Int?
-        var releaseOrdinal: Int?
-        if !usage.releaseReference.isEmpty {
-            if let release = blockReleases[usage.releaseReference] {
-                icpn = release.icpn
-                releaseOrdinal = release.ordinal
+    private func resolve(_ view: inout DSRUsageView) {
+        view.blockOrdinal = blockOrdinal
+        let line = view.position.line
+        // The parser already refused an empty SummaryRecordId where it is mandatory (all but SU03). A report's
+        // lines name one summary after another: the last known one is checked by its bytes.
+        if !view.summaryRecordId.isEmpty, summaryIds.lookup(view.summaryRecordId) == nil {
+            checkSummary(view.summaryRecordId.string, line: line, allowEmpty: true)
+        }
+        view.icpn = blockReleases.firstNonEmptyValue
+        if !view.releaseReference.isEmpty {
+            if let release = blockReleases.lookup(view.releaseReference) {
+                view.icpn = release.value
+                view.releaseOrdinal = release.ordinal
             } else {
-                warn(.dsrReferenceUnknown, at: "\(currentFileText):\(position.line)", "TransactedRelease '\(usage.releaseReference)' is not a release of block \(usage.blockId)")
+                warn(.dsrReferenceUnknown, at: "\(currentFileText):\(line)", "TransactedRelease '\(view.releaseReference.string)' is not a release of block \(view.blockId.string)")
             }
         }
-        let resourceKey = usage.resourceReference.isEmpty ? usage.dspResourceId : usage.resourceReference
+        let resourceKey = view.resourceReference.isEmpty ? view.dspResourceId : view.resourceReference
         if !resourceKey.isEmpty {
-            if let resource = blockResources[resourceKey] {
-                isrc = resource.isrc
-                resourceOrdinal = resource.ordinal
+            if let resource = blockResources.lookup(resourceKey) {
+                view.isrc = resource.value
+                view.resourceOrdinal = resource.ordinal
             } else {
-                warn(.dsrReferenceUnknown, at: "\(currentFileText):\(position.line)", "resource '\(resourceKey)' is not a resource of block \(usage.blockId)")
+                warn(.dsrReferenceUnknown, at: "\(currentFileText):\(line)", "resource '\(resourceKey.string)' is not a resource of block \(view.blockId.string)")
             }
         }
-        return DSRUsageLine(record: consume usage, position: position, blockOrdinal: blockOrdinal, isrc: isrc, icpn: icpn,
-                            resourceOrdinal: resourceOrdinal, releaseOrdinal: releaseOrdinal)
     }
 
     // MARK: FOOT
@@ -298,4 +316,13 @@ public final class DSRReportReader {
 
     /// How many warnings of `code` were found, listed or not.
     public func warningCount(_ code: ProblemCode) -> Int { warningCounts[code, default: 0] }
+}
+
+/// One step of `DSRReportReader.nextItem()`: an event, or a usage line lent as the reader's `usage` view.
+///
+/// An event is boxed (`indirect`): the item stays one word, so returning the `.usage` of most lines copies nothing
+/// of the hundreds of bytes a file's HEAD or summary takes.
+public enum DSRReportItem {
+    indirect case event(DSRReportEvent)
+    case usage
 }

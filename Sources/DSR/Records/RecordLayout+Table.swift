@@ -4,6 +4,9 @@ extension RecordLayout {
     /// Types whose cell list DSR.md could not confirm (SY02.04, SY03.02, SU03.03, LI01.04, the SRxx
     /// single-record-block rows) are deliberately absent: reading them by guesswork could put a count in
     /// a money cell, so they are rejected as `DSR_UNKNOWN_RECORD`.
+    /// The layout a usage view names before any line was read.
+    static let placeholder: RecordLayout = known["SU02.02"]!
+
     public static let known: [String: RecordLayout] = {
         var table: [String: RecordLayout] = [:]
         for layout in all { table[layout.recordType] = layout }

@@ -6,7 +6,7 @@ import DDEXModel
 /// has a backslash, and throw `DSRError`s that name the file, line, cell and column.
 struct DSRRow {
     let line: UnsafeRawBufferPointer
-    let bounds: [Int]
+    let bounds: UnsafeBufferPointer<Int>
     let escaped: Bool
     let layout: RecordLayout
     let file: String
@@ -32,6 +32,17 @@ struct DSRRow {
         escaped && cell.contains(CellEscapes.backslash)
     }
 
+    /// The cell's bytes with escapes decoded (into `arena` when it has any), without making a `String`; empty when
+    /// the version lacks the cell or it is missing.
+    @inline(__always)
+    func bytes(_ index: Int?, decodingInto arena: inout DecodeArena) -> DSRCellBytes {
+        guard let index else { return .empty }
+        let cell = raw(index)
+        if cell.isEmpty { return .empty }
+        if hasBackslash(cell) { return DSRCellBytes(arena.keep(CellEscapes.decode(cell, splitValues: false)[0])) }
+        return DSRCellBytes(cell)
+    }
+
     /// The cell as text with escapes decoded; "" when the version lacks the cell or it is missing.
     func text(_ index: Int?) -> String {
         guard let index else { return "" }
@@ -50,17 +61,6 @@ struct DSRRow {
         if cell.isEmpty { return [] }
         if !hasBackslash(cell) && !cell.contains(CellEscapes.pipe) { return [String(decoding: cell, as: UTF8.self)] }
         return CellEscapes.decode(cell, splitValues: true).compactMap { $0.isEmpty ? nil : String(decoding: $0, as: UTF8.self) }
-    }
-
-    /// The cell as text, shared with an earlier equal cell through `interner` (for repetitive cells).
-    func text(_ index: Int?, interning interner: inout TextInterner) -> String {
-        guard let index else { return "" }
-        let cell = raw(index)
-        if cell.count <= TextInterner.inlineLimit { return text(index) }
-        if let known = interner.lookup(cell) { return known }
-        let value = text(index)
-        interner.remember(cell, value)
-        return value
     }
 
     /// A cell that must not be empty.

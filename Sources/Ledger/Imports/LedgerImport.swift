@@ -3,14 +3,16 @@ import DDEXModel
 /// The ledger's CSV inputs, as dsrgen writes them. Each parse reads the whole file first: any bad row
 /// rejects the file (every problem is listed with file and line) and nothing is imported.
 public enum LedgerImportKind: String, Sendable, CaseIterable, Codable {
-    /// `icpn,isrc,title,display_artist`
+    /// `icpn,isrc,title,display_artist[,account]`
     case catalog
     /// `isrc,payee,share_bp`, rows of one ISRC in split order, shares summing to 10000
     case splits
-    /// `payee,currency,amount`
+    /// `payee,currency,amount[,account]`
     case advances
     /// `currency,period,rate`
     case rates
+    /// `account,commission_bp`: the distributor's client accounts and each one's commission
+    case accounts
 
     public var header: [String] {
         switch self {
@@ -18,6 +20,15 @@ public enum LedgerImportKind: String, Sendable, CaseIterable, Codable {
         case .splits: ["isrc", "payee", "share_bp"]
         case .advances: ["payee", "currency", "amount"]
         case .rates: ["currency", "period", "rate"]
+        case .accounts: ["account", "commission_bp"]
+        }
+    }
+
+    /// A last column the file may add (dsrgen `--accounts` writes it): the account of the row.
+    public var optionalLastColumn: String? {
+        switch self {
+        case .catalog, .advances: "account"
+        case .splits, .rates, .accounts: nil
         }
     }
 }
@@ -27,36 +38,42 @@ public enum LedgerImport {
     /// At most this many problems are listed for one file.
     static let problemLimit = 100
 
-    /// Reads `path`, checks its header, and calls `row` for each data row; collects problems.
+    /// Reads `path`, checks its header, and calls `row` for each data row (with the optional last column, or ""
+    /// when the file has none); collects problems.
     private static func read(_ kind: LedgerImportKind, path: String,
                              _ row: ([String], String, inout [Problem]) throws -> Void) throws
     {
         var problems: [Problem] = []
-        var sawHeader = false
+        var columns = 0
         try CSVReader(path: path).forEachRecord { fields, line in
             let location = "\(path):\(line)"
-            if !sawHeader {
-                sawHeader = true
-                guard fields == kind.header else {
+            if columns == 0 {
+                let withOptional = kind.optionalLastColumn.map { kind.header + [$0] }
+                guard fields == kind.header || fields == withOptional else {
+                    let optional = kind.optionalLastColumn.map { "[,\($0)]" } ?? ""
                     throw LedgerError(.ledgerCSVHeader, at: location,
-                                      "the header is '\(fields.joined(separator: ","))'; a \(kind.rawValue) file starts with '\(kind.header.joined(separator: ","))'")
+                                      "the header is '\(fields.joined(separator: ","))'; a \(kind.rawValue) file starts with '\(kind.header.joined(separator: ","))\(optional)'")
                 }
+                columns = fields.count
                 return
             }
-            guard fields.count == kind.header.count else {
-                problems.append(.error(.ledgerCSVMalformed, at: location, "the row has \(fields.count) fields, the header \(kind.header.count)"))
+            guard fields.count == columns else {
+                problems.append(.error(.ledgerCSVMalformed, at: location, "the row has \(fields.count) fields, the header \(columns)"))
                 return
             }
+            var fields = fields
+            if columns == kind.header.count, kind.optionalLastColumn != nil { fields.append("") }
             if problems.count < problemLimit { try row(fields, location, &problems) }
         }
-        guard sawHeader else {
+        guard columns > 0 else {
             throw LedgerError(.ledgerCSVHeader, at: "\(path):1", "the file is empty; it must start with '\(kind.header.joined(separator: ","))'")
         }
         if !problems.isEmpty { throw LedgerError(problems: Array(problems.prefix(problemLimit))) }
     }
 
-    /// Parses catalog.csv; every row is a track of `account`.
-    public static func catalogue(path: String, account: String = CatalogueEntry.defaultAccount) throws -> [CatalogueEntry] {
+    /// Parses catalog.csv; every row is a track of its `account` column, else of `account` (a row with neither
+    /// is refused: with several accounts, a track of no account could be paid by any).
+    public static func catalogue(path: String, account: String? = CatalogueEntry.defaultAccount) throws -> [CatalogueEntry] {
         var entries: [CatalogueEntry] = []
         var seen: [String: String] = [:]
         try read(.catalog, path: path) { f, location, problems in
@@ -72,8 +89,13 @@ public enum LedgerImport {
                     problems.append(.error(.ledgerDuplicateRow, at: location, "\(isrc) on \(icpn) is listed twice (first at \(first))"))
                     return
                 }
+                guard let owner = accountName(f[4], default: account, at: location, &problems) else { return }
+                guard !owner.isEmpty else {
+                    problems.append(.error(.ledgerAccountInvalid, at: location, "the row names no account; give the account column or --account"))
+                    return
+                }
                 seen[key] = location
-                entries.append(CatalogueEntry(icpn: icpn, isrc: isrc, title: f[2], displayArtist: f[3], account: account))
+                entries.append(CatalogueEntry(icpn: icpn, isrc: isrc, title: f[2], displayArtist: f[3], account: owner))
             } catch {
                 problems.append(error.problem(at: location))
             }
@@ -145,7 +167,8 @@ public enum LedgerImport {
                     problems.append(.error(.ledgerAdvanceNegative, at: location, "the amount \(f[2]) is negative; an unrecouped balance is 0 or more"))
                     return
                 }
-                advances.append(Advance(payee: payee, currency: f[1], amount: amount))
+                guard let owner = accountName(f[3], default: nil, at: location, &problems) else { return }
+                advances.append(Advance(payee: payee, currency: f[1], amount: amount, account: owner.isEmpty ? nil : owner))
             } catch {
                 problems.append(error.problem(at: location))
             }
@@ -179,11 +202,48 @@ public enum LedgerImport {
         return rates
     }
 
+    /// Parses accounts.csv: each client account once, with its commission in basis points (0 to 10000).
+    public static func accounts(path: String) throws -> [LedgerAccount] {
+        var accounts: [LedgerAccount] = []
+        var seen: [String: String] = [:]
+        try read(.accounts, path: path) { f, location, problems in
+            guard let name = accountName(f[0], default: nil, at: location, &problems) else { return }
+            guard !name.isEmpty else {
+                problems.append(.error(.ledgerAccountInvalid, at: location, "the account name is empty"))
+                return
+            }
+            guard let bp = Int(f[1]), (0...10_000).contains(bp), f[1].allSatisfy(\.isASCII) else {
+                problems.append(.error(.ledgerShareInvalid, at: location, "commission_bp '\(f[1])' is not a whole number of basis points from 0 to 10000"))
+                return
+            }
+            if let first = seen[name] {
+                problems.append(.error(.ledgerDuplicateRow, at: location, "account \(name) is listed twice (first at \(first))"))
+                return
+            }
+            seen[name] = location
+            accounts.append(LedgerAccount(name: name, commissionBasisPoints: bp))
+        }
+        return accounts
+    }
+
+    /// An account cell: `fallback` when empty ("" when there is none), nil (with a problem) when it is not a name
+    /// that can also be a folder (`LedgerAccount.isValidName`).
+    private static func accountName(_ cell: String, default fallback: String?, at location: String,
+                                    _ problems: inout [Problem]) -> String? {
+        if cell.isEmpty { return fallback ?? "" }
+        guard LedgerAccount.isValidName(cell) else {
+            problems.append(.error(.ledgerAccountInvalid, at: location,
+                                   "'\(cell)' is not an account name: letters, digits, '.', '_' and '-', not starting with '.', at most 64"))
+            return nil
+        }
+        return cell
+    }
+
     /// Parses `path` as `kind` and imports it into `store` in one call (the store makes it atomic).
     /// Returns the number of rows imported.
     @discardableResult
     public static func importFile(_ kind: LedgerImportKind, path: String, into store: some LedgerStore,
-                                  account: String = CatalogueEntry.defaultAccount, accountingCurrency: String? = nil) throws -> Int
+                                  account: String? = CatalogueEntry.defaultAccount, accountingCurrency: String? = nil) throws -> Int
     {
         switch kind {
         case .catalog:
@@ -201,6 +261,10 @@ public enum LedgerImport {
         case .rates:
             let rows = try rates(path: path)
             try store.importRates(rows)
+            return rows.count
+        case .accounts:
+            let rows = try accounts(path: path)
+            try store.importAccounts(rows)
             return rows.count
         }
     }

@@ -40,6 +40,9 @@ public struct ReportReference: Sendable, Hashable, Codable {
     public var usageStart: CivilDate
     public var usageEnd: CivilDate
 
+    /// The usage month, `YYYY-MM` of `usageStart` (statements group revenue by it).
+    public var month: String { String(usageStart.description.prefix(7)) }
+
     public init(id: String, dsp: String, service: String, usageStart: CivilDate, usageEnd: CivilDate) {
         self.id = id
         self.dsp = dsp

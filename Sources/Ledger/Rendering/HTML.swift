@@ -113,8 +113,27 @@ enum HTML {
         """
     }
 
-    static func card(_ label: String, _ value: String, primary: Bool = false) -> String {
-        "<div class=\"card\(primary ? " primary" : "")\"><div class=\"label\">\(escape(label))</div><div class=\"value\">\(escape(value))</div></div>"
+    /// A figure in a card; `id` names it for readers of the page (and the browser test).
+    static func card(_ label: String, _ value: String, primary: Bool = false, id: String? = nil) -> String {
+        let idAttribute = id.map { " id=\"\(escape($0))\"" } ?? ""
+        return "<div class=\"card\(primary ? " primary" : "")\"\(idAttribute)><div class=\"label\">\(escape(label))</div><div class=\"value\">\(escape(value))</div></div>"
+    }
+
+    /// A chart and a table of the same rows (largest first), under one heading.
+    static func breakdown(_ title: String, _ rows: [(name: String, amount: MicroAmount)], _ currency: String, id: String) -> String {
+        var out = "<section id=\"\(escape(id))\"><h2>\(escape(title))</h2><div class=\"charts\"><div class=\"chart\">"
+        out += SVGBarChart.render(title: title, rows: rows, currency: currency) + "</div><div><table><tbody>"
+        for row in rows { out += "<tr><td>\(escape(row.name))</td>\(amountCell(row.amount, currency))</tr>" }
+        return out + "</tbody></table></div></div></section>"
+    }
+
+    /// Links to the pages of a paged document, the current one in bold.
+    static func pager(_ names: [String], current: Int) -> String {
+        guard names.count > 1 else { return "" }
+        let links = names.enumerated().map { index, name in
+            index == current ? "<strong>\(index + 1)</strong>" : "<a href=\"\(escape(name))\">\(index + 1)</a>"
+        }
+        return "<nav class=\"pager\">Pages: " + links.joined(separator: " ") + "</nav>"
     }
 
     /// A table cell holding an amount, red when negative.

@@ -2,20 +2,59 @@ import DDEXModel
 
 /// HTML pages a label can send: one statement per payee, an index, account overviews and the unmatched report.
 public enum StatementHTMLRenderer {
-    /// The statement page of one payee.
+    /// Detail rows on one page: a statement of any size opens in a browser in well under a second.
+    public static let detailRowsPerPage = 500
+    /// Tracks listed on the first page (the detail pages list every row of every track).
+    public static let trackRowsOnFirstPage = 200
+
+    /// The file names of a payee's pages: `first`, then `first` with `-2`, `-3`… before `.html`.
+    public static func pageNames(_ s: PayeeStatement, first: String) -> [String] {
+        let pages = max(1, (s.lines.count + detailRowsPerPage - 1) / detailRowsPerPage)
+        let stem = first.hasSuffix(".html") ? String(first.dropLast(5)) : first
+        return [first] + (pages > 1 ? (2...pages).map { "\(stem)-\($0).html" } : [])
+    }
+
+    /// The statement of one payee as pages: the first with balances, summary, charts, tracks and the first detail
+    /// rows; each further page the next `detailRowsPerPage` detail rows. Returns (file name, HTML) per page.
+    public static func renderPages(_ s: PayeeStatement, issuer: String? = nil, fileName: String) -> [(name: String, html: String)] {
+        let names = pageNames(s, first: fileName)
+        return names.indices.map { page in
+            (names[page], render(s, issuer: issuer, page: page, pageNames: names))
+        }
+    }
+
+    /// The statement page of one payee (all of it when it fits one page).
     public static func render(_ s: PayeeStatement, issuer: String? = nil) -> String {
+        render(s, issuer: issuer, page: 0, pageNames: pageNames(s, first: "statement.html"))
+    }
+
+    static func render(_ s: PayeeStatement, issuer: String?, page: Int, pageNames: [String]) -> String {
         let c = s.currency
-        let r = s.recoupment
         var body = "<header><div class=\"kicker\">Royalty statement\(issuer.map { " · " + HTML.escape($0) } ?? "")</div>"
         body += "<h1>\(HTML.escape(s.payee))</h1>"
-        body += "<div class=\"meta\">Period \(HTML.escape(s.period.description)) (\(s.period.start) to \(s.period.end)) · amounts in \(HTML.escape(c))</div></header>"
+        body += "<div class=\"meta\">Period \(HTML.escape(s.period.description)) (\(s.period.start) to \(s.period.end)) · amounts in \(HTML.escape(c))"
+        if pageNames.count > 1 { body += " · page \(page + 1) of \(pageNames.count)" }
+        body += "</div></header>"
+        if page == 0 { body += firstPage(s) }
+        if s.lines.isEmpty {
+            body += "<p class=\"muted\">No sales or streams were reported for your tracks in this period.</p>"
+        } else {
+            body += detail(s, page: page, pageNames: pageNames)
+        }
+        body += footer()
+        return HTML.page(title: "Statement \(s.period) — \(s.payee)", body: body)
+    }
 
-        body += "<div class=\"cards\">"
-        body += HTML.card("Earnings", HTML.money(r.earnings, c))
-        body += HTML.card("Opening balance", HTML.money(r.openingBalance, c))
-        body += HTML.card("Recouped", HTML.money(r.recouped, c))
-        body += HTML.card("Closing balance", HTML.money(r.closingBalance, c))
-        body += HTML.card("Payable", HTML.money(r.payable, c), primary: true)
+    /// Balances, summary, charts by service, territory and revenue source, and the payee's tracks.
+    static func firstPage(_ s: PayeeStatement) -> String {
+        let c = s.currency
+        let r = s.recoupment
+        var body = "<div class=\"cards\">"
+        body += HTML.card("Earnings", HTML.money(r.earnings, c), id: "earnings")
+        body += HTML.card("Opening balance", HTML.money(r.openingBalance, c), id: "opening-balance")
+        body += HTML.card("Recouped", HTML.money(r.recouped, c), id: "recouped")
+        body += HTML.card("Closing balance", HTML.money(r.closingBalance, c), id: "closing-balance")
+        body += HTML.card("Payable", HTML.money(r.payable, c), primary: true, id: "payable")
         body += "</div>"
 
         body += "<h2>Summary</h2><table><tbody>"
@@ -33,77 +72,46 @@ public enum StatementHTMLRenderer {
         if r.payable < .zero {
             body += "<p class=\"muted\">The payable amount is negative: it is deducted from future earnings.</p>"
         }
-
-        guard !s.lines.isEmpty else {
-            body += "<p class=\"muted\">No sales or streams were reported for your tracks in this period.</p>"
-            body += footer()
-            return HTML.page(title: "Statement \(s.period) — \(s.payee)", body: body)
-        }
+        guard !s.lines.isEmpty else { return body }
 
         body += "<h2>Where your earnings came from</h2><div class=\"charts\">"
         body += "<div class=\"chart\"><h3>By service</h3>\(SVGBarChart.render(title: "Net earnings by service", rows: s.byDSP, currency: c))</div>"
         body += "<div class=\"chart\"><h3>By territory</h3>\(SVGBarChart.render(title: "Net earnings by territory", rows: s.byTerritory, currency: c))</div>"
+        body += "<div class=\"chart\"><h3>By revenue source (use type)</h3>\(SVGBarChart.render(title: "Net earnings by revenue source", rows: s.byUseType, currency: c))</div>"
         body += "</div>"
 
+        let tracks = s.byTrack
         body += "<h2>By track</h2><table><thead><tr><th>Track</th><th>ISRC</th><th class=\"num\">Usages</th><th class=\"num\">Gross</th><th class=\"num\">Commission</th><th class=\"num\">Net</th></tr></thead><tbody>"
-        for t in s.byTrack {
+        for t in tracks.prefix(trackRowsOnFirstPage) {
             body += "<tr><td>\(HTML.escape(t.title))<div class=\"muted\">\(HTML.escape(t.displayArtist))</div></td><td><code>\(HTML.escape(t.isrc))</code></td>"
             body += "<td class=\"num\">\(HTML.count(t.usages))</td>\(HTML.amountCell(t.gross, c))\(HTML.amountCell(t.commission, c))\(HTML.amountCell(t.net, c))</tr>"
         }
+        if tracks.count > trackRowsOnFirstPage {
+            body += "<tr><td colspan=\"6\" class=\"muted\">\(tracks.count - trackRowsOnFirstPage) more tracks: every one is in the detail below and on the following pages.</td></tr>"
+        }
         body += "<tr class=\"total\"><td colspan=\"3\">Total</td>\(HTML.amountCell(s.gross, c))\(HTML.amountCell(s.commission, c))\(HTML.amountCell(r.earnings, c))</tr>"
         body += "</tbody></table>"
+        return body
+    }
 
-        body += "<h2>By use type</h2><table><thead><tr><th>Use type</th><th class=\"num\">Net</th></tr></thead><tbody>"
-        for u in s.byUseType { body += "<tr><td>\(HTML.escape(u.name))</td>\(HTML.amountCell(u.amount, c))</tr>" }
-        body += "</tbody></table>"
-
-        body += "<h2>Detail</h2><p class=\"muted\">Each row: service × territory × release and track × use type. Amounts are rounded for display; totals are computed before rounding.</p>"
-        body += "<table class=\"detail\"><thead><tr><th>Service</th><th>Territory</th><th>Release (ICPN)</th><th>Track</th><th>Use type</th><th class=\"num\">Usages</th><th class=\"num\">Gross</th><th class=\"num\">Commission</th><th class=\"num\">Net</th></tr></thead><tbody>"
-        for l in s.lines {
+    /// One page of detail rows: service × territory × release and track × revenue source (use type).
+    static func detail(_ s: PayeeStatement, page: Int, pageNames: [String]) -> String {
+        let c = s.currency
+        let rows = s.lines.dropFirst(page * detailRowsPerPage).prefix(detailRowsPerPage)
+        var body = "<h2 id=\"detail\">Detail</h2><p class=\"muted\">Each row: service × territory × release and track × revenue source (use type). Amounts are rounded for display; totals are computed before rounding.</p>"
+        body += HTML.pager(pageNames, current: page)
+        body += "<table class=\"detail\"><thead><tr><th>Service</th><th>Territory</th><th>Release (ICPN)</th><th>Track</th><th>Revenue source</th><th class=\"num\">Usages</th><th class=\"num\">Gross</th><th class=\"num\">Commission</th><th class=\"num\">Net</th></tr></thead><tbody>"
+        for l in rows {
             body += "<tr><td>\(HTML.escape(l.dsp))</td><td>\(HTML.escape(l.territory))</td><td><code>\(HTML.escape(l.releaseICPN))</code></td>"
             body += "<td>\(HTML.escape(l.title))<div class=\"muted\"><code>\(HTML.escape(l.isrc))</code></div></td><td>\(HTML.escape(l.useType))</td>"
             body += "<td class=\"num\">\(HTML.count(l.usages))</td>\(HTML.amountCell(l.gross, c))\(HTML.amountCell(l.commission, c))\(HTML.amountCell(l.net, c))</tr>"
         }
-        body += "</tbody></table>"
-        body += footer()
-        return HTML.page(title: "Statement \(s.period) — \(s.payee)", body: body)
+        body += "</tbody></table>" + HTML.pager(pageNames, current: page)
+        return body
     }
 
     static func footer() -> String {
         "<footer>Amounts are kept to the millionth of a currency unit and rounded half to even for display. Generated by ddexd.</footer>"
-    }
-
-    /// The index page: every payee with earnings and payable, linking to `fileNames[payee]`.
-    public static func renderIndex(_ set: StatementSet, fileNames: [String: String], rosterFiles: [String: String] = [:],
-                                   unmatchedFile: String? = nil) -> String
-    {
-        let c = set.currency
-        let r = set.result
-        var body = "<header><div class=\"kicker\">Statements</div><h1>Period \(HTML.escape(set.period.description))</h1>"
-        body += "<div class=\"meta\">\(r.reportCount) report(s), \(r.summaryCount) summaries, \(HTML.count(Int64(r.lineCount))) lines · amounts in \(HTML.escape(c))</div></header>"
-        body += "<div class=\"cards\">"
-        body += HTML.card("Revenue", HTML.money(r.total, c))
-        body += HTML.card("Commission", HTML.money(r.commission, c))
-        body += HTML.card("Unmatched", HTML.money(r.unmatched, c))
-        body += HTML.card("Unallocated", HTML.money(r.unallocated, c))
-        body += HTML.card("Payable", HTML.money(set.statements.reduce(.zero) { $0 + $1.recoupment.payable }, c), primary: true)
-        body += "</div>"
-        if !rosterFiles.isEmpty || unmatchedFile != nil {
-            body += "<p>"
-            body += rosterFiles.sorted { $0.key < $1.key }.map { "<a href=\"\(HTML.escape($0.value))\">Overview of \(HTML.escape($0.key))</a>" }.joined(separator: " · ")
-            if let unmatchedFile { body += (rosterFiles.isEmpty ? "" : " · ") + "<a href=\"\(HTML.escape(unmatchedFile))\">Unmatched lines</a>" }
-            body += "</p>"
-        }
-        if !set.problems.isEmpty {
-            body += "<h2>Warnings</h2><ul>" + set.problems.map { "<li><code>\(HTML.escape($0.code.rawValue))</code> \(HTML.escape($0.location)): \(HTML.escape($0.message))</li>" }.joined() + "</ul>"
-        }
-        body += "<h2>Payees</h2><table><thead><tr><th>Payee</th><th class=\"num\">Earnings</th><th class=\"num\">Recouped</th><th class=\"num\">Closing balance</th><th class=\"num\">Payable</th></tr></thead><tbody>"
-        for s in set.statements {
-            let name = fileNames[s.payee].map { "<a href=\"\(HTML.escape($0))\">\(HTML.escape(s.payee))</a>" } ?? HTML.escape(s.payee)
-            body += "<tr><td>\(name)</td>\(HTML.amountCell(s.earnings, c))\(HTML.amountCell(s.recoupment.recouped, c))\(HTML.amountCell(s.recoupment.closingBalance, c))\(HTML.amountCell(s.recoupment.payable, c))</tr>"
-        }
-        body += "</tbody></table>" + footer()
-        return HTML.page(title: "Statements \(set.period)", body: body)
     }
 
     /// An account's overview: totals, period over period, charts by DSP and territory, payees and top tracks.

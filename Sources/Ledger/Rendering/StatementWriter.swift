@@ -23,21 +23,7 @@ public enum StatementWriter {
             files.append(("statement-lines.csv", Data(StatementCSVRenderer.renderLines(set).utf8)))
             files.append(("unmatched.csv", Data(StatementCSVRenderer.renderUnmatched(set).utf8)))
         case .html:
-            var names: [String: String] = [:]
-            for (i, s) in set.statements.enumerated() {
-                let name = "payee-\(String(format: "%04d", i + 1))-\(slug(s.payee)).html"
-                names[s.payee] = name
-                files.append((name, Data(StatementHTMLRenderer.render(s, issuer: issuer).utf8)))
-            }
-            var rosterNames: [String: String] = [:]
-            for o in set.rosters {
-                let name = "overview-\(slug(o.account)).html"
-                rosterNames[o.account] = name
-                files.append((name, Data(StatementHTMLRenderer.render(o).utf8)))
-            }
-            files.append(("unmatched.html", Data(StatementHTMLRenderer.renderUnmatched(set).utf8)))
-            files.append(("index.html", Data(StatementHTMLRenderer.renderIndex(set, fileNames: names, rosterFiles: rosterNames,
-                                                                              unmatchedFile: "unmatched.html").utf8)))
+            return try StatementHTMLFiles.write(set, to: folder, issuer: issuer) { $0.lines }
         }
         for (name, data) in files {
             try data.write(to: URL(fileURLWithPath: folder).appendingPathComponent(name), options: .atomic)

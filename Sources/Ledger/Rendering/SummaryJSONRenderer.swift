@@ -90,8 +90,20 @@ public enum SummaryJSONRenderer {
         var amount_micro: Int64
     }
 
+    struct AccountJSON: Encodable {
+        var commission_bp: Int
+        var lines: Int
+        var total_micro: Int64
+        var commission_micro: Int64
+        var payees: [String: PayeeFigures]
+        var invariant_holds: Bool
+    }
+
     struct Document: Encodable {
         var accounting_currency: String
+        /// The account of a restricted set and its rate; absent for the distributor's.
+        var account: String?
+        var commission_bp: Int?
         var period: String
         var reports: Int
         var lines: Int
@@ -103,11 +115,30 @@ public enum SummaryJSONRenderer {
         var unallocated_micro: Int64
         var payees: [String: PayeeFigures]
         var invariant_holds: Bool
+        /// Per account (dsrgen `--accounts`): absent in an account's own document.
+        var accounts: [String: AccountJSON]?
         var unconverted: [Unconverted]
         var warnings: [String]
         var statements: [StatementJSON]?
         var rosters: [RosterJSON]?
         var unmatched: [UnmatchedJSON]?
+    }
+
+    /// Each account's figures in dsrgen's shape, its payees' records taken from `payees`.
+    static func accounts(_ set: StatementSet, _ payees: [String: PayeeFigures]) -> [String: AccountJSON] {
+        var byAccount: [String: [String: PayeeFigures]] = [:]
+        for (payee, figures) in payees {
+            if let account = set.payeeAccounts[payee] { byAccount[account, default: [:]][payee] = figures }
+        }
+        var out: [String: AccountJSON] = [:]
+        for figures in set.result.accountFigures {
+            let own = byAccount[figures.account] ?? [:]
+            let earnings = own.values.reduce(Int64(0)) { $0 &+ $1.earnings_micro }
+            out[figures.account] = AccountJSON(commission_bp: figures.commissionBasisPoints, lines: figures.lines,
+                                               total_micro: figures.total.micro, commission_micro: figures.commission.micro,
+                                               payees: own, invariant_holds: figures.total.micro == earnings &+ figures.commission.micro)
+        }
+        return out
     }
 
     /// The JSON document; `includeStatements` adds every statement's breakdown, the overviews and the unmatched report.
@@ -123,10 +154,11 @@ public enum SummaryJSONRenderer {
         var unmatched: [String: Int64] = [:]
         for e in r.unmatchedEntries { unmatched[e.key] = e.amount.micro }
         var doc = Document(
-            accounting_currency: r.accountingCurrency, period: r.period.description, reports: r.reportCount, lines: r.lineCount,
+            accounting_currency: r.accountingCurrency, account: set.account,
+            commission_bp: set.account == nil ? nil : r.accountFigures.first?.commissionBasisPoints, period: r.period.description, reports: r.reportCount, lines: r.lineCount,
             summaries: r.summaryCount, total_micro: r.total.micro, commission_micro: r.commission.micro,
             unmatched_micro: r.unmatched.micro, unmatched_by_isrc: unmatched, unallocated_micro: r.unallocated.micro,
-            payees: payees, invariant_holds: r.invariantHolds,
+            payees: payees, invariant_holds: r.invariantHolds, accounts: set.account == nil ? accounts(set, payees) : nil,
             unconverted: r.unconverted.map { Unconverted(report: $0.reportId, summary: $0.summaryId, currency: $0.currency,
                                                          amount_micro: $0.netRevenue.micro, lines: $0.lines) },
             warnings: set.problems.map(\.description))

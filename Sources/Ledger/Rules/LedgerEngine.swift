@@ -26,6 +26,8 @@ public final class LedgerEngine {
     var maxSplitCount = 1
     var payees = Interner()
     var accounts = Interner()
+    /// The account of every payee known to the run (ACCOUNTING.md §5): see `resolvePayeeAccounts`.
+    var payeeAccounts: [String: String] = [:]
     let rates: RateTable
 
     /// A deliberate bug, for tests that prove a broken rule makes the run fail.
@@ -45,6 +47,10 @@ public final class LedgerEngine {
     /// Builds the indexes. Throws when the reference data breaks a rule the imports enforce (a split not
     /// summing to 10000 bp), so a run never starts from data it cannot account for exactly.
     public init(settings: LedgerSettings, reference: LedgerReferenceData) throws {
+        var settings = settings
+        for account in reference.accounts {
+            settings.commission.byAccount[account.name] = account.commissionBasisPoints
+        }
         self.settings = settings
         self.rates = RateTable(reference.rates)
         var splitOf: [String: (Int32, Int32)] = [:]
@@ -70,6 +76,9 @@ public final class LedgerEngine {
         for mapping in reference.resourceMappings {
             if let t = isrcIndex[mapping.isrc.value] { mappingIndex[LedgerEngine.mappingKey(mapping.icpn, mapping.dspResourceId)] = t }
         }
+        for account in reference.accounts { _ = accounts.id(account.name) }
+        for account in reference.payeeAccounts.values { _ = accounts.id(account) }
+        payeeAccounts = try resolvePayeeAccounts(reference)
     }
 
     static func mappingKey(_ icpn: String, _ resource: String) -> String { icpn + "\u{1F}" + resource }

@@ -22,6 +22,10 @@ public struct LedgerResult: Sendable {
     public var summaries: [SummaryOutcome]
     /// Per account: what its tracks earned, by DSP, territory and track (empty without `collectDetail`).
     public var accounts: [AccountActivity]
+    /// Per account, in name order: its lines, their amounts, its commission and its payees (always kept).
+    public var accountFigures: [AccountFigures]
+    /// The account of every payee the run knows of (from the splits, the advances, or the only account).
+    public var payeeAccounts: [String: String]
     /// Warnings: usage mismatches, summaries held unconverted.
     public var problems: [Problem]
 
@@ -34,6 +38,20 @@ public struct LedgerResult: Sendable {
         for p in payees { shares &+= p.earnings.micro }
         return total.micro == shares &+ commission.micro &+ unmatched.micro &+ unallocated.micro
     }
+}
+
+/// One account's part of a run: the matched lines of its tracks (ACCOUNTING.md §3: unmatched and unallocated
+/// amounts belong to no account), their amounts before commission, the commission at its rate, and its payees.
+/// A result exists only if `total == Σ its payees' earnings + commission` held.
+public struct AccountFigures: Sendable, Hashable {
+    public var account: String
+    /// The account's rate (a DSP's own rate may override it line by line).
+    public var commissionBasisPoints: Int
+    public var lines: Int
+    public var total: MicroAmount
+    public var commission: MicroAmount
+    /// The account's payees, in name order.
+    public var payees: [String]
 }
 
 /// A payee's earnings in a run.
@@ -101,6 +119,8 @@ public struct SummaryOutcome: Sendable, Hashable, Codable {
 
     public var reportId: String
     public var dsp: String
+    /// The report's usage month (`YYYY-MM` of its start).
+    public var month: String
     public var summaryId: String
     public var territory: String
     public var commercialModel: String
@@ -125,6 +145,8 @@ public struct AccountActivity: Sendable, Hashable {
     public var usages: Int64
     public var byDSP: [String: MicroAmount]
     public var byTerritory: [String: MicroAmount]
+    /// Per usage month (`YYYY-MM` of the report's start).
+    public var byMonth: [String: MicroAmount]
     /// Per ISRC: gross amount and usages.
     public var byTrack: [String: TrackActivity]
     /// Net earnings of each payee from this account's tracks.

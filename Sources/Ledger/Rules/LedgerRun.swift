@@ -15,6 +15,10 @@ final class LedgerRun {
     private var earnings: [Int64]
     private var payeeCommission: [Int64]
     private var lineCount = 0
+    /// Per account (by id): matched lines, their amounts and their commission (ACCOUNTING.md §7, per account).
+    private var accountLines: [Int]
+    private var accountTotal: [Int64]
+    private var accountCommission: [Int64]
     private var reportIds: Set<String> = []
     private var outcomes: [SummaryOutcome] = []
     private var problems: [Problem] = []
@@ -43,6 +47,7 @@ final class LedgerRun {
         var usages: Int64 = 0
         var byDSP: [Int32: Int64] = [:]
         var byTerritory: [Int32: Int64] = [:]
+        var byMonth: [Int32: Int64] = [:]
         var byTrack: [Int32: (gross: Int64, usages: Int64)] = [:]
     }
 
@@ -52,6 +57,7 @@ final class LedgerRun {
     private var territories = Interner()
     private var releases = Interner()
     private var useTypes = Interner()
+    private var months = Interner()
 
     // Scratch buffers reused across summaries and lines.
     private var usageBuffer: [UInt64] = []
@@ -66,6 +72,9 @@ final class LedgerRun {
         self.location = "statement run \(period)"
         earnings = Array(repeating: 0, count: engine.payees.count)
         payeeCommission = Array(repeating: 0, count: engine.payees.count)
+        accountLines = Array(repeating: 0, count: engine.accounts.count)
+        accountTotal = Array(repeating: 0, count: engine.accounts.count)
+        accountCommission = Array(repeating: 0, count: engine.accounts.count)
         detail = options.collectDetail ? Array(repeating: [:], count: engine.payees.count) : []
         accountTotals = options.collectDetail ? Array(repeating: AccountTotals(), count: engine.accounts.count) : []
         shareBuffer = Array(repeating: 0, count: engine.maxSplitCount)
@@ -103,7 +112,7 @@ final class LedgerRun {
                 source = .summary
             }
         }
-        var outcome = SummaryOutcome(reportId: summary.report.id, dsp: summary.report.dsp, summaryId: summary.summaryId,
+        var outcome = SummaryOutcome(reportId: summary.report.id, dsp: summary.report.dsp, month: summary.report.month, summaryId: summary.summaryId,
                                      territory: summary.territory, commercialModel: summary.commercialModel,
                                      currency: summary.currency, netRevenue: summary.netRevenue, rate: rate,
                                      rateSource: source, converted: nil, lines: 0, usages: 0,
@@ -172,7 +181,8 @@ final class LedgerRun {
         var secondUsageSum: UInt64 = 0
         var allocatedSum: Int64 = 0
         var summaryUsages: Int64 = 0
-        var context = LineContext(place: place, dsp: dspId, territory: territoryId, dspName: summary.report.dsp)
+        var context = LineContext(place: place, dsp: dspId, territory: territoryId, dspName: summary.report.dsp,
+                                  month: options.collectDetail ? months.id(summary.report.month) : 0)
         try lines.forEachLine { line in
             seen += 1
             guard seen <= passCount, line.usages >= 0 else {
@@ -222,6 +232,8 @@ final class LedgerRun {
         var dsp: Int32
         var territory: Int32
         var dspName: String
+        /// The report's usage month (`YYYY-MM` of its start).
+        var month: Int32
         var lastISRC: String?
         var lastTrack: Int32 = -1
         var lastRelease: String?
@@ -268,6 +280,10 @@ final class LedgerRun {
         }
         try add(&commission, c, "the commission")
         let net = amount - c  // |c| ≤ |amount|, same sign: no overflow
+        let a = Int(track.account)
+        accountLines[a] += 1
+        try add(&accountTotal[a], amount, "the total of account \(engine.accounts[track.account])")
+        accountCommission[a] &+= c  // bounded by the account's total in magnitude
 
         // 5. Splits.
         let start = Int(track.splitStart)
@@ -296,12 +312,12 @@ final class LedgerRun {
             }
         }
         if options.collectDetail {
-            let a = Int(track.account)
             accountTotals[a].gross &+= amount
             accountTotals[a].commission &+= c
             accountTotals[a].usages &+= line.usages
             accountTotals[a].byDSP[context.dsp, default: 0] &+= amount
             accountTotals[a].byTerritory[context.territory, default: 0] &+= amount
+            accountTotals[a].byMonth[context.month, default: 0] &+= amount
             accountTotals[a].byTrack[t, default: (0, 0)].gross &+= amount
             accountTotals[a].byTrack[t, default: (0, 0)].usages &+= line.usages
         }
@@ -461,6 +477,7 @@ final class LedgerRun {
                     commission: MicroAmount(micro: totals.commission), usages: totals.usages,
                     byDSP: Dictionary(uniqueKeysWithValues: totals.byDSP.map { (dsps[$0.key], MicroAmount(micro: $0.value)) }),
                     byTerritory: Dictionary(uniqueKeysWithValues: totals.byTerritory.map { (territories[$0.key], MicroAmount(micro: $0.value)) }),
+                    byMonth: Dictionary(uniqueKeysWithValues: totals.byMonth.map { (months[$0.key], MicroAmount(micro: $0.value)) }),
                     byTrack: byTrack, byPayee: byPayee[a]))
             }
             accountResults.sort { $0.account < $1.account }
@@ -471,7 +488,34 @@ final class LedgerRun {
                             commission: MicroAmount(micro: commission), unmatched: MicroAmount(micro: unmatched),
                             unallocated: MicroAmount(micro: unallocated), payees: payeeResults,
                             unmatchedEntries: unmatchedEntries.values.sorted { $0.key < $1.key }, summaries: outcomes,
-                            accounts: accountResults, problems: problems)
+                            accounts: accountResults, accountFigures: try accountFigures(), payeeAccounts: engine.payeeAccounts,
+                            problems: problems)
+    }
+}
+
+extension LedgerRun {
+    /// Every account's figures, in name order, each checked: its lines' amounts = its payees' shares + its commission.
+    private func accountFigures() throws -> [AccountFigures] {
+        var payeesOf: [String: [String]] = [:]
+        for (payee, account) in engine.payeeAccounts { payeesOf[account, default: []].append(payee) }
+        var shares = Array(repeating: Int64(0), count: engine.accounts.count)
+        for p in 0..<engine.payees.count {
+            guard let account = engine.payeeAccounts[engine.payees[Int32(p)]], let a = engine.accounts.existing(account) else { continue }
+            shares[Int(a)] &+= earnings[p]
+        }
+        var figures: [AccountFigures] = []
+        for a in 0..<engine.accounts.count {
+            let name = engine.accounts[Int32(a)]
+            guard shares[a] &+ accountCommission[a] == accountTotal[a] else {
+                throw LedgerError(.ledgerInvariantBroken, at: location,
+                                  "account \(name): its lines' amounts \(MicroAmount(micro: accountTotal[a])) ≠ its payees' shares \(MicroAmount(micro: shares[a])) + its commission \(MicroAmount(micro: accountCommission[a])); no statement is produced")
+            }
+            figures.append(AccountFigures(account: name, commissionBasisPoints: engine.settings.commission.basisPoints(account: name, dsp: ""),
+                                          lines: accountLines[a], total: MicroAmount(micro: accountTotal[a]),
+                                          commission: MicroAmount(micro: accountCommission[a]),
+                                          payees: (payeesOf[name] ?? []).sorted()))
+        }
+        return figures.sorted { $0.account < $1.account }
     }
 }
 

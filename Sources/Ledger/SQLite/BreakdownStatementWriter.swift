@@ -39,27 +39,7 @@ public enum BreakdownStatementWriter {
             }
             return ["statements.csv", "statement-lines.csv", "unmatched.csv"]
         case .html:
-            var files: [String] = []
-            var names: [String: String] = [:]
-            for (i, s) in set.statements.enumerated() {
-                let name = "payee-\(String(format: "%04d", i + 1))-\(StatementWriter.slug(s.payee)).html"
-                names[s.payee] = name
-                var full = s
-                full.lines = try breakdown.lines(for: s.payee)
-                try write(name, StatementHTMLRenderer.render(full, issuer: issuer))
-                files.append(name)
-            }
-            var rosterNames: [String: String] = [:]
-            for o in set.rosters {
-                let name = "overview-\(StatementWriter.slug(o.account)).html"
-                rosterNames[o.account] = name
-                try write(name, StatementHTMLRenderer.render(o))
-                files.append(name)
-            }
-            try write("unmatched.html", StatementHTMLRenderer.renderUnmatched(set))
-            try write("index.html", StatementHTMLRenderer.renderIndex(set, fileNames: names, rosterFiles: rosterNames,
-                                                                      unmatchedFile: "unmatched.html"))
-            return files + ["unmatched.html", "index.html"]
+            return try StatementHTMLFiles.write(set, to: folder, issuer: issuer) { try breakdown.lines(for: $0.payee) }
         }
     }
 }

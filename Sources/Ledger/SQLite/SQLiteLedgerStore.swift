@@ -53,6 +53,18 @@ public final class SQLiteLedgerStore: LedgerStore {
                                         period: try Self.identifier(rates.string(at: 1), place, StatementPeriod.init(parsing:)),
                                         rate: try Self.identifier(rates.string(at: 2), place, ExchangeRate.init(parsing:))))
         }
+        let accounts = try database.prepare("SELECT account, commission_bp FROM ledger_accounts ORDER BY account")
+        while try accounts.step() {
+            data.accounts.append(LedgerAccount(name: accounts.string(at: 0) ?? "", commissionBasisPoints: accounts.int(at: 1)))
+        }
+        let payeeAccounts = try database.prepare("SELECT DISTINCT payee, account FROM ledger_advances WHERE account IS NOT NULL ORDER BY payee")
+        while try payeeAccounts.step() {
+            let payee = payeeAccounts.string(at: 0) ?? "", account = payeeAccounts.string(at: 1) ?? ""
+            if let known = data.payeeAccounts[payee], known != account {
+                throw LedgerError(.ledgerAccountConflict, at: "advances: \(payee)", "the payee's advances name accounts \(known) and \(account); a payee belongs to one account")
+            }
+            data.payeeAccounts[payee] = account
+        }
         let mappings = try database.prepare("SELECT icpn, dsp_resource_id, isrc FROM ledger_resource_mappings ORDER BY icpn, dsp_resource_id")
         while try mappings.step() {
             data.resourceMappings.append(ResourceMapping(
@@ -72,11 +84,11 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func advances() throws -> [Advance] {
-        let statement = try database.prepare("SELECT payee, currency, amount_micro FROM ledger_advances ORDER BY payee, position")
+        let statement = try database.prepare("SELECT payee, currency, amount_micro, account FROM ledger_advances ORDER BY payee, position")
         var result: [Advance] = []
         while try statement.step() {
             result.append(Advance(payee: statement.string(at: 0) ?? "", currency: statement.string(at: 1) ?? "",
-                                  amount: MicroAmount(micro: statement.int64(at: 2))))
+                                  amount: MicroAmount(micro: statement.int64(at: 2)), account: statement.string(at: 3)))
         }
         return result
     }
@@ -144,11 +156,12 @@ public final class SQLiteLedgerStore: LedgerStore {
                 try delete.run()
             }
             let insert = try database.prepare("""
-                INSERT INTO ledger_advances (payee, position, currency, amount_micro)
-                VALUES (?1, (SELECT count(*) FROM ledger_advances WHERE payee = ?1), ?2, ?3)
+                INSERT INTO ledger_advances (payee, position, currency, amount_micro, account)
+                VALUES (?1, (SELECT count(*) FROM ledger_advances WHERE payee = ?1), ?2, ?3, ?4)
                 """)
             for advance in advances {
-                try insert.bind([.text(advance.payee), .text(advance.currency), .integer(advance.amount.micro)])
+                try insert.bind([.text(advance.payee), .text(advance.currency), .integer(advance.amount.micro),
+                                 advance.account.map { .text($0) } ?? .null])
                 try insert.run()
             }
         }
@@ -163,6 +176,19 @@ public final class SQLiteLedgerStore: LedgerStore {
             for rate in rates {
                 try insert.bind([.text(rate.currency), .text(rate.period.description), .text(rate.period.start.description),
                                  .text(rate.period.end.description), .text(rate.rate.description)])
+                try insert.run()
+            }
+        }
+    }
+
+    public func importAccounts(_ accounts: [LedgerAccount]) throws {
+        try database.transaction {
+            let insert = try database.prepare("""
+                INSERT INTO ledger_accounts (account, commission_bp) VALUES (?, ?)
+                ON CONFLICT (account) DO UPDATE SET commission_bp = excluded.commission_bp
+                """)
+            for account in accounts {
+                try insert.bind([.text(account.name), .integer(Int64(account.commissionBasisPoints))])
                 try insert.run()
             }
         }

@@ -8,6 +8,10 @@ public struct StatementSet: Sendable {
     public var statements: [PayeeStatement]
     public var rosters: [RosterOverview]
     public var problems: [Problem]
+    /// The account of every payee with a statement (a payee with no known account has none).
+    public var payeeAccounts: [String: String]
+    /// The account this set was restricted to (`restricted(to:)`); nil for the distributor's whole set.
+    public internal(set) var account: String?
 
     public var period: StatementPeriod { result.period }
     public var currency: String { result.accountingCurrency }
@@ -30,6 +34,11 @@ public struct StatementSet: Sendable {
         }
         var previousByAccount: [String: AccountActivity] = [:]
         for a in previous?.accounts ?? [] { previousByAccount[a.account] = a }
+        var accountsOfPayees = result.payeeAccounts
+        if result.accountFigures.count == 1, let only = result.accountFigures.first?.account {
+            for name in names where accountsOfPayees[name] == nil { accountsOfPayees[name] = only }
+        }
+        payeeAccounts = accountsOfPayees
         rosters = result.accounts.map {
             RosterOverview(activity: $0, period: result.period, currency: result.accountingCurrency,
                            previous: previousByAccount[$0.account], previousPeriod: previous?.period)

@@ -19,6 +19,8 @@ public protocol LedgerStore: AnyObject {
     func importAdvances(_ advances: [Advance]) throws
     /// Adds rates, replacing a rate with the same currency and period.
     func importRates(_ rates: [RateEntry]) throws
+    /// Adds client accounts, replacing the commission of an account already known.
+    func importAccounts(_ accounts: [LedgerAccount]) throws
     /// Adds resource mappings, replacing one with the same ICPN and resource id.
     func importResourceMappings(_ mappings: [ResourceMapping]) throws
     /// Records what a final statement run for `period` recouped (replacing an earlier run for the same period).

@@ -50,11 +50,34 @@ public struct Advance: Sendable, Hashable, Codable {
     public var payee: String
     public var currency: String
     public var amount: MicroAmount
+    /// The payee's account, when the import named it (a payee with no track yet is known only this way).
+    public var account: String?
 
-    public init(payee: String, currency: String, amount: MicroAmount) {
+    public init(payee: String, currency: String, amount: MicroAmount, account: String? = nil) {
         self.payee = payee
         self.currency = currency
         self.amount = amount
+        self.account = account
+    }
+}
+
+/// A client account of the distributor (a label or collective) with its commission (a row of accounts.csv).
+public struct LedgerAccount: Sendable, Hashable, Codable {
+    public var name: String
+    public var commissionBasisPoints: Int
+
+    public init(name: String, commissionBasisPoints: Int) {
+        self.name = name
+        self.commissionBasisPoints = commissionBasisPoints
+    }
+
+    /// An account name is also a folder of the statements (`<out>/<account>/`): ASCII letters, digits, `.`, `_`
+    /// and `-`, not starting with `.`, 1 to 64 characters.
+    public static func isValidName(_ name: String) -> Bool {
+        guard (1...64).contains(name.utf8.count), name.first != "." else { return false }
+        return name.unicodeScalars.allSatisfy { s in
+            s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "." || s == "_" || s == "-")
+        }
     }
 }
 
@@ -107,13 +130,19 @@ public struct LedgerReferenceData: Sendable {
     public var splits: [Split]
     public var rates: [RateEntry]
     public var resourceMappings: [ResourceMapping]
+    /// Imported client accounts (accounts.csv); their commission overrides the configured account rate.
+    public var accounts: [LedgerAccount]
+    /// The accounts advances name for their payees (payee → account): how a payee with no track yet has one.
+    public var payeeAccounts: [String: String]
 
     public init(catalogue: [CatalogueEntry] = [], splits: [Split] = [], rates: [RateEntry] = [],
-                resourceMappings: [ResourceMapping] = [])
+                resourceMappings: [ResourceMapping] = [], accounts: [LedgerAccount] = [], payeeAccounts: [String: String] = [:])
     {
+        self.payeeAccounts = payeeAccounts
         self.catalogue = catalogue
         self.splits = splits
         self.rates = rates
         self.resourceMappings = resourceMappings
+        self.accounts = accounts
     }
 }

@@ -9,7 +9,7 @@ import Foundation
 /// which stops the reader and waits for its thread to end, so no file is read after the load returns.
 final class DSRReadAhead: @unchecked Sendable {
     struct Batch: Sendable {
-        var events: [DSRReportEvent]
+        var lines: DSRUsageBatch
         var progress: DSRLoadProgress?
     }
 
@@ -44,24 +44,27 @@ final class DSRReadAhead: @unchecked Sendable {
 
     private func produce() {
         let reader = DSRReportReader(report: report)
-        var events: [DSRReportEvent] = []
-        events.reserveCapacity(batchSize)
+        var lines = DSRUsageBatch(capacity: batchSize)
         let outcome: Result<Outcome, any Error>
         do {
-            while let event = try reader.next() {
-                events.append(event)
-                if events.count == batchSize {
+            // Usage lines come as views, packed as bytes: no String is made for them on this thread or the writer's.
+            while let item = try reader.nextItem() {
+                switch item {
+                case .usage: lines.append(reader.usage)
+                case .event(let event): lines.append(event)
+                }
+                if lines.count >= batchSize {
                     let progress = reader.currentFileName.map { name in
                         DSRLoadProgress(fileName: name, fileNumber: reader.finishedFiles.count + 1,
                                         numberOfFiles: report.numberOfFiles, bytesRead: reader.currentFileBytesRead,
                                         linesRead: reader.currentFileLinesRead)
                     }
-                    guard push(Batch(events: events, progress: progress)) else { return end(nil) }
-                    events.removeAll(keepingCapacity: true)
+                    guard push(Batch(lines: lines, progress: progress)) else { return end(nil) }
+                    lines = DSRUsageBatch(capacity: batchSize)
                 }
             }
-            if !events.isEmpty {
-                guard push(Batch(events: events, progress: nil)) else { return end(nil) }
+            if lines.count > 0 {
+                guard push(Batch(lines: lines, progress: nil)) else { return end(nil) }
             }
             outcome = .success(Outcome(warnings: reader.warnings, finishedFiles: reader.finishedFiles,
                                        summaryCount: reader.summaries.count))

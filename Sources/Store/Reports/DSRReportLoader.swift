@@ -192,8 +192,8 @@ public final class DSRReportLoader {
                             finished = true
                             return
                         }
-                        for event in batch.events { try writer.write(event) }
-                        written += batch.events.count
+                        try writer.write(batch.lines)
+                        written += batch.lines.count
                         if let progress, let state = batch.progress { progress(state) }
                     }
                 }

@@ -20,21 +20,6 @@ final class DSRRowWriter {
     private var resourceRows: [Int: Int64] = [:]
     private var lastSalesLine: (position: DSRPosition, rowId: Int64)?
     private(set) var usageLineCount = 0
-    struct TextSpan {
-        var parameter: Int32
-        var start: Int
-        var count: Int
-    }
-
-    private var arena: [UInt8] = []
-    private var spans: [TextSpan] = []
-
-    private static func add(_ text: String, _ parameter: Int32, _ arena: inout [UInt8], _ spans: inout [TextSpan]) {
-        let start = arena.count
-        var text = text
-        text.withUTF8 { arena.append(contentsOf: $0) }
-        spans.append(TextSpan(parameter: parameter, start: start, count: arena.count - start))
-    }
 
     init(database: Database, reportId: Int64) throws {
         self.database = database
@@ -81,8 +66,58 @@ final class DSRRowWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try insertLine.bind(reportId, at: 1)
-        arena.reserveCapacity(4096)
-        spans.reserveCapacity(16)
+        try insertLine.bind("", at: 7)
+        for parameter: Int32 in 22...24 { try insertLine.bindNull(at: parameter) }
+    }
+
+    /// Writes a batch in report order: each event after the usage lines that came before it.
+    func write(_ batch: DSRUsageBatch) throws {
+        var next = 0
+        try batch.arena.withUnsafeBufferPointer { arena in
+            for (index, row) in batch.rows.enumerated() {
+                while next < batch.events.count, batch.events[next].before == index {
+                    try write(batch.events[next].event)
+                    next += 1
+                }
+                try writeUsage(row, arena: arena)
+            }
+        }
+        while next < batch.events.count {
+            try write(batch.events[next].event)
+            next += 1
+        }
+    }
+
+    /// One usage line, its text cells bound where they lie in the batch's arena: SQLite reads them without a copy.
+    private func writeUsage(_ row: DSRUsageBatch.Row, arena: UnsafeBufferPointer<UInt8>) throws {
+        enter(block: row.blockOrdinal)
+        let s = insertLine
+        func text(_ span: DSRUsageBatch.Span, _ parameter: Int32) throws {
+            try s.bindTextNoCopy(arena.baseAddress.map { $0 + Int(span.start) }, count: Int(span.count), at: parameter)
+        }
+        let t = row.texts
+        try text(t.0, 5)
+        try text(t.1, 4)
+        try text(t.2, 6)
+        try text(t.3, 8)
+        try text(t.4, 9)
+        try text(t.5, 10)
+        try text(t.6, 11)
+        try text(t.7, 14)
+        try text(t.8, 15)
+        try text(t.9, 16)
+        try s.bind(Int64(row.fileNumber), at: 2)
+        try s.bind(Int64(row.line), at: 3)
+        try s.bind(row.releaseOrdinal.flatMap { releaseRows[$0] }, at: 12)
+        try s.bind(row.resourceOrdinal.flatMap { resourceRows[$0] }, at: 13)
+        try s.bind(row.usages, at: 17)
+        try s.bind(row.returns, at: 18)
+        try s.bind(row.isRoyaltyBearing, at: 19)
+        try s.bind(row.priceMicro, at: 20)
+        try s.bind(row.netRevenueMicro, at: 21)
+        try s.run()
+        usageLineCount += 1
+        lastSalesLine = (DSRPosition(fileNumber: row.fileNumber, line: row.line), database.lastInsertRowID)
     }
 
     private func enter(block: Int) {
@@ -145,53 +180,9 @@ final class DSRRowWriter {
             resourceRows[resourceOrdinal] = database.lastInsertRowID
 
         case .usage(let line):
-            enter(block: line.blockOrdinal)
-            let u = line.record
-            let s = insertLine
-            // The row's text goes into one reused buffer bound without copies: SQLite would otherwise
-            // allocate and copy every text cell of every line. The buffers are moved into locals so the
-            // appends run without per-call exclusivity checks on class properties.
-            var arena: [UInt8] = []
-            var spans: [TextSpan] = []
-            swap(&arena, &self.arena)
-            swap(&spans, &self.spans)
-            defer {
-                swap(&arena, &self.arena)
-                swap(&spans, &self.spans)
-            }
-            arena.removeAll(keepingCapacity: true)
-            spans.removeAll(keepingCapacity: true)
-            Self.add(u.blockId, 4, &arena, &spans)
-            Self.add(u.recordType, 5, &arena, &spans)
-            Self.add(u.summaryRecordId, 6, &arena, &spans)
-            Self.add("", 7, &arena, &spans)
-            Self.add(u.salesTransactionId, 8, &arena, &spans)
-            Self.add(u.releaseReference, 9, &arena, &spans)
-            Self.add(u.resourceReference, 10, &arena, &spans)
-            Self.add(u.dspResourceId, 11, &arena, &spans)
-            Self.add(line.isrc, 14, &arena, &spans)
-            Self.add(line.icpn, 15, &arena, &spans)
-            Self.add(u.useType, 16, &arena, &spans)
-            try s.bind(Int64(line.position.fileNumber), at: 2)
-            try s.bind(Int64(line.position.line), at: 3)
-            try s.bind(line.releaseOrdinal.flatMap { releaseRows[$0] }, at: 12)
-            try s.bind(line.resourceOrdinal.flatMap { resourceRows[$0] }, at: 13)
-            try s.bind(u.usages, at: 17)
-            try s.bind(u.returns, at: 18)
-            try s.bind(u.isRoyaltyBearing, at: 19)
-            try s.bind(u.price?.micro, at: 20)
-            try s.bind(u.netRevenue?.micro, at: 21)
-            try s.bindNull(at: 22)
-            try s.bindNull(at: 23)
-            try s.bindNull(at: 24)
-            try arena.withUnsafeBufferPointer { buffer in
-                for span in spans {
-                    try s.bindTextNoCopy(buffer.baseAddress.map { $0 + span.start }, count: span.count, at: span.parameter)
-                }
-                try s.run()
-            }
-            usageLineCount += 1
-            lastSalesLine = (line.position, database.lastInsertRowID)
+            var batch = DSRUsageBatch(capacity: 1)
+            batch.append(line)
+            try write(batch)
 
         case .licensor(let l, let position, let block, let parent):
             enter(block: block)

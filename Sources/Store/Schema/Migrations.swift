@@ -8,5 +8,6 @@ public enum Migrations {
         .ledger,
         .ackPolling,
         .stateChecks,
+        .ledgerAccounts,
     ]
 }

@@ -4,23 +4,24 @@ import DDEXModel
 import Foundation
 import Ledger
 
-/// `ddexd import catalog|splits|advances|rates FILE.csv [--account NAME]`: loads accounting reference data.
+/// `ddexd import catalog|splits|advances|rates|accounts FILE.csv [--account NAME]`: loads accounting reference data.
 /// A file with any bad row is rejected whole (every problem listed with file and line) and nothing changes.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import the catalogue, splits, advances or exchange rates from CSV.",
+        abstract: "Import the catalogue, splits, advances, exchange rates or client accounts from CSV.",
         discussion: """
-        catalog.csv   icpn,isrc,title,display_artist
+        catalog.csv   icpn,isrc,title,display_artist[,account]  (the account column wins over --account)
         splits.csv    isrc,payee,share_bp      (rows of one ISRC in split order, summing to 10000)
-        advances.csv  payee,currency,amount    (in the accounting currency; replaces the payee's advances)
+        advances.csv  payee,currency,amount[,account]  (in the accounting currency; replaces the payee's advances)
         rates.csv     currency,period,rate     (accounting-currency units per unit, per DSR period)
+        accounts.csv  account,commission_bp    (client accounts and their commission, over the configured rate)
         """
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "What the file holds: catalog, splits, advances or rates.")
+    @Argument(help: "What the file holds: catalog, splits, advances, rates or accounts.")
     var kind: String
 
     @Argument(help: "The CSV file (RFC 4180, UTF-8, with a header row).")
@@ -31,7 +32,7 @@ struct ImportCommand: ParsableCommand {
 
     func validate() throws {
         guard LedgerImportKind(rawValue: kind) != nil else {
-            throw ValidationError("the kind must be catalog, splits, advances or rates, not '\(kind)'")
+            throw ValidationError("the kind must be catalog, splits, advances, rates or accounts, not '\(kind)'")
         }
         if account != nil, kind != LedgerImportKind.catalog.rawValue {
             throw ValidationError("--account applies to catalog imports only")
@@ -41,7 +42,9 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let configuration = try global.loadConfiguration()
         guard let kind = LedgerImportKind(rawValue: kind) else { return }
-        let account: String
+        // The account of catalogue rows without an account column: --account, else the only configured account;
+        // with several configured, none (such a row is refused, naming its line).
+        let account: String?
         if let requested = self.account {
             guard configuration.accounts[requested] != nil else {
                 throw ValidationError("no account '\(requested)' in \(configuration.sourcePath); configured: \(configuration.accounts.keys.sorted().joined(separator: ", "))")
@@ -50,14 +53,12 @@ struct ImportCommand: ParsableCommand {
         } else if configuration.accounts.count == 1, let only = configuration.accounts.keys.first {
             account = only
         } else {
-            guard kind != .catalog || configuration.accounts.isEmpty else {
-                throw ValidationError("several accounts are configured: name one with --account")
-            }
-            account = CatalogueEntry.defaultAccount
+            account = configuration.accounts.isEmpty ? CatalogueEntry.defaultAccount : nil
         }
         let backend = try LedgerBackend.open(configuration)
         let count = try LedgerImport.importFile(kind, path: file, into: backend.store, account: account,
                                                 accountingCurrency: configuration.accounting.currency)
-        print("imported \(count) \(kind.rawValue) row(s) from \(file)\(kind == .catalog ? " into account \(account)" : "")")
+        let into = kind == .catalog ? " (rows without an account column into account \(account ?? "-"))" : ""
+        print("imported \(count) \(kind.rawValue) row(s) from \(file)\(into)")
     }
 }

@@ -5,8 +5,10 @@ import Foundation
 import Ledger
 import Store
 
-/// `ddexd statements --period P [--format json|csv|html] [--out DIR] [--final]`: royalty statements per payee,
-/// account overviews and the unmatched lines report for one period.
+/// `ddexd statements --period P [--account NAME] [--format json|csv|html] [--out DIR] [--final]`: royalty statements
+/// per payee, account overviews and the unmatched lines report for one period. Without `--account`, the
+/// distributor's statements go into the folder and each account's own into `<folder>/<account>/`; with it, only
+/// that account's (its payees, its lines' totals, its commission), never another account's lines.
 struct StatementsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "statements",
@@ -14,7 +16,9 @@ struct StatementsCommand: ParsableCommand {
         discussion: """
         Periods use DSR syntax: 2026, 2026-Q4, 2026-10, 2026-W42, 2026-10-07, 2026-10-01--2026-10-31. A report counts \
         when its usage period lies inside. Amounts are exact to the micro-unit; the run stops with \
-        LEDGER_INVARIANT_BROKEN rather than print figures that do not add up.
+        LEDGER_INVARIANT_BROKEN rather than print figures that do not add up. Without --account, the distributor's \
+        statements (every account's figures, unmatched and unallocated amounts) go into the output folder and each \
+        account's own statements into <out>/<account>/; with --account, only that account's.
         """
     )
 
@@ -26,8 +30,11 @@ struct StatementsCommand: ParsableCommand {
     @Option(help: "Output format: json (dsrgen expected.json shape plus statements), csv or html.")
     var format: String = "json"
 
-    @Option(help: "Output folder (default: <spool>/state/statements/<period>).")
+    @Option(help: "Output folder (default: <spool>/state/statements/<period>, and /<account> with --account).")
     var out: String?
+
+    @Option(help: "Only this account's statements: its payees, its lines' totals and its commission.")
+    var account: String?
 
     @Flag(help: "Record what this run recouped, so the next period opens with these closing balances.")
     var final = false
@@ -47,15 +54,22 @@ struct StatementsCommand: ParsableCommand {
         let format = StatementFormat(rawValue: self.format) ?? .json
         let backend = try LedgerBackend.open(configuration)
         let engine = try LedgerEngine(settings: LedgerSettings(configuration: configuration), reference: backend.store.referenceData())
-        let folder = out ?? configuration.spool.state + "/statements/" + period.description
+        let folder = out ?? configuration.spool.state + "/statements/" + period.description + (account.map { "/" + $0 } ?? "")
         let set: StatementSet
-        let files: [String]
+        var files: [String] = []
+        // One set per folder: the account's alone, or the distributor's and then every account's below it.
+        func targets(_ whole: StatementSet) throws -> [(StatementSet, String)] {
+            if let account { return [(try whole.restricted(to: account), folder)] }
+            return [(whole, folder)] + (try whole.accountNames.map { (try whole.restricted(to: $0), folder + "/" + $0) })
+        }
         if format == .json {
             // Totals only: memory holds the payees and unmatched keys, never the lines.
             let result = try engine.run(period: period, input: backend.input, options: LedgerRunOptions(collectDetail: false))
             let (balances, problems) = try backend.store.openingBalances(for: period, currency: engine.settings.accountingCurrency)
             set = StatementSet(result: result, openingBalances: balances, problems: problems)
-            files = try StatementWriter.write(set, format: format, to: folder, issuer: configuration.sender.name)
+            for (part, target) in try targets(set) {
+                files += try StatementWriter.write(part, format: format, to: target, issuer: configuration.sender.name)
+            }
         } else {
             // The breakdown goes to a temporary SQL table, aggregated there and read back payee by payee.
             let breakdown = try SQLiteBreakdown(database: backend.database)
@@ -70,17 +84,27 @@ struct StatementsCommand: ParsableCommand {
             }
             let (balances, problems) = try backend.store.openingBalances(for: period, currency: engine.settings.accountingCurrency)
             set = StatementSet(result: result, openingBalances: balances, previous: previous, problems: problems)
-            files = try BreakdownStatementWriter.write(set, breakdown: breakdown, format: format, to: folder,
-                                                       issuer: configuration.sender.name)
+            for (part, target) in try targets(set) {
+                files += try BreakdownStatementWriter.write(part, breakdown: breakdown, format: format, to: target,
+                                                            issuer: configuration.sender.name)
+            }
         }
-        if final { try backend.store.recordRecoupment(period: period, recouped: set.recouped) }
+        // Recoupment is recorded for the whole ledger only: one account's run must not close the others' balances.
+        if final, account == nil { try backend.store.recordRecoupment(period: period, recouped: set.recouped) }
+        if final, account != nil {
+            FileHandle.standardError.write(Data("--final with --account records nothing: run it without --account to close the period for every account\n".utf8))
+        }
 
-        let r = set.result
+        let shown = try account.map { try set.restricted(to: $0) } ?? set
+        let r = shown.result
         let currency = r.accountingCurrency
         print("statements \(period): \(r.reportCount) report(s), \(r.summaryCount) summaries, \(r.lineCount) lines")
-        print("  revenue \(r.total) \(currency), commission \(r.commission), unmatched \(r.unmatched) (\(r.unmatchedEntries.count) keys), unallocated \(r.unallocated)")
-        print("  \(set.statements.count) payee statement(s) in \(folder) (\(files.count) file(s))\(final ? ", recoupment recorded" : "")")
-        for problem in set.problems {
+        print("  \(account.map { "account \($0): " } ?? "")revenue \(r.total) \(currency), commission \(r.commission), unmatched \(r.unmatched) (\(r.unmatchedEntries.count) keys), unallocated \(r.unallocated)")
+        print("  \(shown.statements.count) payee statement(s) in \(folder) (\(files.count) file(s))\(final && account == nil ? ", recoupment recorded" : "")")
+        if account == nil, set.accountNames.count > 0 {
+            print("  accounts: " + set.result.accountFigures.map { "\($0.account) \($0.total) (\($0.lines) lines)" }.joined(separator: ", "))
+        }
+        for problem in shown.problems {
             FileHandle.standardError.write(Data((problem.description + "\n").utf8))
         }
     }

@@ -10,12 +10,16 @@ final class InMemoryLedgerStore: LedgerStore {
     private var advanceList: [Advance] = []
     private var rates: [RateEntry] = []
     private var mappings: [ResourceMapping] = []
+    private var accounts: [LedgerAccount] = []
     private var recoupments: [StatementPeriod: [String: MicroAmount]] = [:]
 
     init() {}
 
     func referenceData() throws -> LedgerReferenceData {
-        LedgerReferenceData(catalogue: catalogue, splits: splits, rates: rates, resourceMappings: mappings)
+        var payeeAccounts: [String: String] = [:]
+        for advance in advanceList { if let account = advance.account { payeeAccounts[advance.payee] = account } }
+        return LedgerReferenceData(catalogue: catalogue, splits: splits, rates: rates, resourceMappings: mappings,
+                                   accounts: accounts, payeeAccounts: payeeAccounts)
     }
 
     func advances() throws -> [Advance] { advanceList }
@@ -51,6 +55,13 @@ final class InMemoryLedgerStore: LedgerStore {
         let payees = Set(new.map(\.payee))
         advanceList.removeAll { payees.contains($0.payee) }
         advanceList.append(contentsOf: new)
+    }
+
+    func importAccounts(_ new: [LedgerAccount]) throws {
+        for account in new {
+            accounts.removeAll { $0.name == account.name }
+            accounts.append(account)
+        }
     }
 
     func importRates(_ new: [RateEntry]) throws {
