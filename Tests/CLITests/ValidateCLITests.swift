@@ -12,6 +12,12 @@ final class ValidateCLITests: XCTestCase {
     private let config = RepositoryPaths.config.appendingPathComponent("ddexd.toml").path
     private var tmp: TemporaryDirectory!
 
+    /// XCTest keeps every test case object until the run ends, so the folder goes here, not in deinit.
+    override func tearDown() {
+        tmp = nil
+        super.tearDown()
+    }
+
     override func setUpWithError() throws {
         tmp = try TemporaryDirectory(prefix: "validate-tmp")
     }

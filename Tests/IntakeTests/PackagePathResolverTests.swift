@@ -6,6 +6,12 @@ import XCTest
 
 final class PackagePathResolverTests: XCTestCase {
     var dir: TemporaryDirectory!
+
+    /// XCTest keeps every test case object until the run ends, so the folder goes here, not in deinit.
+    override func tearDown() {
+        dir = nil
+        super.tearDown()
+    }
     var resolver: PackagePathResolver!
 
     override func setUpWithError() throws {

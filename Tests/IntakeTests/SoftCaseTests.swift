@@ -11,6 +11,12 @@ import XCTest
 final class SoftCaseTests: XCTestCase {
     var dir: TemporaryDirectory!
 
+    /// XCTest keeps every test case object until the run ends, so the folder goes here, not in deinit.
+    override func tearDown() {
+        dir = nil
+        super.tearDown()
+    }
+
     override func setUpWithError() throws {
         dir = try TemporaryDirectory(prefix: "soft")
     }

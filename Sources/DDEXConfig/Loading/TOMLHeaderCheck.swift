@@ -68,15 +68,15 @@ struct TOMLHeaderCheck {
         }
 
         /// At the `[` that opens a header: the first character after `[` or `[[` and any blanks must start a
-        /// key (toml++ itself reports `[]`, `[ [` and the end of the file after `[` as errors).
+        /// key (toml++ itself reports `[]` and the end of the file after `[` as errors).
         mutating func checkHeader() -> Finding? {
             index += 1
             if index < bytes.count, bytes[index] == UInt8(ascii: "[") { index += 1 }
             skipHorizontalWhitespace()
             guard index < bytes.count else { return nil }
             let byte = bytes[index]
-            if isBareKeyByte(byte) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
-                || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "[") {
+            // A third `[` (`[[[a]]]`) reaches toml++'s key parser too; `]` it reports itself.
+            if isBareKeyByte(byte) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "]") {
                 return nil
             }
             let found: String
