@@ -161,9 +161,8 @@ public enum ConfigurationLoader {
             collector.add(.error(.configUnreadable, at: path, "the file is not valid UTF-8"))
             return nil
         }
-        if let header = TOMLHeaderCheck.firstMalformedHeader(in: text) {
-            collector.add(.error(.configSyntax, at: "\(path):\(header.line)",
-                                 "TOML syntax error at column \(header.column): a table header must start with a key (bare or quoted), saw \(header.found)"))
+        if let error = TOMLSyntaxCheck.firstError(in: text) {
+            collector.add(.error(.configSyntax, at: "\(path):\(error.line)", "TOML syntax error at column \(error.column): \(error.message)"))
             return nil
         }
         do {

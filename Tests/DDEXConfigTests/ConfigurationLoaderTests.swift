@@ -116,7 +116,7 @@ final class ConfigurationLoaderTests: XCTestCase {
     /// toml++ (inside TOMLKit) aborts the process on a header whose key starts with a character no key starts
     /// with (found by `scripts/fuzz config-toml`); ddexd refuses it first, naming line and column.
     func testHeaderWithoutAKeyIsASyntaxErrorNotACrash() throws {
-        for (header, found) in [("[#sp", "'#'"), ("[= \"\"]", "'='"), ("[[ !x]]", "'!'"), ("[", "end of line"), ("[ \té]", "byte 0xC3"), ("[[[a]]]", "'['"), ("[ [a]]", "'['")] {
+        for (header, found) in [("[#sp", "'#'"), ("[= \"\"]", "'='"), ("[[ !x]]", "'!'"), ("[", "the end of the line"), ("[ \té]", "U+00E9"), ("[[[a]]]", "'['"), ("[ [a]]", "'['")] {
             let (configuration, problems, file) = try load(minimal() + "\n" + header + "\n")
             XCTAssertNil(configuration, header)
             XCTAssertEqual(problems.map(\.code), [.configSyntax], header)
