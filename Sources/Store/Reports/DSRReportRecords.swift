@@ -18,8 +18,11 @@ public struct DSRStoredReport: Sendable, Hashable {
 
 /// What was done on the DSP's server with a report's files once it loaded (`dsr_fetches.after_fetch`).
 public enum DSRAfterFetch: String, Sendable, Hashable, CaseIterable {
+    /// Left where it was (`after_fetch = "keep"`): `dsr_fetches` keeps it from being fetched again.
     case kept
+    /// Deleted from the server, the semaphore last.
     case deleted
+    /// Moved into the folder's `processed/`.
     case moved
 }
 

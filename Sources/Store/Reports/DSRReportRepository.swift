@@ -6,7 +6,9 @@ import DSR
 /// `DSRReportStore` implements it on the SQLite store; another engine (PostgreSQL) can implement the same protocol.
 /// (Reports' rows themselves are written by `DSRReportLoader`.)
 public protocol DSRReportRepository: Sendable {
+    /// The report row with this id, if any.
     func report(id: Int64) throws -> DSRStoredReport?
+    /// The report row named `key` (its files' names without XofY), if any.
     func report(key: DSRReportKey) throws -> DSRStoredReport?
     /// Every report row, oldest first.
     func reports() throws -> [DSRStoredReport]
