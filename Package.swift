@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // GRDB 7 over Debian's system SQLite (its GRDBSQLite target is a system library): the store's
+        // DatabasePool (one writer, pooled readers, WAL), DatabaseMigrator and column-named records.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: C libraries from Debian
@@ -46,9 +49,9 @@ let package = Package(
         ]),
         .target(name: "Intake", dependencies: [
             // ERN: a master ERN is checked against the same compiled XSDs the bundles are (ERNSchemaSet).
-            "DDEXModel", "DDEXConfig", "XMLSupport", "Media", "ERN", "CDDEXZlib",
+            "DDEXModel", "DDEXConfig", "DDEXRuntime", "XMLSupport", "Media", "ERN", "CDDEXZlib",
         ]),
-        .target(name: "ERN", dependencies: ["DDEXModel", "DDEXConfig", "XMLSupport"]),
+        .target(name: "ERN", dependencies: ["DDEXModel", "DDEXConfig", "DDEXRuntime", "XMLSupport"]),
         .target(name: "Bundling", dependencies: [
             "DDEXModel", "DDEXConfig", "ERN", "Media", "XMLSupport",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -66,7 +69,10 @@ let package = Package(
             "CLibSSH2", "DDEXModel",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "Store", dependencies: ["CSQLite", "DDEXModel", "DSR"], exclude: ["Schema/DSR-SCHEMA.md"]),
+        .target(name: "Store", dependencies: [
+            "CSQLite", "DDEXModel", "DDEXRuntime", "DSR",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], exclude: ["Schema/DSR-SCHEMA.md"]),
         .target(name: "Delivery", dependencies: [
             "DDEXModel", "DDEXConfig", "DDEXRuntime", "Bundling", "ERN", "SFTP", "Store", "DSR",
             .product(name: "Logging", package: "swift-log"),
@@ -120,7 +126,11 @@ let package = Package(
         .testTarget(name: "BundlingTests", dependencies: ["Bundling", "Intake", "Harness", "TestSupport"]),
         .testTarget(name: "DSRTests", dependencies: ["DSR", "TestSupport"]),
         .testTarget(name: "SFTPTests", dependencies: ["SFTP", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: [
+            "Store", "TestSupport",
+            // The migration tests make stores the way an earlier ddexd did, with SQL of their own.
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "DDEXRuntime", "Bundling", "Intake", "ERN", "Store", "SFTP", "DDEXConfig", "DDEXModel", "Harness", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Store", "DSR", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "DDEXRuntime", "Store", "DDEXModel", "TestSupport"]),

@@ -38,7 +38,7 @@ func runAckPollBenchmark(arguments: [String]) throws {
     let knownHosts = server.root.appendingPathComponent("known_hosts_proxy").path
     try server.writeKnownHosts(to: knownHosts, port: proxy.port)
     let directory = try TemporaryDirectory(prefix: "ackpoll")
-    let database = SharedDatabase(try Database.openMigrated(path: directory.path + "/ddexd.sqlite"))
+    let database = try StoreDatabase(path: directory.path + "/ddexd.sqlite")
     let start = Date()
     try seed(database, count: count, over: Double(deadlineHours) * 3600, now: start, dropBox: server.localPath("/upload"))
     let profile = DSPProfile(name: "dsp", recipientDPID: DPID("PADPIDA2011072101T")!, recipientName: "DSP",
@@ -82,10 +82,10 @@ func runAckPollBenchmark(arguments: [String]) throws {
 }
 
 /// N packages, each with one completed delivery whose `acknowledgements/` folder exists (empty) on the server.
-private func seed(_ database: SharedDatabase, count: Int, over seconds: Double, now: Date, dropBox: String) throws {
+private func seed(_ database: StoreDatabase, count: Int, over seconds: Double, now: Date, dropBox: String) throws {
     try database.write { db in
-        let package = try db.prepare("INSERT INTO packages (id, account, source, work_path, state, created_at, updated_at) VALUES (?, 'a', 's', 'w', 'built', ?, ?)")
-        let delivery = try db.prepare("""
+        let package = try db.makeStatement(sql: "INSERT INTO packages (id, account, source, work_path, state, created_at, updated_at) VALUES (?, 'a', 's', 'w', 'built', ?, ?)")
+        let delivery = try db.makeStatement(sql: """
             INSERT INTO deliveries (package_id, dsp, release_id, kind, state, batch_id, message_id, bundle_path, remote_folder,
                                     attempts, created_at, updated_at)
             VALUES (?, 'dsp', ?, 'new-release', 'completed', ?, ?, 'b', ?, 1, ?, ?)
@@ -94,19 +94,17 @@ private func seed(_ database: SharedDatabase, count: Int, over seconds: Double, 
             // Evenly over the window, the newest a minute old.
             let completed = Timestamp.format(now.addingTimeInterval(-60 - seconds * Double(n) / Double(count)))
             let id = "p\(n)", batch = String(format: "B%08d", n)
-            try package.bind([.text(id), .text(completed), .text(completed)])
-            try package.run()
-            try delivery.bind([.text(id), .text("R\(n)"), .text(batch), .text("M\(n)"), .text(batch), .text(completed), .text(completed)])
-            try delivery.run()
+            try package.execute(arguments: [id, completed, completed])
+            try delivery.execute(arguments: [id, "R\(n)", batch, "M\(n)", batch, completed, completed])
             try FileManager.default.createDirectory(atPath: dropBox + "/" + batch + "/acknowledgements", withIntermediateDirectories: true)
         }
     }
 }
 
 /// Deliveries whose folder was listed at `time`.
-private func listedCount(_ database: SharedDatabase, at time: Double) throws -> Int {
-    try database.withDatabase { db in
-        Int(try db.scalarInt("SELECT count(*) FROM deliveries WHERE ack_checked_at = ?", .real(time)) ?? 0)
+private func listedCount(_ database: StoreDatabase, at time: Double) throws -> Int {
+    try database.read { db in
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM deliveries WHERE ack_checked_at = ?", arguments: [time]) ?? 0
     }
 }
 

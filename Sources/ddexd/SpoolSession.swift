@@ -8,7 +8,7 @@ import Store
 struct SpoolSession {
     let configuration: Configuration
     let lock: SpoolLock
-    let database: SharedDatabase
+    let database: StoreDatabase
 
     /// Loads the configuration, takes the spool lock (exit 2 when it is held) and opens the store.
     init(_ global: GlobalOptions, command: String) throws {
@@ -19,7 +19,7 @@ struct SpoolSession {
             FileHandle.standardError.write(Data("ddexd \(command): \(error)\n".utf8))
             throw ExitCode(2)
         }
-        database = SharedDatabase(try Database.openMigrated(path: configuration.spool.database))
+        database = try StoreDatabase(path: configuration.spool.database)
     }
 
     /// The DSP profiles a `--dsp` option selects: that one (enabled or not), or every enabled one.

@@ -41,4 +41,26 @@ final class StateMachineTests: XCTestCase {
         }
         XCTAssertEqual(try S.received.applying(.validationPassed).applying(.bundlesBuilt).applying(.deliveriesFinished), .done)
     }
+
+    func testDSRReportTransitionsOneByOne() {
+        typealias S = DSRReportState
+        let allowed: [S: [S.Event: S]] = [
+            .fetched: [.stage: .downloaded, .fail: .failed],
+            .downloaded: [.stage: .downloaded, .unstage: .fetched, .publish: .loaded],
+            .loaded: [.publish: .loaded, .fail: .loaded, .supersede: .superseded],
+            .superseded: [.publish: .superseded, .fail: .superseded],
+            .failed: [.stage: .downloaded, .fail: .failed],
+        ]
+        for state in S.allCases {
+            for event in S.Event.allCases {
+                XCTAssertEqual(state.next(after: event), allowed[state]?[event], "\(state) on \(event)")
+            }
+        }
+        XCTAssertThrowsError(try S.fetched.applying(.publish)) {
+            XCTAssertEqual(($0 as? InvalidTransition)?.code, "STATE_INVALID_TRANSITION")
+        }
+        XCTAssertEqual(Set(S.allCases.filter(\.isTerminal)), [.superseded])
+        XCTAssertEqual(S.allCases.compactMap(\.reportRowState), ["downloaded", "loaded", "superseded"])
+        XCTAssertEqual(S.allCases.map(\.fetchRowState), ["fetched", "fetched", "loaded", "loaded", "failed"])
+    }
 }

@@ -62,4 +62,28 @@ final class ValueTests: XCTestCase {
         XCTAssertEqual(MicroAmount(micro: -1_235_000).formatted(decimals: 2), "-1.24")
         XCTAssertEqual(MicroAmount(micro: -5).description, "-0.000005")
     }
+
+    /// The calendar's day numbers against known days, and day by day (each the day after the one before) across
+    /// leap days, centuries and 1970 itself, back and forth.
+    func testCivilCalendarDayNumbers() {
+        XCTAssertEqual(CivilCalendar.dayNumber(year: 1970, month: 1, day: 1), 0)
+        XCTAssertEqual(CivilCalendar.dayNumber(year: 2000, month: 3, day: 1), 11_017)
+        XCTAssertEqual(CivilCalendar.dayNumber(year: 1969, month: 12, day: 31), -1)
+        XCTAssertEqual(CivilCalendar.dayNumber(year: 2020, month: 7, day: 3), 18_446)
+        XCTAssertEqual(CivilCalendar.daysIn(month: 2, year: 1900), 28)
+        XCTAssertEqual(CivilCalendar.daysIn(month: 2, year: 2000), 29)
+        XCTAssertEqual(CivilCalendar.daysIn(month: 2, year: 2024), 29)
+        XCTAssertFalse(CivilCalendar.isValid(year: 2023, month: 2, day: 29))
+        XCTAssertFalse(CivilCalendar.isValid(year: 2023, month: 13, day: 1))
+        XCTAssertFalse(CivilCalendar.isValid(year: 2023, month: 4, day: 0))
+        var (year, month, day) = (1899, 12, 1)
+        for number in CivilCalendar.dayNumber(year: 1899, month: 12, day: 1)...CivilCalendar.dayNumber(year: 2101, month: 3, day: 1) {
+            XCTAssertEqual(CivilCalendar.dayNumber(year: year, month: month, day: day), number)
+            let date = CivilCalendar.date(dayNumber: number)
+            XCTAssertTrue(date == (year, month, day), "\(number): \(date)")
+            day += 1
+            if day > CivilCalendar.daysIn(month: month, year: year) { (month, day) = (month + 1, 1) }
+            if month > 12 { (year, month) = (year + 1, 1) }
+        }
+    }
 }

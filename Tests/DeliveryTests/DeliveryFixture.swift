@@ -13,7 +13,7 @@ import XCTest
 /// A real pipeline for delivery tests: the album fixture validated, bundled for a DSP, queued in a store.
 final class DeliveryFixture {
     let directory: TemporaryDirectory
-    let database: SharedDatabase
+    let database: StoreDatabase
     let store: DeliveryStore
     let packages: PackageStore
     var profile: DSPProfile
@@ -32,7 +32,7 @@ final class DeliveryFixture {
     {
         directory = try TemporaryDirectory(prefix: "delivery")
         try FileManager.default.createDirectory(atPath: directory.path + "/spool/state", withIntermediateDirectories: true)
-        database = SharedDatabase(try Database.openMigrated(path: directory.path + "/spool/state/ddexd.sqlite"))
+        database = try StoreDatabase(path: directory.path + "/spool/state/ddexd.sqlite")
         store = DeliveryStore(database: database)
         packages = PackageStore(database: database)
         profile = DSPProfile(name: "spotify", recipientDPID: DPID("PADPIDA2011072101T")!, recipientName: "Spotify",

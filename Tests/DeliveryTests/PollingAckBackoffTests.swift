@@ -32,7 +32,7 @@ final class PollingAckBackoffTests: XCTestCase {
     /// Sets when the delivery completed, `hours` ago.
     private func age(_ delivery: DeliveryRecord, hours: Double, _ f: PollFixture) throws {
         let at = Timestamp.format(Date().addingTimeInterval(-hours * 3600))
-        try f.database.withDatabase { db in _ = try db.run("UPDATE deliveries SET updated_at = ? WHERE id = ?", .text(at), .integer(delivery.id)) }
+        try f.database.write { db in try db.execute(sql: "UPDATE deliveries SET updated_at = ? WHERE id = ?", arguments: [at, delivery.id]) }
     }
 
     func testFoldersAreListedLessOftenAsDeliveriesAgeAndNotAfterTheDeadline() throws {

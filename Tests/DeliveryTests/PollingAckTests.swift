@@ -112,7 +112,7 @@ final class PollingAckTests: XCTestCase {
         let d = try f.completedDelivery("p1", batchId: "20261121100000001", messageId: "MSG-CRASH")
         try f.placeAck("ern-c-sftp-18/ACK_MSG-0001_20261121100500000.xml", for: d, replacing: ["MSG-0001": d.messageId])
         // The timeline insert fails inside the transaction (as a crash or a full disk would stop it half-way).
-        try f.database.withDatabase { try $0.execute("ALTER TABLE package_events RENAME TO package_events_away") }
+        try f.database.write { try $0.execute(sql: "ALTER TABLE package_events RENAME TO package_events_away") }
         let failed = f.pass()
         XCTAssertTrue(failed.hasFailures)
         XCTAssertEqual(failed.acks.errors.count, 1, "\(failed.acks)")
@@ -120,7 +120,7 @@ final class PollingAckTests: XCTestCase {
         XCTAssertEqual(try f.acks.acks().count, 0, "the ack row is not kept without its effect")
         XCTAssertEqual(try f.deliveries.delivery(d.id)?.state, .completed, "nor the effect without the row")
 
-        try f.database.withDatabase { try $0.execute("ALTER TABLE package_events_away RENAME TO package_events") }
+        try f.database.write { try $0.execute(sql: "ALTER TABLE package_events_away RENAME TO package_events") }
         let counter = CountingTransport(root: f.dropBox)
         let next = f.pass(transport: counter)
         XCTAssertEqual(next.acks.applied.map(\.deliveries), [[d.id]], "\(next)")
@@ -347,7 +347,7 @@ final class PollingAckTests: XCTestCase {
 /// the store in the state a test needs.
 struct PollFixture {
     let directory: TemporaryDirectory
-    let database: SharedDatabase
+    let database: StoreDatabase
     let deliveries: DeliveryStore
     let packages: PackageStore
     let acks: AcknowledgementStore
@@ -367,7 +367,7 @@ struct PollFixture {
         directory = try TemporaryDirectory(prefix: "poll")
         try FileManager.default.createDirectory(atPath: directory.path + "/spool/state", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: directory.path + "/dropbox", withIntermediateDirectories: true)
-        database = SharedDatabase(try Database.openMigrated(path: directory.path + "/spool/state/ddexd.sqlite"))
+        database = try StoreDatabase(path: directory.path + "/spool/state/ddexd.sqlite")
         deliveries = DeliveryStore(database: database)
         packages = PackageStore(database: database)
         acks = AcknowledgementStore(database: database)

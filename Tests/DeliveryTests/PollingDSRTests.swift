@@ -41,12 +41,7 @@ final class PollingDSRTests: XCTestCase {
     }
 
     private func reports(_ f: PollFixture) throws -> [(state: String, usageLines: Int64?)] {
-        try f.database.withDatabase { db in
-            let s = try db.prepare("SELECT state, usage_line_count FROM dsr_reports ORDER BY id")
-            var out: [(String, Int64?)] = []
-            while try s.step() { out.append((s.string(at: 0) ?? "", s.optionalInt64(at: 1))) }
-            return out
-        }
+        try DSRReportStore(database: f.database).reports().map { ($0.state.rawValue, $0.usageLineCount.map(Int64.init)) }
     }
 
     // MARK: Semaphores
@@ -80,9 +75,9 @@ final class PollingDSRTests: XCTestCase {
             XCTAssertEqual(counter.downloads, names.map { "reports/\($0) from 0" })
 
             // Archived whole, recorded with the SHA-256 that sha256sum computes, and loaded.
-            let fetched = try DSRFetchStore(database: f.database).fetches(dsp: "spotify")
+            let fetched = try DSRReportStore(database: f.database).fetches(dsp: "spotify")
             XCTAssertEqual(fetched.map(\.state), [.loaded, .loaded])
-            XCTAssertEqual(fetched.map(\.afterFetch), ["kept", "kept"])
+            XCTAssertEqual(fetched.map(\.afterFetch), [.kept, .kept])
             for (row, name) in zip(fetched, names) {
                 XCTAssertEqual(row.localPath, f.archive + "/dsr/spotify/" + name)
                 XCTAssertEqual(row.sha256, try ReferenceTools.digest(folder + "/" + name).sha256)
@@ -148,7 +143,7 @@ final class PollingDSRTests: XCTestCase {
         let summary = f.pass()
         XCTAssertEqual(summary.reports.loaded.count, 1, "\(summary.reports)")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: f.dropBox + "/reports"), ["notes.txt"])
-        XCTAssertEqual(try DSRFetchStore(database: f.database).fetches().map(\.afterFetch), ["deleted", "deleted"])
+        XCTAssertEqual(try DSRReportStore(database: f.database).fetches().map(\.afterFetch), [.deleted, .deleted])
         XCTAssertEqual(f.pass().reports, DSRPollSummary())
     }
 
@@ -167,7 +162,7 @@ final class PollingDSRTests: XCTestCase {
             XCTAssertEqual(try ReferenceTools.digest(f.dropBox + "/reports/processed/" + name).sha256,
                            try ReferenceTools.digest(folder + "/" + name).sha256)
         }
-        XCTAssertEqual(try DSRFetchStore(database: f.database).fetches().map(\.afterFetch), ["moved", "moved"])
+        XCTAssertEqual(try DSRReportStore(database: f.database).fetches().map(\.afterFetch), [.moved, .moved])
         XCTAssertEqual(f.pass().reports, DSRPollSummary(), "processed/ is not read again")
     }
 
@@ -186,7 +181,7 @@ final class PollingDSRTests: XCTestCase {
         XCTAssertTrue(summary.reports.failed.first?.detail?.contains(names[1]) == true, "the error names the file")
         XCTAssertEqual(summary.reports.loaded, [])
 
-        let rows = try DSRFetchStore(database: f.database).fetches()
+        let rows = try DSRReportStore(database: f.database).fetches()
         XCTAssertEqual(rows.map(\.state), [.failed, .failed])
         XCTAssertEqual(rows.map(\.errorCode), ["DSR_GZIP_TRUNCATED", "DSR_GZIP_TRUNCATED"])
         XCTAssertEqual(rows.map(\.afterFetch), [nil, nil])
@@ -227,7 +222,7 @@ final class PollingDSRTests: XCTestCase {
         XCTAssertEqual(summary.reports.errors.map(\.code), ["POLL_SIZE_MISMATCH"], "\(summary.reports)")
         XCTAssertTrue(summary.hasFailures)
         XCTAssertFalse(FileManager.default.fileExists(atPath: f.archive + "/dsr/spotify/" + names[0]))
-        XCTAssertEqual(try DSRFetchStore(database: f.database).fetches().count, 0)
+        XCTAssertEqual(try DSRReportStore(database: f.database).fetches().count, 0)
         // The next pass resumes from what arrived and completes.
         let counter = CountingTransport(root: f.dropBox)
         XCTAssertEqual(f.pass(transport: counter).reports.loaded.count, 1)

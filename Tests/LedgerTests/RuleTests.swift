@@ -55,6 +55,28 @@ final class RuleTests: XCTestCase {
         }
     }
 
+    /// The ledger's allocation-free split (a track's payees, Σ = 10000 bp) equals the reference on random splits,
+    /// ties and negative amounts included.
+    func testAllocateFewMatchesTheReference() {
+        var rng = SplitMix(seed: 17)
+        var out = [Int64](repeating: 0, count: 12)
+        var scratch = [UInt64](repeating: 0, count: 12)
+        for round in 0..<2000 {
+            let n = Int(rng.next() % 12) + 1
+            var weights = (0..<n).map { _ in rng.next() % 10_000 }
+            let sum = weights.reduce(0, +)
+            weights = weights.map { sum == 0 ? 0 : $0 * 10_000 / sum }
+            weights[0] += 10_000 - weights.reduce(0, +)
+            let amount = Int64(bitPattern: rng.next()) >> [1, 20, 50][round % 3]
+            LargestRemainder.allocateFew(amount, weights: weights[...], total: 10_000, into: &out, scratch: &scratch)
+            XCTAssertEqual(Array(out[0..<n]), LargestRemainder.allocate(amount, weights: weights), "round \(round): \(weights)")
+        }
+        LargestRemainder.allocateFew(100, weights: [3334, 3333, 3333], total: 10_000, into: &out, scratch: &scratch)
+        XCTAssertEqual(Array(out[0..<3]), [34, 33, 33])
+        LargestRemainder.allocateFew(-2, weights: [5000, 5000], total: 10_000, into: &out, scratch: &scratch)
+        XCTAssertEqual(Array(out[0..<2]), [-1, -1])
+    }
+
     func testSelection() {
         var rng = SplitMix(seed: 5)
         for _ in 0..<200 {

@@ -1,6 +1,7 @@
 import DDEXModel
 import DSR
 import Foundation
+import GRDB
 import Store
 import TestSupport
 import XCTest
@@ -22,7 +23,7 @@ final class DSRLoaderBoundedTests: XCTestCase {
         return try XCTUnwrap(grouped.reports.first)
     }
 
-    private func counts(_ db: Database) throws -> [Int64] {
+    private func counts(_ db: Store.Database) throws -> [Int64] {
         try ["dsr_reports", "dsr_report_files", "dsr_summaries", "dsr_releases", "dsr_resources", "dsr_usage_lines",
              "dsr_report_warnings"].map { try db.scalarInt("SELECT count(*) FROM \($0)") ?? -1 }
     }
@@ -40,7 +41,7 @@ final class DSRLoaderBoundedTests: XCTestCase {
         var seenVisible = false
         var transactions = 0
         var visibleCounts: Set<Int64> = []
-        let writer = ObservingWriter(database: try Database(path: path)) {
+        let writer = ObservingWriter(store: try StoreDatabase(path: path)) {
             transactions += 1
             let staged = (try? reader.scalarInt("SELECT count(*) FROM dsr_usage_lines")) ?? 0
             let visible = (try? reader.scalarInt(Self.visible)) ?? 0
@@ -58,16 +59,16 @@ final class DSRLoaderBoundedTests: XCTestCase {
     }
 
     /// Tells after each committed transaction.
-    private final class ObservingWriter: DatabaseWriter {
-        let database: Database
+    private final class ObservingWriter: StoreWriter, @unchecked Sendable {
+        let store: StoreDatabase
         let committed: () -> Void
-        init(database: Database, committed: @escaping () -> Void) {
-            self.database = database
+        init(store: StoreDatabase, committed: @escaping () -> Void) {
+            self.store = store
             self.committed = committed
         }
 
-        func write<T>(durable: Bool, _ body: (Database) throws -> T) throws -> T {
-            let value = try database.write(durable: durable, body)
+        func write<T>(durable: Bool, _ body: (GRDB.Database) throws -> T) throws -> T {
+            let value = try store.write(durable: durable, body)
             committed()
             return value
         }
@@ -82,10 +83,11 @@ final class DSRLoaderBoundedTests: XCTestCase {
             BEGIN SELECT RAISE(ABORT, 'disk full, say'); END;
             """)
         let before = try counts(db)
-        XCTAssertThrowsError(try DSRReportLoader(writer: db, linesPerTransaction: 20).load(report))
+        let store = try StoreDatabase(path: path)
+        XCTAssertThrowsError(try DSRReportLoader(writer: store, linesPerTransaction: 20).load(report))
         XCTAssertEqual(try counts(db), before)
         try db.execute("DROP TRIGGER fail_late")
-        XCTAssertEqual(try DSRReportLoader(writer: db, linesPerTransaction: 20).load(report).outcome, .loaded)
+        XCTAssertEqual(try DSRReportLoader(writer: store, linesPerTransaction: 20).load(report).outcome, .loaded)
     }
 
     /// A crash before the last transaction leaves the report staged with its rows; the next load clears them
@@ -93,17 +95,19 @@ final class DSRLoaderBoundedTests: XCTestCase {
     func testALoadCutShortIsClearedByTheNextOne() throws {
         let db = try Database(path: path)
         let report = try files(.seed2ThreeFiles)
-        let once = try DSRReportLoader(writer: db, linesPerTransaction: 30).load(report)
+        let store = try StoreDatabase(path: path)
+        let once = try DSRReportLoader(writer: store, linesPerTransaction: 30).load(report)
         let loaded = try counts(db)
         // As a crash just before the last transaction would leave it.
         try db.execute("UPDATE dsr_reports SET state = 'downloaded'")
         try db.execute("DELETE FROM dsr_report_warnings")
-        let again = try DSRReportLoader(writer: db, linesPerTransaction: 30).load(report)
+        let again = try DSRReportLoader(writer: store, linesPerTransaction: 30).load(report)
         XCTAssertEqual(again.outcome, .loaded)
         XCTAssertEqual(again.usageLineCount, once.usageLineCount)
         XCTAssertEqual(try counts(db), loaded)
         XCTAssertEqual(try db.scalarInt(Self.visible), Int64(once.usageLineCount))
-        XCTAssertEqual(try db.scalarInt("PRAGMA synchronous"), 2, "staged units commit without fsync; the setting comes back FULL")
+        let synchronous = try store.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+        XCTAssertEqual(synchronous, 2, "staged units commit without fsync; the setting comes back FULL")
     }
 }
 

@@ -66,7 +66,7 @@ final class DSRLoaderTests: XCTestCase {
         XCTAssertEqual(try db.scalarText("SELECT group_concat(line_number, ',') FROM (SELECT line_number FROM dsr_usage_lines ORDER BY id)"),
                        "10,11,12,16,17,18,19,24,25,26,27,28,29,30,31")
         XCTAssertEqual(try db.scalarText("SELECT isrcs FROM dsr_resources ORDER BY id LIMIT 1"), "[\"GBAHT0900445\"]")
-        let stored = try XCTUnwrap(DSRReportStore(database: db).report(id: result.reportId))
+        let stored = try XCTUnwrap(DSRReportStore(database: try StoreDatabase(path: db.path)).report(id: result.reportId))
         XCTAssertEqual(stored.state, .loaded)
         XCTAssertEqual(stored.key.territory, "")
         XCTAssertEqual(try db.scalarText("SELECT period_start || '..' || period_end || ' ' || created_at FROM dsr_reports"),
@@ -88,7 +88,7 @@ final class DSRLoaderTests: XCTestCase {
     func testAdFundedSampleKeepsItsWarnings() throws {
         let result = try load([samples.appendingPathComponent("DSR_PADPIDA2015999999X_PADPIDA2015999999X_AdFunded_2015-08-01--2015-08-31__1of1_20151123T182957.tsv")])
         XCTAssertEqual(Set(result.warnings.map(\.code)), [.dsrFootBlocksInReport, .dsrSummaryUnknown])
-        XCTAssertEqual(try DSRReportStore(database: db).warnings(reportId: result.reportId), result.warnings)
+        XCTAssertEqual(try DSRReportStore(database: try StoreDatabase(path: db.path)).warnings(reportId: result.reportId), result.warnings)
     }
 
     func testDsrgenMultiFileGzipReportMatchesTheOracle() throws {
@@ -146,7 +146,7 @@ final class DSRLoaderTests: XCTestCase {
         let second = try load([newerURL])
         XCTAssertEqual(second.outcome, .loaded)
         XCTAssertEqual(second.superseded, [first.reportId])
-        let store = DSRReportStore(database: db)
+        let store = DSRReportStore(database: try StoreDatabase(path: db.path))
         XCTAssertEqual(try store.report(id: first.reportId)?.state, .superseded)
         XCTAssertEqual(try store.report(id: first.reportId)?.supersededBy, second.reportId)
         XCTAssertEqual(try store.report(id: second.reportId)?.state, .loaded)
@@ -201,35 +201,38 @@ final class DSRLoaderTests: XCTestCase {
         XCTAssertEqual(try load(files).outcome, .loaded, "the same files load once the store works")
     }
 
-    func testStateMachineTransitionByTransition() throws {
-        let allowed: [(DSRReportState, DSRReportState)] = [(.discovered, .downloaded), (.downloaded, .parsed),
-                                                            (.parsed, .loaded), (.loaded, .superseded)]
-        for from in DSRReportState.allCases {
-            for to in DSRReportState.allCases {
-                let expected = allowed.contains { $0 == (from, to) }
-                XCTAssertEqual(from.canTransition(to: to), expected, "\(from) → \(to)")
-                if expected {
-                    XCTAssertEqual(try from.transition(to: to), to)
-                } else {
-                    XCTAssertThrowsError(try from.transition(to: to)) { XCTAssertEqual(($0 as? DSRStateError)?.code, "DSR_STATE_TRANSITION") }
-                }
-            }
-        }
-        // Persisted: a discovered report walks the whole path, and a stale move is refused.
+    /// The report machine as stored: the files fetched for a report move with it through the store's one method
+    /// (`fetched → downloaded → loaded → superseded`), and a move the machine does not have is refused.
+    func testTheReportMachineIsStoredThroughOneMethod() throws {
         let files = try report([samples.appendingPathComponent(orfium)])
-        let store = DSRReportStore(database: db)
-        let id = try store.recordDiscovered(files)
-        XCTAssertEqual(try store.recordDiscovered(files), id)
-        XCTAssertEqual(try store.report(id: id)?.state, .discovered)
-        XCTAssertThrowsError(try store.transition(id, from: .downloaded, to: .parsed))
-        XCTAssertThrowsError(try store.transition(id, from: .discovered, to: .loaded))
+        let store = DSRReportStore(database: try StoreDatabase(path: db.path))
+        let key = files.key
+        XCTAssertEqual(try store.state(of: key), .fetched)
+        let fetched = try store.recordFetched(NewDSRFetch(dsp: "d", remotePath: "reports/\(orfium)", fileName: orfium, size: 1,
+                                                          remoteModified: nil, sha256: "ab", localPath: files.files[0].path,
+                                                          reportKey: key), now: "t")
+        XCTAssertEqual(fetched.state, .fetched)
+        XCTAssertThrowsError(try store.apply(.publish, to: key, failure: nil, now: "t")) {
+            XCTAssertEqual(($0 as? InvalidTransition)?.code, "STATE_INVALID_TRANSITION", "\($0)")
+        }
         let result = try DSRReportLoader(database: db).load(files)
-        XCTAssertEqual(result.reportId, id, "loading takes over the discovered row")
-        XCTAssertEqual(try store.report(id: id)?.state, .loaded)
-        XCTAssertEqual(try count("dsr_report_files"), 1)
-        XCTAssertNotNil(try db.scalarText("SELECT sha256 FROM dsr_report_files WHERE report_id = ?", .integer(id)))
-        try store.transition(id, from: .loaded, to: .superseded)
-        XCTAssertEqual(try store.report(id: id)?.state, .superseded)
-        XCTAssertThrowsError(try store.transition(id, from: .superseded, to: .loaded))
+        XCTAssertEqual(try store.state(of: key), .loaded)
+        XCTAssertEqual(try store.fetches().map(\.state), [.loaded], "the load published the fetched file with its report")
+        XCTAssertEqual(try store.fetches().map(\.reportId), [result.reportId])
+        XCTAssertEqual(try store.apply(.fail, to: key, failure: (code: "DSR_X", message: "other bytes"), now: "t"), .loaded,
+                       "files that fail do not change a loaded report")
+        XCTAssertEqual(try store.apply(.supersede, to: key, failure: nil, now: "t"), .superseded)
+        XCTAssertEqual(try store.report(id: result.reportId)?.state, .superseded)
+        XCTAssertThrowsError(try store.apply(.stage, to: key, failure: nil, now: "t"))
+
+        // Files whose content cannot load fail with their code; they can be staged again on request.
+        var other = key
+        other.created = "20200704T000000"
+        _ = try store.recordFetched(NewDSRFetch(dsp: "d", remotePath: "reports/other", fileName: "other", size: 1, remoteModified: nil,
+                                                sha256: "cd", localPath: "/nowhere", reportKey: other), now: "t")
+        XCTAssertEqual(try store.apply(.fail, to: other, failure: (code: "DSR_FOOT_MISMATCH", message: "bad"), now: "t"), .failed)
+        XCTAssertEqual(try store.state(of: other), .failed)
+        XCTAssertEqual(try store.fetches(dsp: "d").last?.errorCode, "DSR_FOOT_MISMATCH")
+        XCTAssertThrowsError(try store.apply(.unstage, to: other, failure: nil, now: "t"))
     }
 }

@@ -130,9 +130,6 @@ final class DatabaseTests: XCTestCase {
             XCTAssertEqual(try reader.scalarInt("SELECT count(*) FROM t"), 0)
         }
         XCTAssertEqual(try reader.scalarInt("SELECT count(*) FROM t"), 1)
-        let shared = SharedDatabase(writer)
-        let count = try shared.withDatabase { try $0.scalarInt("SELECT count(*) FROM t") }
-        XCTAssertEqual(count, 1)
     }
 }
 

@@ -5,14 +5,14 @@ import XCTest
 
 final class DeliveryStoreTests: XCTestCase {
     private var directory: TemporaryDirectory!
-    private var database: SharedDatabase!
+    private var database: StoreDatabase!
     private var packages: PackageStore!
     private var deliveries: DeliveryStore!
     private let now = "2026-11-21T10:00:00.000Z"
 
     override func setUpWithError() throws {
         directory = try TemporaryDirectory(prefix: "delivery-store")
-        database = SharedDatabase(try Database.openMigrated(path: directory.path + "/ddexd.sqlite"))
+        database = try StoreDatabase(path: directory.path + "/ddexd.sqlite")
         packages = PackageStore(database: database)
         deliveries = DeliveryStore(database: database)
     }
@@ -65,7 +65,7 @@ final class DeliveryStoreTests: XCTestCase {
         XCTAssertEqual(r.ackStatus, "ResourceCorrupt")
         XCTAssertEqual(r.ackText, "track 3")
         // Reopened from disk: the same state.
-        let reopened = DeliveryStore(database: SharedDatabase(try Database.openMigrated(path: directory.path + "/ddexd.sqlite")))
+        let reopened = DeliveryStore(database: try StoreDatabase(path: directory.path + "/ddexd.sqlite"))
         XCTAssertEqual(try reopened.delivery(d.id)?.state, .rejectedByDSP)
     }
 

@@ -14,7 +14,7 @@ public struct PartialDate: Sendable, Hashable, Comparable, Codable, CustomString
                 throw IdentifierError(.dateInvalid, value: text, reason: "has an impossible month")
             }
             if let day {
-                guard (1...PartialDate.daysIn(month: month, year: year)).contains(day) else {
+                guard (1...CivilCalendar.daysIn(month: month, year: year)).contains(day) else {
                     throw IdentifierError(.dateInvalid, value: text, reason: "is not a day of the calendar")
                 }
             }
@@ -36,14 +36,6 @@ public struct PartialDate: Sendable, Hashable, Comparable, Codable, CustomString
         }
         try self.init(year: Int(parts[0])!, month: parts.count > 1 ? Int(parts[1])! : nil,
                       day: parts.count > 2 ? Int(parts[2])! : nil)
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
     }
 
     private static func format(_ y: Int, _ m: Int?, _ d: Int?) -> String {

@@ -1,3 +1,5 @@
+import DDEXModel
+
 /// Dates and times as DSR files write them, turned into instants without Foundation's formatters.
 public enum DSRDateTime {
     /// Milliseconds since 1970-01-01T00:00:00Z for RFC 3339 text such as `2020-07-03T07:59:30Z`,
@@ -45,23 +47,8 @@ public enum DSRDateTime {
 
     /// Days from 1970-01-01 to a valid proleptic Gregorian date; nil for an impossible date.
     public static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int? {
-        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
-        // Howard Hinnant's days_from_civil.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
+        guard CivilCalendar.isValid(year: year, month: month, day: day) else { return nil }
+        return CivilCalendar.dayNumber(year: year, month: month, day: day)
     }
 
     static func number(_ bytes: [UInt8], _ offset: Int, _ length: Int) -> Int? {

@@ -1,3 +1,4 @@
+import DDEXModel
 import Foundation
 import Logging
 
@@ -46,7 +47,7 @@ public struct LineLogHandler: LogHandler {
     public func format(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, date: Date) -> String {
         var merged = metadata
         if let extra { merged.merge(extra) { _, new in new } }
-        var line = journald ? "<\(Self.syslogPriority(level))>" : Self.timestamp(date) + " "
+        var line = journald ? "<\(Self.syslogPriority(level))>" : Timestamp.format(date) + " "
         line += "\(level.rawValue) \(label): \(Self.sanitize(message.description))"
         for key in merged.keys.sorted() {
             let value = Self.isSecret(key) ? "<redacted>" : Self.sanitize("\(merged[key]!)")
@@ -89,11 +90,5 @@ public struct LineLogHandler: LogHandler {
             }
         }
         return out
-    }
-
-    static func timestamp(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
     }
 }

@@ -16,9 +16,9 @@ import Glibc
 /// being moved, and the folder's presence says how far the move got. Nothing inside the package changes.
 public struct PackageClaimer: Sendable {
     public let spool: SpoolSettings
-    public let packages: PackageStore
+    public let packages: any PackageRepository
 
-    public init(spool: SpoolSettings, packages: PackageStore) {
+    public init(spool: SpoolSettings, packages: any PackageRepository) {
         self.spool = spool
         self.packages = packages
     }

@@ -16,21 +16,24 @@ import Store
 /// repeated from scratch, a DSP that already has a delivery is never bundled twice.
 public struct PackageProcessor: Sendable {
     public let configuration: Configuration
-    public let packages: PackageStore
-    public let deliveries: DeliveryStore
-    public let messageIds: MessageIdStore
+    public let packages: any PackageRepository
+    public let deliveries: any DeliveryRepository
+    public let messageIds: any MessageIdRepository
+    /// Where the accounting catalogue and splits learn each valid release (the ledger's tables).
+    public let catalogue: SharedDatabase
     /// Compiled once per configuration: loading the ERN 4.3 schemas takes far longer than building a message.
     public let schemas: ERNSchemaSet
     public let logger: Logger
 
-    public init(configuration: Configuration, packages: PackageStore, deliveries: DeliveryStore, messageIds: MessageIdStore,
-                schemas: ERNSchemaSet? = nil, logger: Logger)
+    public init(configuration: Configuration, packages: any PackageRepository, deliveries: any DeliveryRepository,
+                messageIds: any MessageIdRepository, catalogue: SharedDatabase, schemas: ERNSchemaSet? = nil, logger: Logger)
     {
         self.configuration = configuration
         self.schemas = schemas ?? ERNSchemaSet(settings: configuration.schemas)
         self.packages = packages
         self.deliveries = deliveries
         self.messageIds = messageIds
+        self.catalogue = catalogue
         self.logger = logger
     }
 
@@ -84,7 +87,7 @@ public struct PackageProcessor: Sendable {
         }
         // The accounting catalogue and splits learn the release from its package (DSR lines match on ISRC).
         do {
-            try packages.database.withDatabase { db in
+            try catalogue.withDatabase { db in
                 _ = try LedgerCatalog(database: db).record(release: validated.release, account: record.account)
             }
         } catch {
@@ -181,10 +184,10 @@ public struct PackageProcessor: Sendable {
 
 /// MessageIds that are recorded before use, so none is ever issued twice, even across restarts.
 public struct PersistedMessageIds: MessageIdProvider {
-    public let store: MessageIdStore
+    public let store: any MessageIdRepository
     private let base = TimeRandomMessageIdProvider()
 
-    public init(store: MessageIdStore) { self.store = store }
+    public init(store: any MessageIdRepository) { self.store = store }
 
     public func nextMessageId(sender: DPID, at time: MessageTimestamp) throws -> String {
         while true {

@@ -15,9 +15,9 @@ public struct WorkFolderSweep: Sendable {
     public static let unpackFolderName = "unpacked"
 
     public let spool: SpoolSettings
-    public let packages: PackageStore
+    public let packages: any PackageRepository
 
-    public init(spool: SpoolSettings, packages: PackageStore) {
+    public init(spool: SpoolSettings, packages: any PackageRepository) {
         self.spool = spool
         self.packages = packages
     }

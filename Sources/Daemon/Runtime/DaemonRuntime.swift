@@ -19,13 +19,12 @@ public final class DaemonRuntime: Sendable {
     }
 
     private let state: Locked<State>
-    /// The store's one writing connection: every write goes through it, one unit of work at a time.
-    public let database: SharedDatabase
-    /// A connection that only reads (the status files): in WAL mode it never waits for the writer.
-    public let readers: SharedDatabase
-    public let packages: PackageStore
-    public let deliveries: DeliveryStore
-    public let messageIds: MessageIdStore
+    /// The store: every write goes through its one writer, one unit of work at a time; reads (the status files)
+    /// go through its reading connections and never wait for the writer.
+    public let store: StoreDatabase
+    public let packages: any PackageRepository
+    public let deliveries: any DeliveryRepository
+    public let messageIds: any MessageIdRepository
     /// The threads that run blocking work (SQLite, libssh2, file I/O), sized to the sessions and services.
     public let pool: BlockingPool
     public let makeTransport: MakeTransport
@@ -44,16 +43,15 @@ public final class DaemonRuntime: Sendable {
     /// What start-up recovered, for the "ddexd started" line the status service logs once the services run.
     public let startup = Locked<Logger.Metadata>([:])
 
-    public init(configuration: Configuration, database: SharedDatabase, readers: SharedDatabase, configPath: String,
+    public init(configuration: Configuration, store: StoreDatabase, configPath: String,
                 spoolOverride: String?, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(),
                 makeTransport: @escaping MakeTransport = TransportFactory.make)
     {
         state = Locked(State(configuration: configuration, schemas: ERNSchemaSet(settings: configuration.schemas)))
-        self.database = database
-        self.readers = readers
-        packages = PackageStore(database: database)
-        deliveries = DeliveryStore(database: database)
-        messageIds = MessageIdStore(database: database)
+        self.store = store
+        packages = PackageStore(database: store)
+        deliveries = DeliveryStore(database: store)
+        messageIds = MessageIdStore(database: store)
         pool = BlockingPool(name: "ddexd-blocking", threads: Self.threads(for: configuration))
         self.makeTransport = makeTransport
         self.notifier = notifier
@@ -85,7 +83,7 @@ public final class DaemonRuntime: Sendable {
     public var processor: PackageProcessor {
         let (configuration, schemas) = state.withLock { ($0.configuration, $0.schemas) }
         return PackageProcessor(configuration: configuration, packages: packages, deliveries: deliveries, messageIds: messageIds,
-                                schemas: schemas, logger: logger)
+                                catalogue: SharedDatabase(store), schemas: schemas, logger: logger)
     }
 
     /// The wake-up of `dsp`'s delivery worker (kicked when a delivery is queued for it).

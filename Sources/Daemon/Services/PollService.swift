@@ -54,7 +54,7 @@ struct PollService: Service {
                   scope == .acks || profile.dsrFolder != nil
             else { return }
             if runtime.parkedUntil(dsp: dsp) == nil {
-                let pass = PollPass(database: runtime.database, archiveRoot: runtime.configuration.spool.archive,
+                let pass = PollPass(database: runtime.store, archiveRoot: runtime.configuration.spool.archive,
                                     makeTransport: runtime.makeTransport, logger: runtime.logger)
                 guard let summary = try? await runtime.pool.run({ pass.run(profile: profile, scope: scope) }) else { return }
                 runtime.note(reach: summary.blockedBy, reached: summary.errors.isEmpty, profile: profile)

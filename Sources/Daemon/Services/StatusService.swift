@@ -41,8 +41,8 @@ struct StatusService: Service {
     static func write(_ runtime: DaemonRuntime, state: String) throws {
         let configuration = runtime.configuration
         let writer = StatusWriter(folder: configuration.spool.status)
-        let publisher = StatusPublisher(writer: writer, packages: PackageStore(database: runtime.readers),
-                                        deliveries: DeliveryStore(database: runtime.readers))
+        let publisher = StatusPublisher(writer: writer, packages: runtime.packages,
+                                        deliveries: runtime.deliveries)
         let base = DaemonStatus(version: Daemon.version, pid: getpid(), startedAt: runtime.startedAt, heartbeatAt: "", state: state,
                                 configFile: runtime.configPath)
         try writer.write(try publisher.daemonStatus(base: base, configuration: configuration, health: runtime.health))

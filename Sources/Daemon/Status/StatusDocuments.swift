@@ -166,8 +166,3 @@ public struct PackageStatus: Codable, Sendable, Equatable {
         }
     }
 }
-
-/// RFC 3339 UTC timestamps with milliseconds, as every status file writes them.
-public enum StatusClock {
-    public static func timestamp(_ date: Date = Date()) -> String { Timestamp.format(date) }
-}

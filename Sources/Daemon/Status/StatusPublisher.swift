@@ -9,10 +9,10 @@ import Store
 /// Builds the status files from the store (the single source of truth) and writes them.
 public struct StatusPublisher: Sendable {
     public let writer: StatusWriter
-    public let packages: PackageStore
-    public let deliveries: DeliveryStore
+    public let packages: any PackageRepository
+    public let deliveries: any DeliveryRepository
 
-    public init(writer: StatusWriter, packages: PackageStore, deliveries: DeliveryStore) {
+    public init(writer: StatusWriter, packages: any PackageRepository, deliveries: any DeliveryRepository) {
         self.writer = writer
         self.packages = packages
         self.deliveries = deliveries

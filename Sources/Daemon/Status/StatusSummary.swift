@@ -1,3 +1,4 @@
+import DDEXModel
 import Foundation
 import Store
 

@@ -1,4 +1,5 @@
 import DDEXModel
+import DDEXRuntime
 import Foundation
 
 #if canImport(Glibc)
@@ -13,9 +14,13 @@ import Glibc
 /// against missed or overflowed events (a periodic rescan runs behind it anyway).
 public final class InotifyWatcher: @unchecked Sendable {
     private let fd: Int32
-    private let lock = NSLock()
-    private var pathsByDescriptor: [Int32: String] = [:]
-    private var descriptorsByPath: [String: Int32] = [:]
+    /// The watched folders by watch descriptor and by path.
+    private struct Watches {
+        var pathsByDescriptor: [Int32: String] = [:]
+        var descriptorsByPath: [String: Int32] = [:]
+    }
+
+    private let watches = Locked(Watches())
     private var stopPipe: [Int32] = [-1, -1]
     private var thread: Thread?
 
@@ -42,29 +47,25 @@ public final class InotifyWatcher: @unchecked Sendable {
 
     /// Starts watching `path` (a folder). Watching a folder twice is harmless.
     public func watch(_ path: String) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        guard descriptorsByPath[path] == nil else { return }
-        let mask = UInt32(IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_ONLYDIR)
-        let wd = inotify_add_watch(fd, path, mask)
-        guard wd >= 0 else { throw WatcherError(message: "inotify_add_watch \(path): \(String(cString: strerror(errno)))") }
-        pathsByDescriptor[wd] = path
-        descriptorsByPath[path] = wd
+        try watches.withLock { watches in
+            guard watches.descriptorsByPath[path] == nil else { return }
+            let mask = UInt32(IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_ONLYDIR)
+            let wd = inotify_add_watch(fd, path, mask)
+            guard wd >= 0 else { throw WatcherError(message: "inotify_add_watch \(path): \(String(cString: strerror(errno)))") }
+            watches.pathsByDescriptor[wd] = path
+            watches.descriptorsByPath[path] = wd
+        }
     }
 
     public func unwatch(_ path: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let wd = descriptorsByPath.removeValue(forKey: path) else { return }
-        pathsByDescriptor[wd] = nil
-        inotify_rm_watch(fd, wd)
+        watches.withLock { watches in
+            guard let wd = watches.descriptorsByPath.removeValue(forKey: path) else { return }
+            watches.pathsByDescriptor[wd] = nil
+            inotify_rm_watch(fd, wd)
+        }
     }
 
-    public var watchedPaths: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return descriptorsByPath.keys.sorted()
-    }
+    public var watchedPaths: [String] { watches.withLock { $0.descriptorsByPath.keys.sorted() } }
 
     /// Starts the reader thread.
     public func start() {
@@ -102,13 +103,14 @@ public final class InotifyWatcher: @unchecked Sendable {
                         let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
                         return (event.wd, event.mask, Int(event.len))
                     }
-                    lock.lock()
-                    let path = pathsByDescriptor[wd]
-                    if mask & UInt32(IN_IGNORED) != 0, let path {
-                        pathsByDescriptor[wd] = nil
-                        descriptorsByPath[path] = nil
+                    let path = watches.withLock { watches in
+                        let path = watches.pathsByDescriptor[wd]
+                        if mask & UInt32(IN_IGNORED) != 0, let path {
+                            watches.pathsByDescriptor[wd] = nil
+                            watches.descriptorsByPath[path] = nil
+                        }
+                        return path
                     }
-                    lock.unlock()
                     if let path { changed.insert(path) }
                     if mask & UInt32(IN_Q_OVERFLOW) != 0 { changed.insert("*") }  // lost events: rescan everything
                     offset += MemoryLayout<inotify_event>.size + length

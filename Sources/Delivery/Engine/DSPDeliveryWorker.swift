@@ -12,13 +12,13 @@ import Store
 /// The daemon keeps one per DSP for as long as it runs (`DeliveryService`); `ddexd deliver` drains each once.
 public final class DSPDeliveryWorker: Sendable {
     public let profile: DSPProfile
-    public let store: DeliveryStore
+    public let store: any DeliveryRepository
     public let sessions: SessionPool
     public let pool: BlockingPool
     private let logger: Logger
     private let now: @Sendable () -> Date
 
-    public init(profile: DSPProfile, store: DeliveryStore, makeTransport: @escaping MakeTransport, pool: BlockingPool,
+    public init(profile: DSPProfile, store: any DeliveryRepository, makeTransport: @escaping MakeTransport, pool: BlockingPool,
                 logger: Logger, now: @escaping @Sendable () -> Date = { Date() })
     {
         self.profile = profile

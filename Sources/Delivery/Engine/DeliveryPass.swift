@@ -11,7 +11,7 @@ public typealias MakeTransport = @Sendable (DSPProfile) throws -> any DeliveryTr
 /// One pass over the queue, for `ddexd deliver` and tests: every DSP's worker drains its due deliveries, all
 /// DSPs at once and independently. The daemon keeps the workers running instead (`DeliveryService`).
 public struct DeliveryPass: Sendable {
-    public let store: DeliveryStore
+    public let store: any DeliveryRepository
     public let makeTransport: MakeTransport
     public let logger: Logger
     public let now: @Sendable () -> Date
@@ -19,7 +19,7 @@ public struct DeliveryPass: Sendable {
     /// no new one.
     public let shouldStop: @Sendable () -> Bool
 
-    public init(store: DeliveryStore, makeTransport: @escaping MakeTransport, logger: Logger,
+    public init(store: any DeliveryRepository, makeTransport: @escaping MakeTransport, logger: Logger,
                 now: @escaping @Sendable () -> Date = { Date() }, shouldStop: @escaping @Sendable () -> Bool = { false })
     {
         self.store = store

@@ -20,14 +20,14 @@ public struct DeliveryRunner: Sendable {
         public var blockedBy: TransportError?
     }
 
-    public let store: DeliveryStore
+    public let store: any DeliveryRepository
     public let sessions: SessionPool
     public let pool: BlockingPool
     public let logger: Logger
     private let now: @Sendable () -> Date
     private var profile: DSPProfile { sessions.profile }
 
-    public init(store: DeliveryStore, sessions: SessionPool, pool: BlockingPool, logger: Logger,
+    public init(store: any DeliveryRepository, sessions: SessionPool, pool: BlockingPool, logger: Logger,
                 now: @escaping @Sendable () -> Date = { Date() })
     {
         self.store = store

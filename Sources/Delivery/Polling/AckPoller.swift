@@ -21,8 +21,8 @@ import Store
 ///
 /// Not thread-safe: one poller per transport connection.
 public final class AckPoller {
-    public let deliveries: DeliveryStore
-    public let acks: AcknowledgementStore
+    public let deliveries: any DeliveryRepository
+    public let acks: any AcknowledgementRepository
     public let transport: any DeliveryTransport
     public let profile: DSPProfile
     /// `<spool>/archive`; files go to `<archiveRoot>/acks/<dsp>/<remote folder>/`.
@@ -37,7 +37,7 @@ public final class AckPoller {
     public var maxAckBytes: UInt64 = 16 * 1024 * 1024
     private let now: @Sendable () -> Date
 
-    public init(database: SharedDatabase, transport: any DeliveryTransport, profile: DSPProfile, archiveRoot: String,
+    public init(database: StoreDatabase, transport: any DeliveryTransport, profile: DSPProfile, archiveRoot: String,
                 logger: Logger, now: @escaping @Sendable () -> Date = { Date() })
     {
         self.deliveries = DeliveryStore(database: database)

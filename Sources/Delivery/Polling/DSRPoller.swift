@@ -18,31 +18,27 @@ import Store
 ///
 /// Not thread-safe: one poller per transport connection.
 public final class DSRPoller {
-    public let database: SharedDatabase
-    public let fetches: DSRFetchStore
+    public let database: StoreDatabase
+    public let reports: any DSRReportRepository
     public let transport: any DeliveryTransport
     public let profile: DSPProfile
     /// `<spool>/archive`; files go to `<archiveRoot>/dsr/<dsp>/`.
     public let archiveRoot: String
     public var logger: Logger
-    /// A connection of its own for loading (a large report then does not hold the shared connection for
-    /// the whole load); nil loads through the shared one.
-    public var loaderDatabase: Database?
     private let now: @Sendable () -> Date
 
     /// The subfolder of `dsr_folder` that `after_fetch = "move"` moves loaded reports to.
     public static let processedFolder = "processed"
 
-    public init(database: SharedDatabase, transport: any DeliveryTransport, profile: DSPProfile, archiveRoot: String,
-                logger: Logger, loaderDatabase: Database? = nil, now: @escaping @Sendable () -> Date = { Date() })
+    public init(database: StoreDatabase, transport: any DeliveryTransport, profile: DSPProfile, archiveRoot: String,
+                logger: Logger, now: @escaping @Sendable () -> Date = { Date() })
     {
         self.database = database
-        self.fetches = DSRFetchStore(database: database)
+        self.reports = DSRReportStore(database: database)
         self.transport = transport
         self.profile = profile
         self.archiveRoot = archiveRoot
         self.logger = logger
-        self.loaderDatabase = loaderDatabase
         self.now = now
     }
 
@@ -142,7 +138,7 @@ public final class DSRPoller {
         }
         do {
             // Files settled by an earlier pass are not fetched again.
-            let known = try remoteFiles.map { try fetches.fetch(dsp: profile.name, remotePath: $0.path, size: $0.entry.size) }
+            let known = try remoteFiles.map { try reports.fetch(dsp: profile.name, remotePath: $0.path, size: $0.entry.size) }
             let settled = known.compactMap { $0 }
             if settled.count == remoteFiles.count, settled.allSatisfy({ $0.state != .fetched }) {
                 if settled.allSatisfy({ $0.state == .loaded }), settled.contains(where: { $0.afterFetch == nil }) {
@@ -161,16 +157,16 @@ public final class DSRPoller {
                 let local = archiveFolder + "/" + remote.name.text
                 let fetched = try ArchiveDownloader(transport: transport).fetch(remote.path, size: remote.entry.size, to: local)
                 summary.fetched.append(remote.path)
-                records.append(try fetches.recordFetched(dsp: profile.name, remotePath: remote.path, fileName: remote.name.text,
-                                                         size: remote.entry.size, remoteModified: remote.entry.modified,
-                                                         sha256: fetched.sha256, localPath: fetched.path, reportKey: key,
-                                                         now: Timestamp.format(now())))
+                records.append(try reports.recordFetched(NewDSRFetch(
+                    dsp: profile.name, remotePath: remote.path, fileName: remote.name.text, size: remote.entry.size,
+                    remoteModified: remote.entry.modified, sha256: fetched.sha256, localPath: fetched.path,
+                    reportKey: report.key), now: Timestamp.format(now())))
                 log.info("DSR file fetched", metadata: ["file": "\(remote.path)", "bytes": "\(remote.entry.size)"])
             }
             let ids = records.map(\.id)
             do {
+                // The load publishes the fetched files with the report, in its last transaction.
                 let result = try load(localPaths: records.map(\.localPath))
-                try fetches.markLoaded(ids, reportId: result.reportId, now: Timestamp.format(now()))
                 item.reportId = result.reportId
                 switch result.outcome {
                 case .loaded: item.detail = "loaded"
@@ -187,8 +183,9 @@ public final class DSRPoller {
                 summary.failed.append(item)
                 log.error("DSR report failed to load; kept in the archive", metadata: ["code": "\(item.code ?? "")", "error": "\(item.detail ?? "")"])
                 // Content errors are final for these bytes; a store failure (busy, disk) is tried again next pass.
-                if error is DSRError || error is DSRStateError {
-                    try fetches.markFailed(ids, code: item.code ?? "", message: item.detail ?? "", now: Timestamp.format(now()))
+                if error is DSRError || error is InvalidTransition {
+                    try reports.apply(.fail, to: report.key, failure: (code: item.code ?? "", message: item.detail ?? ""),
+                                      now: Timestamp.format(now()))
                 }
                 return
             }
@@ -205,7 +202,6 @@ public final class DSRPoller {
         guard grouped.reports.count == 1, let files = grouped.reports.first else {
             throw DSRError(.reportInconsistent, file: localPaths.first ?? "", "the archived files do not form one report")
         }
-        if let loaderDatabase { return try DSRReportLoader(database: loaderDatabase).load(files) }
         // Bounded transactions on the shared writer: other writers get it between two of them.
         return try DSRReportLoader(writer: database).load(files)
     }
@@ -213,10 +209,10 @@ public final class DSRPoller {
     /// Keeps, deletes or moves the report's files and semaphores on the server, as the profile says.
     private func afterFetch(_ report: RemoteReport, folder: String, ids: [Int64], summary: inout DSRPollSummary, log: Logger) throws {
         let paths = report.files.map(\.path) + report.semaphores
-        let action: String
+        let action: DSRAfterFetch
         switch profile.dsrAfterFetch {
         case .keep:
-            action = "kept"
+            action = .kept
         case .delete:
             // Report files first, the semaphore last: a half-done delete never looks like a new complete report.
             for path in paths {
@@ -229,7 +225,7 @@ public final class DSRPoller {
                     return
                 }
             }
-            action = "deleted"
+            action = .deleted
         case .move:
             let target = Self.join(folder, Self.processedFolder)
             try transport.makeDirectories(target)
@@ -256,9 +252,9 @@ public final class DSRPoller {
                     return
                 }
             }
-            action = "moved"
+            action = .moved
         }
-        try fetches.markAfterFetch(ids, action: action, now: Timestamp.format(now()))
+        try reports.markAfterFetch(ids, action: action, now: Timestamp.format(now()))
         log.info("DSR report settled on the server", metadata: ["after_fetch": "\(action)"])
     }
 

@@ -7,24 +7,20 @@ import Store
 /// One polling pass over DSPs: acknowledgements (`AckPoller`) then sales reports (`DSRPoller`), over one
 /// connection per DSP. `ddexd poll` runs one pass; the daemon runs passes on each profile's poll interval.
 public struct PollPass: Sendable {
-    public let database: SharedDatabase
+    public let database: StoreDatabase
     /// `<spool>/archive`.
     public let archiveRoot: String
     public let makeTransport: MakeTransport
     public let logger: Logger
-    /// Opens a connection of its own for DSR loads (so a large report does not hold the shared one); nil
-    /// loads through the shared connection.
-    public let openLoaderDatabase: (@Sendable () throws -> Database)?
     public let now: @Sendable () -> Date
 
-    public init(database: SharedDatabase, archiveRoot: String, makeTransport: @escaping MakeTransport, logger: Logger,
-                openLoaderDatabase: (@Sendable () throws -> Database)? = nil, now: @escaping @Sendable () -> Date = { Date() })
+    public init(database: StoreDatabase, archiveRoot: String, makeTransport: @escaping MakeTransport, logger: Logger,
+                now: @escaping @Sendable () -> Date = { Date() })
     {
         self.database = database
         self.archiveRoot = archiveRoot
         self.makeTransport = makeTransport
         self.logger = logger
-        self.openLoaderDatabase = openLoaderDatabase
         self.now = now
     }
 
@@ -68,17 +64,8 @@ public struct PollPass: Sendable {
                                      logger: log, now: now).poll()
         }
         if scope.contains(.reports), profile.dsrFolder != nil {
-            var loader: Database?
-            if let openLoaderDatabase {
-                do {
-                    loader = try openLoaderDatabase()
-                } catch {
-                    summary.reports.errors.append(PollIssue(path: "", error: error))
-                    return summary
-                }
-            }
             summary.reports = DSRPoller(database: database, transport: transport, profile: profile, archiveRoot: archiveRoot,
-                                        logger: log, loaderDatabase: loader, now: now).poll()
+                                        logger: log, now: now).poll()
         }
         return summary
     }

@@ -1,3 +1,5 @@
+import DDEXModel
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,7 +8,7 @@ import Darwin
 
 /// An instant with the UTC offset it is written in: `MessageCreatedDateTime`, batch ids, folder stamps.
 ///
-/// Formatting is done by hand (civil-from-days) because it runs once per message on the hot path and
+/// Formatting is done by hand (`CivilCalendar`) because it runs once per message on the hot path and
 /// Foundation's formatters are slow and locale-sensitive.
 public struct MessageTimestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Milliseconds since 1970-01-01T00:00:00Z.
@@ -78,17 +80,8 @@ public struct MessageTimestamp: Sendable, Hashable, Comparable, CustomStringConv
             rem += 86_400
             days -= 1
         }
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return (Int(y), Int(m), Int(d), Int(rem / 3600), Int(rem % 3600 / 60), Int(rem % 60))
+        let date = CivilCalendar.date(dayNumber: Int(days))
+        return (date.year, date.month, date.day, Int(rem / 3600), Int(rem % 3600 / 60), Int(rem % 60))
     }
 }
 

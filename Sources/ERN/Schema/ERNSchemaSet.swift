@@ -1,5 +1,6 @@
 import DDEXConfig
 import DDEXModel
+import DDEXRuntime
 import Foundation
 import XMLSupport
 
@@ -7,10 +8,9 @@ import XMLSupport
 ///
 /// Compiling the ERN 4.3 schema (with its 3 MB allowed-value sets) takes a noticeable fraction of a
 /// second, so each schema is compiled on first use and kept; `XSDSchema` validations may run concurrently.
-public final class ERNSchemaSet: @unchecked Sendable {
+public final class ERNSchemaSet: Sendable {
     public let settings: SchemaSettings
-    private let lock = NSLock()
-    private var cache: [String: XSDSchema] = [:]
+    private let cache = Locked<[String: XSDSchema]>([:])
 
     public init(settings: SchemaSettings) {
         self.settings = settings
@@ -27,12 +27,12 @@ public final class ERNSchemaSet: @unchecked Sendable {
     }
 
     private func load(_ path: String) throws -> XSDSchema {
-        lock.lock()
-        defer { lock.unlock() }
-        if let schema = cache[path] { return schema }
-        let schema = try XSDSchema(path: path)
-        cache[path] = schema
-        return schema
+        try cache.withLock { cache in
+            if let schema = cache[path] { return schema }
+            let schema = try XSDSchema(path: path)
+            cache[path] = schema
+            return schema
+        }
     }
 
     /// Validates a written file; every issue becomes an `ERN_XSD_INVALID` problem (a schema that does not

@@ -1,4 +1,5 @@
 import DDEXModel
+import DDEXRuntime
 import Dispatch
 import Foundation
 #if canImport(Glibc)
@@ -27,11 +28,11 @@ public final class ScratchFolder: Sendable {
         let random = String(UInt64.random(in: 0...UInt64.max), radix: 36)
         let url = temporaryRoot.appendingPathComponent("\(prefix(purpose))\(getpid())-\(random)", isDirectory: true)
         // Registered first: a signal arriving between the two steps removes whatever exists.
-        registry.withValue { $0.insert(url.path) }
+        registry.withLock { $0.insert(url.path) }
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         } catch {
-            registry.withValue { _ = $0.remove(url.path) }
+            registry.withLock { _ = $0.remove(url.path) }
             throw error
         }
         return ScratchFolder(url: url)
@@ -40,11 +41,11 @@ public final class ScratchFolder: Sendable {
     /// Removes the folder and everything in it.
     public func remove() {
         try? FileManager.default.removeItem(at: url)
-        Self.registry.withValue { _ = $0.remove(url.path) }
+        Self.registry.withLock { _ = $0.remove(url.path) }
     }
 
     /// True once a termination signal arrived: long work should stop.
-    public static var isTerminating: Bool { terminating.withValue { $0 } }
+    public static var isTerminating: Bool { terminating.withLock { $0 } }
 
     /// When a termination signal arrived, waits for its handler to end the process (so no half-done work is
     /// reported, and the exit status names the signal); returns at once otherwise.
@@ -56,7 +57,7 @@ public final class ScratchFolder: Sendable {
     /// Installs handlers for SIGINT, SIGTERM and SIGHUP that remove every scratch folder, then end the process
     /// by the same signal. Idempotent.
     public static func removeAllOnTerminationSignals() {
-        sources.withValue { sources in
+        sources.withLock { sources in
             guard sources.isEmpty else { return }
             for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
                 signal(signalNumber, SIG_IGN)
@@ -89,16 +90,16 @@ public final class ScratchFolder: Sendable {
 
     private static var temporaryRoot: URL { URL(fileURLWithPath: NSTemporaryDirectory(), isDirectory: true) }
 
-    private static let registry = LockedBox<Set<String>>([])
-    private static let terminating = LockedBox(false)
-    private static let sources = LockedBox<[any DispatchSourceSignal]>([])
+    private static let registry = Locked<Set<String>>([])
+    private static let terminating = Locked(false)
+    private static let sources = Locked<[any DispatchSourceSignal]>([])
 
     private static func terminate(by signalNumber: Int32) {
-        terminating.withValue { $0 = true }
+        terminating.withLock { $0 = true }
         // Twice: a file the unpacker was creating as the first pass ran can make a folder's removal fail once;
         // after the folder is gone nothing can be created below it.
         for _ in 0..<2 {
-            for path in registry.withValue({ Array($0) }) { try? FileManager.default.removeItem(atPath: path) }
+            for path in registry.withLock({ Array($0) }) { try? FileManager.default.removeItem(atPath: path) }
         }
         signal(signalNumber, SIG_DFL)
         // To the process, not this thread: libdispatch's threads block signals, the main thread takes it.

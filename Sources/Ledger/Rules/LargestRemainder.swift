@@ -51,6 +51,46 @@ public enum LargestRemainder {
         }
         return true
     }
+
+    /// Shares `amount` over `weights` whose sum is `total` (> 0; the caller guarantees both) into
+    /// `out[0..<weights.count]`, with `scratch` for the remainders (both at least that long): the ledger's split of
+    /// each usage line over a track's payees, which must not allocate. The same rule as `allocate`, but the R < n
+    /// extra units are handed out one at a time (O(R·n)), so for few entries only.
+    @inline(__always)
+    public static func allocateFew(_ amount: Int64, weights: ArraySlice<UInt64>, total: UInt64,
+                                   into out: inout [Int64], scratch: inout [UInt64])
+    {
+        let count = weights.count
+        if count == 1 {
+            out[0] = amount
+            return
+        }
+        let magnitude = amount.magnitude
+        var floors: UInt64 = 0
+        var j = 0
+        for w in weights {
+            // q ≤ |A| because w ≤ total, so the quotient always fits.
+            let (q, r) = WideArithmetic.multiplyDivide(magnitude, w, total)!
+            out[j] = Int64(bitPattern: q)
+            scratch[j] = r
+            floors += q
+            j += 1
+        }
+        var extra = magnitude - floors  // < count
+        while extra > 0 {
+            // The largest remainder left, the earlier entry on ties; each taken once.
+            var best = -1
+            for j in 0..<count where scratch[j] != UInt64.max {
+                if best < 0 || scratch[j] > scratch[best] { best = j }
+            }
+            out[best] = Int64(bitPattern: UInt64(bitPattern: out[best]) + 1)
+            scratch[best] = UInt64.max
+            extra -= 1
+        }
+        if amount < 0 {
+            for j in 0..<count { out[j] = Int64(bitPattern: 0 &- UInt64(bitPattern: out[j])) }
+        }
+    }
 }
 
 /// The allocation of one summary's amount over its lines, prepared from the lines' usage counts and then

@@ -344,35 +344,12 @@ final class LedgerRun {
         return id
     }
 
-    /// Shares `amount` over the split at `start..<start+count` (weights in bp, Σ = 10000) by largest remainder.
+    /// Shares `amount` over the split at `start..<start+count` (weights in bp, Σ = 10000) by largest remainder,
+    /// into `out[0..<count]`, without allocating (once or twice per usage line).
     @inline(__always)
     private func splitInto(_ out: inout [Int64], _ amount: Int64, start: Int, count: Int) {
-        if count == 1 {
-            out[0] = amount
-            return
-        }
-        let magnitude = amount.magnitude
-        var floors: UInt64 = 0
-        for j in 0..<count {
-            let (q, r) = WideArithmetic.multiplyDivide(magnitude, engine.splitWeights[start + j], 10_000)!
-            out[j] = Int64(bitPattern: q)
-            remainderBuffer[j] = r
-            floors += q
-        }
-        var extra = magnitude - floors  // < count
-        while extra > 0 {
-            // The largest remainder left, the earlier payee on ties; taken once.
-            var best = -1
-            for j in 0..<count where remainderBuffer[j] != UInt64.max {
-                if best < 0 || remainderBuffer[j] > remainderBuffer[best] { best = j }
-            }
-            out[best] += 1
-            remainderBuffer[best] = UInt64.max
-            extra -= 1
-        }
-        if amount < 0 {
-            for j in 0..<count { out[j] = -out[j] }
-        }
+        LargestRemainder.allocateFew(amount, weights: engine.splitWeights[start..<start + count], total: 10_000,
+                                     into: &out, scratch: &remainderBuffer)
     }
 
     private func addUnmatched(_ line: UsageLine, amount: Int64, reason: UnmatchedReason) throws {

@@ -14,12 +14,6 @@ public final class SQLiteLedgerStore: LedgerStore {
         self.database = database
     }
 
-    static func now() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
-    }
-
     // MARK: Reading
 
     public func referenceData() throws -> LedgerReferenceData {
@@ -118,7 +112,7 @@ public final class SQLiteLedgerStore: LedgerStore {
             ON CONFLICT (icpn, isrc) DO UPDATE SET title = excluded.title, display_artist = excluded.display_artist,
                 account = excluded.account, source = excluded.source, updated_at = excluded.updated_at
             """)
-        let now = Self.now()
+        let now = Timestamp.format()
         for entry in entries {
             try insert.bind([.text(entry.icpn.value), .text(entry.isrc.value), .text(entry.title), .text(entry.displayArtist),
                              .text(entry.account), .text(source), .text(now)])
@@ -214,7 +208,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                 INSERT INTO ledger_recoupments (period, period_start, period_end, payee, recouped_micro, recorded_at)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """)
-            let now = Self.now()
+            let now = Timestamp.format()
             for (payee, amount) in recouped.sorted(by: { $0.key < $1.key }) {
                 try insert.bind([.text(period.description), .text(period.start.description), .text(period.end.description),
                                  .text(payee), .integer(amount.micro), .text(now)])

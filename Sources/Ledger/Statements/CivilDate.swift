@@ -1,3 +1,5 @@
+import DDEXModel
+
 /// A day of the proleptic Gregorian calendar, for period arithmetic.
 public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public let year: Int
@@ -7,7 +9,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// A checked date, or nil for a day that is not in the calendar.
     public init?(year: Int, month: Int, day: Int) {
         guard (1000...9999).contains(year), (1...12).contains(month),
-              (1...CivilDate.daysIn(month: month, year: year)).contains(day) else { return nil }
+              CivilCalendar.isValid(year: year, month: month, day: day) else { return nil }
         self.year = year
         self.month = month
         self.day = day
@@ -31,36 +33,13 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return bytes.isEmpty ? nil : v
     }
 
-    public static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
-    public var dayNumber: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = y / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
+    /// Days since 1970-01-01.
+    public var dayNumber: Int { CivilCalendar.dayNumber(year: year, month: month, day: day) }
 
     /// The date `dayNumber` days after 1970-01-01, or nil outside years 1000...9999.
-    public init?(dayNumber z0: Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
+    public init?(dayNumber: Int) {
+        let date = CivilCalendar.date(dayNumber: dayNumber)
+        self.init(year: date.year, month: date.month, day: date.day)
     }
 
     public func adding(days: Int) -> CivilDate? { CivilDate(dayNumber: dayNumber + days) }

@@ -35,7 +35,7 @@ public struct StatementPeriod: Sendable, Hashable, Comparable, Codable, CustomSt
             guard let q = CivilDate.number(b[6..<7]), (1...4).contains(q) else { throw fail("has a quarter other than Q1 to Q4") }
             let first = (q - 1) * 3 + 1
             self.init(kind: .quarter, start: CivilDate(year: year, month: first, day: 1)!,
-                      end: CivilDate(year: year, month: first + 2, day: CivilDate.daysIn(month: first + 2, year: year))!)
+                      end: CivilDate(year: year, month: first + 2, day: CivilCalendar.daysIn(month: first + 2, year: year))!)
             return
         }
         if b.count == 8, b[5] == UInt8(ascii: "W") {
@@ -47,7 +47,7 @@ public struct StatementPeriod: Sendable, Hashable, Comparable, Codable, CustomSt
         }
         if b.count == 7 {
             guard let m = CivilDate.number(b[5..<7]), let s = CivilDate(year: year, month: m, day: 1) else { throw fail("has an impossible month") }
-            self.init(kind: .month, start: s, end: CivilDate(year: year, month: m, day: CivilDate.daysIn(month: m, year: year))!)
+            self.init(kind: .month, start: s, end: CivilDate(year: year, month: m, day: CivilCalendar.daysIn(month: m, year: year))!)
             return
         }
         if b.count == 10 {

@@ -1,6 +1,7 @@
 import DDEXModel
 import DSR
 import Foundation
+import GRDB
 
 /// What loading a report did.
 public struct DSRLoadResult: Sendable, Hashable {
@@ -45,7 +46,7 @@ public struct DSRLoadProgress: Sendable {
 /// (`DSR_FILE_CONFLICT`). A newer report for the same recipient, sender, service, period and territory
 /// supersedes older ones (both stay stored).
 public final class DSRReportLoader {
-    public let writer: any DatabaseWriter
+    public let writer: any StoreWriter
     /// Lines written per transaction at most: small enough that another writer never waits long, large enough
     /// that the commits' fsyncs cost nothing next to the writes.
     public let linesPerTransaction: Int
@@ -55,50 +56,51 @@ public final class DSRReportLoader {
     /// Tables holding a report's rows, emptied (in bounded steps) when a staged load is undone.
     static let rowTables = ["dsr_usage_lines", "dsr_resources", "dsr_releases", "dsr_summaries", "dsr_report_warnings"]
 
-    public init(writer: any DatabaseWriter, linesPerTransaction: Int = 50_000, secondsPerTransaction: Double = 0.1) {
+    public init(writer: any StoreWriter, linesPerTransaction: Int = 50_000, secondsPerTransaction: Double = 0.1) {
         self.writer = writer
         self.linesPerTransaction = max(1, linesPerTransaction)
         self.secondsPerTransaction = secondsPerTransaction
     }
 
-    public convenience init(database: Database) { self.init(writer: database) }
+    /// Loads through a `StoreDatabase` opened on the file of `database`, for the callers that still hold a
+    /// connection of the older wrapper (the ledger's tests and benchmark).
+    public convenience init(database: Database) { self.init(writer: StoreOnFile(path: database.path)) }
 
-    /// Loads one complete report. Throws `DSRError`, `StoreError` or `DSRStateError`; on any error nothing of
-    /// the report is visible and what was staged is removed.
+    /// Loads one complete report. Throws `DSRError`, `StoreError` or `InvalidTransition`; on any error nothing of
+    /// the report is visible and what was staged is removed. The report moves through `DSRReportState`: staged
+    /// (`downloaded`), then published (`loaded`), or unstaged when the load fails; files fetched for it
+    /// (`dsr_fetches`) move with it.
     ///
     /// It blocks for as long as the load takes (seconds per million lines) and starts one reader thread for the
     /// duration: call it on a thread where blocking is fine (the daemon's blocking pool), not on Swift's
     /// cooperative pool.
     public func load(_ report: DSRReportFiles, progress: ((DSRLoadProgress) -> Void)? = nil) throws -> DSRLoadResult {
         try purgeStaged(key: report.key)
-        let staged = try writer.write { db -> (result: DSRLoadResult?, reportId: Int64, created: Bool) in
-            if let result = try Self.alreadyLoaded(report, db) { return (result, result.reportId, false) }
-            let (reportId, created) = try Self.stage(report, db)
-            return (nil, reportId, created)
+        let staged = try writer.write(durable: true) { db -> (result: DSRLoadResult?, reportId: Int64) in
+            if let result = try Self.alreadyLoaded(report, db) { return (result, result.reportId) }
+            return (nil, try Self.stage(report, db))
         }
         if let result = staged.result { return result }
         do {
             return try loadRows(report, reportId: staged.reportId, progress: progress)
         } catch {
-            try? purge(staged.reportId, removeReport: staged.created)
+            try? unstage(staged.reportId, key: report.key)
             throw error
         }
     }
 
     // MARK: Idempotency
 
-    /// nil when no file of `report` was loaded before; the earlier result when all were, byte for byte.
-    private static func alreadyLoaded(_ report: DSRReportFiles, _ database: Database) throws -> DSRLoadResult? {
-        let store = DSRReportStore(database: database)
-        let lookup = try database.prepare("SELECT report_id, sha256 FROM dsr_report_files WHERE file_name = ? AND sha256 IS NOT NULL")
+    /// nil when no file of `report` was loaded before; the earlier result when all were, byte for byte (its files
+    /// fetched again are then published with it).
+    private static func alreadyLoaded(_ report: DSRReportFiles, _ db: GRDB.Database) throws -> DSRLoadResult? {
+        let lookup = try db.makeStatement(sql: "SELECT report_id, sha256 FROM dsr_report_files WHERE file_name = ? AND sha256 IS NOT NULL")
         var knownReport: Int64?
         var knownCount = 0
         for file in report.files {
-            try lookup.bind(file.name.text, at: 1)
-            defer { lookup.reset() }
-            guard try lookup.step() else { continue }
-            let reportId = lookup.int64(at: 0)
-            let sha = lookup.string(at: 1) ?? ""
+            guard let row = try Row.fetchOne(lookup, arguments: [file.name.text]) else { continue }
+            let reportId: Int64 = try row.value("report_id", in: "dsr_report_files")
+            let sha: String = try row.value("sha256", in: "dsr_report_files")
             let actual = try DSRFileDigest.sha256(path: file.path).hex
             guard actual == sha else {
                 throw DSRError(.fileConflict, file: file.name.text,
@@ -111,64 +113,60 @@ public final class DSRReportLoader {
             knownCount += 1
         }
         guard let knownReport else { return nil }
-        guard knownCount == report.files.count, let stored = try store.report(id: knownReport),
+        guard knownCount == report.files.count, let stored = try DSRReportStore.report(db, id: knownReport),
               stored.numberOfFiles == report.files.count else {
             throw DSRError(.fileConflict, file: report.files[0].name.text,
                            "only \(knownCount) of the \(report.files.count) files were loaded before (report \(knownReport))")
         }
+        try DSRReportStore.apply(.publish, to: stored.key, now: Timestamp.format(), db)
         return DSRLoadResult(reportId: knownReport, outcome: .alreadyLoaded, superseded: [],
                              lineCount: stored.lineCount ?? 0, usageLineCount: stored.usageLineCount ?? 0,
-                             warnings: try store.warnings(reportId: knownReport))
+                             warnings: try DSRReportStore.warnings(db, reportId: knownReport))
     }
 
     // MARK: Staging
 
-    /// The report's row in the staging state `downloaded` (new, or one `discovered` by the poller); whether
-    /// this load created it.
-    private static func stage(_ report: DSRReportFiles, _ database: Database) throws -> (Int64, Bool) {
-        let store = DSRReportStore(database: database)
-        guard let existing = try store.report(key: report.key) else {
-            return (try store.insertReport(report, state: .downloaded), true)
-        }
-        switch existing.state {
-        case .discovered:
-            try store.transition(existing.id, from: .discovered, to: .downloaded)
-        case .downloaded:
-            break
-        case .parsed, .loaded, .superseded:
+    /// The report's row in the staging state `downloaded`: new, or left by a load cut short (`stage` again).
+    private static func stage(_ report: DSRReportFiles, _ db: GRDB.Database) throws -> Int64 {
+        if let existing = try DSRReportStore.report(db, key: report.key), existing.state != .downloaded {
             throw DSRError(.fileConflict, file: report.files[0].name.text,
                            "report \(existing.id) with this name (\(report.key)) is already \(existing.state.rawValue) from other files")
         }
-        return (existing.id, false)
+        let staged = try DSRReportStore.apply(.stage, to: report.key, changes: DSRReportChanges(numberOfFiles: report.numberOfFiles),
+                                              now: Timestamp.format(), db)
+        guard let id = staged.reportId else { throw StoreError(.misuse, message: "staging \(report.key) made no report row") }
+        return id
     }
 
-    /// Clears the rows a load of this report left in staging when it was cut short (a crash).
+    /// Clears the rows a load of this report left in staging when it was cut short (a crash), and its files'
+    /// digests, so that the report is `downloaded` with nothing loaded.
     private func purgeStaged(key: DSRReportKey) throws {
-        let staged = try writer.write { db in try DSRReportStore(database: db).report(key: key) }
+        let staged = try writer.write(durable: true) { db in try DSRReportStore.report(db, key: key) }
         guard let staged, staged.state == .downloaded else { return }
-        try purge(staged.id, removeReport: false)
+        try purgeRows(staged.id)
+        try writer.write(durable: false) { db in
+            try db.execute(sql: """
+                UPDATE dsr_report_files SET sha256 = NULL, size_bytes = NULL, line_count = NULL, block_count = NULL
+                WHERE report_id = ?
+                """, arguments: [staged.id])
+        }
     }
 
-    /// Deletes a staged report's rows, `linesPerTransaction` at a time; then its row too when `removeReport`,
-    /// else its files' digests, so that the report is `downloaded` with nothing loaded.
-    private func purge(_ reportId: Int64, removeReport: Bool) throws {
+    /// Undoes a failed load: its rows, then (`unstage`) its report row.
+    private func unstage(_ reportId: Int64, key: DSRReportKey) throws {
+        try purgeRows(reportId)
+        try writer.write(durable: false) { db in _ = try DSRReportStore.apply(.unstage, to: key, now: Timestamp.format(), db) }
+    }
+
+    /// Deletes a staged report's rows, `linesPerTransaction` at a time.
+    private func purgeRows(_ reportId: Int64) throws {
         let limit = linesPerTransaction
         for table in Self.rowTables {
             while try writer.write(durable: false, { db in
-                try db.run("DELETE FROM \(table) WHERE id IN (SELECT id FROM \(table) WHERE report_id = ? LIMIT ?)",
-                           .integer(reportId), .integer(limit))
+                try db.execute(sql: "DELETE FROM \(table) WHERE id IN (SELECT id FROM \(table) WHERE report_id = ? LIMIT ?)",
+                               arguments: [reportId, limit])
+                return db.changesCount
             }) == limit {}
-        }
-        try writer.write(durable: false) { db in
-            if removeReport {
-                try db.run("DELETE FROM dsr_report_files WHERE report_id = ?", .integer(reportId))
-                try db.run("DELETE FROM dsr_reports WHERE id = ? AND state = 'downloaded'", .integer(reportId))
-            } else {
-                try db.run("""
-                    UPDATE dsr_report_files SET sha256 = NULL, size_bytes = NULL, line_count = NULL, block_count = NULL
-                    WHERE report_id = ?
-                    """, .integer(reportId))
-            }
         }
     }
 
@@ -185,7 +183,7 @@ public final class DSRReportLoader {
                 // Staged rows need no fsync of their own: the last transaction's makes them durable with it,
                 // and rows lost to a crash before it are cleared and loaded again.
                 try writer.write(durable: false) { db in
-                    let writer = try rows ?? DSRRowWriter(database: db, reportId: reportId)
+                    let writer = try rows ?? DSRRowWriter(database: Database(borrowing: db), reportId: reportId)
                     rows = writer
                     var written = 0
                     let deadline = Date().addingTimeInterval(secondsPerTransaction)
@@ -206,29 +204,28 @@ public final class DSRReportLoader {
             throw error
         }
         let usageLineCount = rows?.usageLineCount ?? 0
-        return try writer.write { db in try Self.publish(report, reportId: reportId, read: read, usageLineCount: usageLineCount, db) }
+        return try writer.write(durable: true) { db in
+            try Self.publish(report, reportId: reportId, read: read, usageLineCount: usageLineCount, db)
+        }
     }
 
-    /// The last transaction: counts, warnings, and the move out of staging (`downloaded → parsed → loaded`,
-    /// superseding older reports of the same context), so readers see the whole report at once.
+    /// The last transaction: counts, warnings, and the move out of staging (`publish`, superseding older reports
+    /// of the same context), so readers see the whole report at once.
     private static func publish(_ report: DSRReportFiles, reportId: Int64, read: DSRReadAhead.Outcome, usageLineCount: Int,
-                                _ database: Database) throws -> DSRLoadResult
+                                _ db: GRDB.Database) throws -> DSRLoadResult
     {
-        let store = DSRReportStore(database: database)
         let lineCount = read.finishedFiles.reduce(0) { $0 + $1.lineCount }
         let blockCount = read.finishedFiles.reduce(0) { $0 + $1.blockCount }
-        try database.run("""
+        try db.execute(sql: """
             UPDATE dsr_reports SET line_count = ?, summary_count = ?, block_count = ?, usage_line_count = ? WHERE id = ?
-            """, .integer(lineCount), .integer(read.summaryCount), .integer(blockCount),
-            .integer(usageLineCount), .integer(reportId))
-        let warning = try database.prepare("INSERT INTO dsr_report_warnings (report_id, code, location, message) VALUES (?, ?, ?, ?)")
+            """, arguments: [lineCount, read.summaryCount, blockCount, usageLineCount, reportId])
+        let warning = try db.makeStatement(sql: "INSERT INTO dsr_report_warnings (report_id, code, location, message) VALUES (?, ?, ?, ?)")
         for problem in read.warnings {
-            try warning.bind([.integer(reportId), .text(problem.code.rawValue), .text(problem.location), .text(problem.message)])
-            try warning.run()
+            try warning.execute(arguments: [reportId, problem.code.rawValue, problem.location, problem.message])
         }
-        try store.transition(reportId, from: .downloaded, to: .parsed)
-        try store.transition(reportId, from: .parsed, to: .loaded)
-        let supersession = try store.applySupersession(for: report.key)
+        let now = Timestamp.format()
+        try DSRReportStore.apply(.publish, to: report.key, now: now, db)
+        let supersession = try DSRReportStore.applySupersession(for: report.key, now: now, db)
         let outcome: DSRLoadResult.Outcome = supersession.newest == reportId ? .loaded : .loadedSuperseded(by: supersession.newest)
         return DSRLoadResult(reportId: reportId, outcome: outcome, superseded: supersession.superseded.filter { $0 != reportId },
                              lineCount: lineCount, usageLineCount: usageLineCount, warnings: read.warnings)

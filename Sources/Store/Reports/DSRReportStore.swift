@@ -1,157 +1,113 @@
 import DDEXModel
 import DSR
-import Foundation
+import GRDB
 
-/// A report row as stored in `dsr_reports`.
-public struct DSRStoredReport: Sendable, Hashable {
-    public var id: Int64
-    public var state: DSRReportState
-    public var supersededBy: Int64?
-    public var key: DSRReportKey
-    public var numberOfFiles: Int
-    public var messageId: String?
-    public var createdAt: String?
-    public var lineCount: Int?
-    public var usageLineCount: Int?
-}
+/// `DSRReportRepository` on the SQLite store: the DSR bookkeeping, with the statements `DSRReportLoader` runs inside
+/// its own transactions.
+public struct DSRReportStore: DSRReportRepository {
+    public let database: StoreDatabase
 
-/// Reads and moves DSR reports in the store. Every state change goes through `transition`, which checks
-/// `DSRReportState.allowedNext` and that no other writer moved the report meanwhile.
-public struct DSRReportStore {
-    public let database: Database
-
-    public init(database: Database) {
-        self.database = database
-    }
-
-    static func now() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
-    }
-
-    private static let columns = """
-        id, state, superseded_by, recipient, sender, service, period, territory, name_created, number_of_files,
-        message_id, created_at, line_count, usage_line_count
-        """
-
-    private static func read(_ statement: Statement) throws -> DSRStoredReport {
-        let stateText = statement.string(at: 1) ?? ""
-        guard let state = DSRReportState(rawValue: stateText) else {
-            throw StoreError(.decode, message: "dsr_reports.state holds '\(stateText)', which is no DSRReportState")
-        }
-        return DSRStoredReport(
-            id: statement.int64(at: 0), state: state, supersededBy: statement.optionalInt64(at: 2),
-            key: DSRReportKey(recipient: statement.string(at: 3) ?? "", sender: statement.string(at: 4) ?? "",
-                              service: statement.string(at: 5) ?? "", period: statement.string(at: 6) ?? "",
-                              territory: statement.string(at: 7) ?? "", created: statement.string(at: 8) ?? ""),
-            numberOfFiles: statement.int(at: 9), messageId: statement.string(at: 10), createdAt: statement.string(at: 11),
-            lineCount: statement.optionalInt64(at: 12).map { Int($0) },
-            usageLineCount: statement.optionalInt64(at: 13).map { Int($0) })
-    }
+    public init(database: StoreDatabase) { self.database = database }
 
     public func report(id: Int64) throws -> DSRStoredReport? {
-        let statement = try database.prepare("SELECT \(Self.columns) FROM dsr_reports WHERE id = ?")
-        try statement.bind(id, at: 1)
-        return try statement.step() ? Self.read(statement) : nil
+        try database.read { db in try Self.report(db, id: id) }
     }
 
     public func report(key: DSRReportKey) throws -> DSRStoredReport? {
-        let statement = try database.prepare("""
-            SELECT \(Self.columns) FROM dsr_reports
-            WHERE recipient = ? AND sender = ? AND service = ? AND period = ? AND territory = ? AND name_created = ?
-            """)
-        try statement.bind([.text(key.recipient), .text(key.sender), .text(key.service), .text(key.period),
-                            .text(key.territory), .text(key.created)])
-        return try statement.step() ? Self.read(statement) : nil
+        try database.read { db in try Self.report(db, key: key) }
     }
 
-    /// Every report, oldest row first.
     public func reports() throws -> [DSRStoredReport] {
-        let statement = try database.prepare("SELECT \(Self.columns) FROM dsr_reports ORDER BY id")
-        var result: [DSRStoredReport] = []
-        while try statement.step() { result.append(try Self.read(statement)) }
-        return result
+        try database.read { db in try DSRStoredReport.fetchAll(db, sql: "SELECT * FROM dsr_reports ORDER BY id") }
     }
 
-    /// Records a report seen on the DSP's server (state `discovered`), with its files' names.
-    /// Returns the existing row's id when the report is already known.
-    @discardableResult
-    public func recordDiscovered(_ report: DSRReportFiles) throws -> Int64 {
-        try database.transaction {
-            if let existing = try self.report(key: report.key) { return existing.id }
-            let id = try insertReport(report, state: .discovered)
-            for file in report.files {
-                try database.run("""
-                    INSERT INTO dsr_report_files (report_id, file_name, file_number, number_of_files) VALUES (?, ?, ?, ?)
-                    """, .integer(id), .text(file.name.text), .integer(file.name.fileNumber),
-                    .integer(file.name.numberOfFiles))
-            }
-            return id
-        }
-    }
-
-    func insertReport(_ report: DSRReportFiles, state: DSRReportState) throws -> Int64 {
-        try database.run("""
-            INSERT INTO dsr_reports (state, state_changed_at, recipient, sender, service, period, territory,
-                                     name_created, number_of_files)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, .text(state.rawValue), .text(Self.now()), .text(report.key.recipient), .text(report.key.sender),
-            .text(report.key.service), .text(report.key.period), .text(report.key.territory),
-            .text(report.key.created), .integer(report.numberOfFiles))
-        return database.lastInsertRowID
-    }
-
-    /// Moves report `id` from `from` to `to`, if the state machine allows it and the row is still in `from`.
-    public func transition(_ id: Int64, from: DSRReportState, to: DSRReportState, supersededBy: Int64? = nil) throws {
-        guard from.canTransition(to: to) else { throw DSRStateError(from: from, to: to, reportId: id) }
-        let changed = try database.run("""
-            UPDATE dsr_reports SET state = ?, state_changed_at = ?, superseded_by = coalesce(?, superseded_by)
-            WHERE id = ? AND state = ?
-            """, .text(to.rawValue), .text(Self.now()), .integer(supersededBy), .integer(id), .text(from.rawValue))
-        guard changed == 1 else {
-            let actual = try report(id: id)?.state ?? from
-            throw DSRStateError(from: actual, to: to, reportId: id)
-        }
-    }
-
-    /// Marks every loaded report of the same recipient, sender, service, period and territory except the
-    /// newest (by HEAD MessageCreatedDateTime, then the file name's creation time) as superseded by the
-    /// newest. Returns the newest report's id and the ids it superseded now.
-    @discardableResult
-    public func applySupersession(for key: DSRReportKey) throws -> (newest: Int64, superseded: [Int64]) {
-        let statement = try database.prepare("""
-            SELECT id, state FROM dsr_reports
-            WHERE recipient = ? AND sender = ? AND service = ? AND period = ? AND territory = ?
-              AND state IN ('loaded', 'superseded')
-            ORDER BY coalesce(created_unix_ms, 0) DESC, name_created DESC, id DESC
-            """)
-        try statement.bind([.text(key.recipient), .text(key.sender), .text(key.service), .text(key.period),
-                            .text(key.territory)])
-        var rows: [(Int64, String)] = []
-        while try statement.step() { rows.append((statement.int64(at: 0), statement.string(at: 1) ?? "")) }
-        guard let newest = rows.first else { return (0, []) }
-        var superseded: [Int64] = []
-        for (id, state) in rows.dropFirst() where state == DSRReportState.loaded.rawValue {
-            try transition(id, from: .loaded, to: .superseded, supersededBy: newest.0)
-            superseded.append(id)
-        }
-        if newest.1 != DSRReportState.loaded.rawValue {
-            // Only reachable by hand-edited data: the newest report must count.
-            throw StoreError(.step, message: "the newest report \(newest.0) for \(key) is \(newest.1), not loaded")
-        }
-        return (newest.0, superseded)
-    }
-
-    /// The warnings stored for report `id`.
     public func warnings(reportId id: Int64) throws -> [Problem] {
-        let statement = try database.prepare("SELECT code, location, message FROM dsr_report_warnings WHERE report_id = ? ORDER BY id")
-        try statement.bind(id, at: 1)
-        var result: [Problem] = []
-        while try statement.step() {
-            result.append(.warning(ProblemCode(rawValue: statement.string(at: 0) ?? ""), at: statement.string(at: 1) ?? "",
-                                   statement.string(at: 2) ?? ""))
+        try database.read { db in try Self.warnings(db, reportId: id) }
+    }
+
+    public func state(of key: DSRReportKey) throws -> DSRReportState {
+        try database.read { db in try Self.state(db, of: key) }
+    }
+
+    @discardableResult
+    public func apply(_ event: DSRReportState.Event, to key: DSRReportKey, failure: (code: String, message: String)?,
+                      now: String) throws -> DSRReportState
+    {
+        try database.write { db in try Self.apply(event, to: key, changes: DSRReportChanges(failure: failure), now: now, db).state }
+    }
+
+    public func fetch(dsp: String, remotePath: String, size: UInt64) throws -> DSRFetchRecord? {
+        try database.read { db in
+            try Self.fetches(db, "dsp = ? AND remote_path = ? AND size = ? ORDER BY id DESC LIMIT 1", [dsp, remotePath, Int64(size)]).first
         }
-        return result
+    }
+
+    @discardableResult
+    public func recordFetched(_ file: NewDSRFetch, now: String) throws -> DSRFetchRecord {
+        try database.write { db in
+            let key: StatementArguments = [file.dsp, file.remotePath, Int64(file.size), file.sha256]
+            if let existing = try Self.fetches(db, "dsp = ? AND remote_path = ? AND size = ? AND sha256 = ?", key).first {
+                if existing.localPath != file.localPath {
+                    try db.execute(sql: "UPDATE dsr_fetches SET local_path = ?, updated_at = ? WHERE id = ?",
+                                   arguments: [file.localPath, now, existing.id])
+                }
+                return try Self.fetches(db, "id = ?", [existing.id])[0]
+            }
+            try db.execute(sql: """
+                INSERT INTO dsr_fetches (dsp, remote_path, file_name, size, remote_mtime, sha256, local_path, report_key,
+                                         state, fetched_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [file.dsp, file.remotePath, file.fileName, Int64(file.size), file.remoteModified, file.sha256,
+                                 file.localPath, file.reportKey.description, DSRReportState.fetched.fetchRowState, now, now])
+            return try Self.fetches(db, "id = ?", [db.lastInsertedRowID])[0]
+        }
+    }
+
+    public func markAfterFetch(_ ids: [Int64], action: DSRAfterFetch, now: String) throws {
+        guard !ids.isEmpty else { return }
+        try database.write { db in
+            let statement = try db.makeStatement(sql: "UPDATE dsr_fetches SET after_fetch = ?, updated_at = ? WHERE id = ?")
+            for id in ids { try statement.execute(arguments: [action.rawValue, now, id]) }
+        }
+    }
+
+    public func fetches(dsp: String?) throws -> [DSRFetchRecord] {
+        try database.read { db in
+            if let dsp { return try Self.fetches(db, "dsp = ? ORDER BY id", [dsp]) }
+            return try Self.fetches(db, "1 ORDER BY id", [])
+        }
+    }
+
+    // MARK: Inside a transaction
+
+    static func report(_ db: GRDB.Database, id: Int64) throws -> DSRStoredReport? {
+        try DSRStoredReport.fetchOne(db, sql: "SELECT * FROM dsr_reports WHERE id = ?", arguments: [id])
+    }
+
+    static func report(_ db: GRDB.Database, key: DSRReportKey) throws -> DSRStoredReport? {
+        try DSRStoredReport.fetchOne(db, sql: """
+            SELECT * FROM dsr_reports
+            WHERE recipient = ? AND sender = ? AND service = ? AND period = ? AND territory = ? AND name_created = ?
+            """, arguments: [key.recipient, key.sender, key.service, key.period, key.territory, key.created])
+    }
+
+    static func warnings(_ db: GRDB.Database, reportId id: Int64) throws -> [Problem] {
+        try Row.fetchAll(db, sql: "SELECT code, location, message FROM dsr_report_warnings WHERE report_id = ? ORDER BY id",
+                         arguments: [id]).map { row in
+            .warning(ProblemCode(rawValue: try row.value("code", in: "dsr_report_warnings")),
+                     at: try row.value("location", in: "dsr_report_warnings"),
+                     try row.value("message", in: "dsr_report_warnings"))
+        }
+    }
+
+    static func state(_ db: GRDB.Database, of key: DSRReportKey) throws -> DSRReportState {
+        if let report = try report(db, key: key) { return report.state }
+        let states = try String.fetchAll(db, sql: "SELECT DISTINCT state FROM dsr_fetches WHERE report_key = ?",
+                                         arguments: [key.description])
+        return !states.isEmpty && states.allSatisfy { $0 == DSRReportState.failed.fetchRowState } ? .failed : .fetched
+    }
+
+    static func fetches(_ db: GRDB.Database, _ condition: String, _ arguments: StatementArguments) throws -> [DSRFetchRecord] {
+        try DSRFetchRecord.fetchAll(db, sql: "SELECT * FROM dsr_fetches WHERE \(condition)", arguments: arguments)
     }
 }

@@ -56,6 +56,18 @@ public final class Database {
     public let path: String
     /// Depth of `transaction` calls in progress; beyond 0 nested calls use savepoints.
     var transactionDepth = 0
+    /// False for a connection lent by the store's `StoreDatabase` (closed by its owner, never by this wrapper).
+    private let ownsHandle: Bool
+
+    /// Wraps a connection of the store's `StoreDatabase` for the code that still speaks this wrapper (the DSR bulk
+    /// loader, the ledger), for the duration of one unit of work: it never closes the connection. Inside a
+    /// transaction the lender opened, `transaction` nests as a savepoint.
+    init(borrowing handle: OpaquePointer) {
+        self.path = sqlite3_db_filename(handle, "main").map { String(cString: $0) } ?? ""
+        self.handle = handle
+        ownsHandle = false
+        transactionDepth = sqlite3_get_autocommit(handle) == 0 ? 1 : 0
+    }
 
     /// Opens (creating if needed) the database at `path` with WAL, foreign keys and a busy timeout.
     public init(path: String, options: Options = Options()) throws(StoreError) {
@@ -70,6 +82,7 @@ public final class Database {
             throw StoreError(.open, sqliteCode: error.sqliteCode, message: "\(path): \(error.message)")
         }
         handle = db
+        ownsHandle = true
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, options.busyTimeoutMilliseconds)
         if !options.readOnly, path != ":memory:", !path.isEmpty {
@@ -86,12 +99,12 @@ public final class Database {
 
     deinit {
         // close_v2 defers the close until the last Statement is finalized.
-        if let handle { sqlite3_close_v2(handle) }
+        if ownsHandle, let handle { sqlite3_close_v2(handle) }
     }
 
     /// Closes the connection now. Statements still alive keep it open until they are released.
     public func close() {
-        if let handle { sqlite3_close_v2(handle) }
+        if ownsHandle, let handle { sqlite3_close_v2(handle) }
         handle = nil
     }
 

@@ -1,37 +1,33 @@
-import Foundation
+import GRDB
 
-/// A `Database` shared between threads: each unit of work runs alone on the connection, and units run in the
-/// order they asked (first come, first served), so a transaction started in `withDatabase` is never interleaved
-/// with another caller's statements and a long job written as many short units (a DSR load) cannot starve the
-/// others: each unit waits at most for the ones queued before it.
-///
-/// The daemon's one writing connection is a `SharedDatabase`; readers use a connection of their own (SQLite's
-/// WAL lets it read while the writer writes).
-public final class SharedDatabase: @unchecked Sendable {
-    // Safety: `database` is only touched by the holder of the current ticket.
-    private let condition = NSCondition()
-    private var nextTicket: UInt64 = 0
-    private var serving: UInt64 = 0
-    private let database: Database
+/// The store's connections as the older `Database` wrapper sees them, for the code not moved to GRDB yet (the DSR
+/// bulk loader and the ledger): `withDatabase` lends the `StoreDatabase`'s one writing connection (or, for a
+/// reading view, a pooled reading connection) for one unit of work, so every write still goes through the store's
+/// one writer, first come, first served.
+public final class SharedDatabase: Sendable {
+    public let store: StoreDatabase
+    private let reading: Bool
 
-    public init(_ database: Database) {
-        self.database = database
+    /// A view of `store`'s writing connection, or with `reading`, of its reading connections.
+    public init(_ store: StoreDatabase, reading: Bool = false) {
+        self.store = store
+        self.reading = reading
     }
 
-    /// Runs `body` with exclusive use of the connection, after every unit that asked before. Do not let `body`
-    /// keep the `Database` or any `Statement` beyond the call.
-    public func withDatabase<T>(_ body: (Database) throws -> T) rethrows -> T {
-        condition.lock()
-        let ticket = nextTicket
-        nextTicket &+= 1
-        while serving != ticket { condition.wait() }
-        condition.unlock()
-        defer {
-            condition.lock()
-            serving &+= 1
-            condition.broadcast()
-            condition.unlock()
+    /// Runs `body` with exclusive use of a connection: the writer, after every unit that asked before, or a
+    /// reader, inside a transaction on one snapshot. Do not let `body` keep the `Database` or any `Statement`
+    /// beyond the call.
+    public func withDatabase<T>(_ body: (Database) throws -> T) throws -> T {
+        if reading {
+            return try store.read { db in try body(Database(borrowing: db)) }
         }
-        return try body(database)
+        return try store.writeWithoutTransaction { db in try body(Database(borrowing: db)) }
+    }
+}
+
+extension Database {
+    /// The connection `db` of the store's `StoreDatabase`, lent for one unit of work.
+    convenience init(borrowing db: GRDB.Database) {
+        self.init(borrowing: db.sqliteConnection!)
     }
 }

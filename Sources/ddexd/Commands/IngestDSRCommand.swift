@@ -36,8 +36,7 @@ struct IngestDSRCommand: ParsableCommand {
         let path = try database ?? global.loadConfiguration().spool.database
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        let db = try Database.openMigrated(path: path)
-        let loader = DSRReportLoader(database: db)
+        let loader = DSRReportLoader(writer: try StoreDatabase(path: path))
         let grouped = DSRReportFiles.group(paths: files)
         var failures = 0
         for error in grouped.rejected {

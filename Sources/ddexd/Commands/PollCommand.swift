@@ -35,11 +35,10 @@ struct PollCommand: ParsableCommand {
         defer { withExtendedLifetime(session) {} }
         let configuration = session.configuration
         let profiles = try session.profiles(named: dsp)
-        let path = configuration.spool.database
         let database = session.database
         let logger = CommandLogging.logger(label: "ddexd.poll")
         let pass = PollPass(database: database, archiveRoot: configuration.spool.archive, makeTransport: TransportFactory.make,
-                            logger: logger, openLoaderDatabase: { try Database(path: path) })
+                            logger: logger)
         let summaries = pass.run(profiles: profiles)
         let report = PollReport(dsps: summaries)
         switch format {

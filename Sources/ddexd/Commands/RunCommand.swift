@@ -36,9 +36,8 @@ struct RunCommand: AsyncParsableCommand {
         {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        let database = SharedDatabase(try Database.openMigrated(path: configuration.spool.database))
-        let readers = SharedDatabase(try Database(path: configuration.spool.database))
-        let runtime = DaemonRuntime(configuration: configuration, database: database, readers: readers, configPath: global.configPath,
+        let store = try StoreDatabase(path: configuration.spool.database)
+        let runtime = DaemonRuntime(configuration: configuration, store: store, configPath: global.configPath,
                                     spoolOverride: global.spool, logger: logger)
         try await Daemon(runtime: runtime).run()
     }

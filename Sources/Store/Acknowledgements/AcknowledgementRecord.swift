@@ -1,4 +1,5 @@
 import DDEXModel
+import GRDB
 
 /// What became of a processed acknowledgement file (`acks.outcome`).
 public enum AckOutcome: String, Sendable, Hashable, Codable, CaseIterable {
@@ -119,4 +120,43 @@ public enum AckRecordResult: Sendable, Hashable {
     case known(AckFileRecord)
     /// Recorded now, with the entries' results.
     case recorded(AckFileRecord, [AckEntryResult])
+}
+
+/// One stored entry of an acknowledgement file (`ack_entries`), as it stands.
+public struct AckEntryRecord: Sendable, Hashable {
+    public var seq: Int
+    public var outcome: AckEntryOutcome
+    /// The delivery the entry was applied to (or found stale for).
+    public var deliveryId: Int64?
+    /// Why it was not applied.
+    public var note: String?
+}
+
+extension AckEntryRecord: FetchableRecord {
+    /// Decodes an `ack_entries` row by column name; `STORE_DECODE` for an unknown outcome.
+    public init(row: Row) throws {
+        seq = try row.value("seq", in: "ack_entries")
+        outcome = try row.enumeration("outcome", in: "ack_entries")
+        deliveryId = try row.optionalValue("delivery_id", in: "ack_entries")
+        note = try row.optionalValue("note", in: "ack_entries")
+    }
+}
+
+extension AckFileRecord: FetchableRecord {
+    /// Decodes an `acks` row by column name; `STORE_DECODE` for an unknown outcome.
+    public init(row: Row) throws {
+        let t = "acks"
+        id = try row.value("id", in: t)
+        dsp = try row.value("dsp", in: t)
+        remotePath = try row.value("remote_path", in: t)
+        sha256 = try row.value("sha256", in: t)
+        size = try row.byteCount("size", in: t)
+        remoteModified = try row.optionalValue("remote_mtime", in: t)
+        generation = try row.optionalValue("generation", in: t)
+        outcome = try row.enumeration("outcome", in: t)
+        archivedPath = try row.optionalValue("archived_path", in: t)
+        errorCode = try row.optionalValue("error_code", in: t)
+        text = try row.optionalValue("text", in: t)
+        receivedAt = try row.value("received_at", in: t)
+    }
 }
