@@ -17,6 +17,12 @@ final class DSRLoaderBoundedTests: XCTestCase {
         _ = try Database.openMigrated(path: path)
     }
 
+    /// XCTest keeps every test case object until the run ends, so the folder goes here, not in deinit.
+    override func tearDown() {
+        directory = nil
+        super.tearDown()
+    }
+
     private func files(_ golden: GoldenReport) throws -> DSRReportFiles {
         let copy = try golden.copy(into: directory.url)
         let grouped = DSRReportFiles.group(paths: copy.reportFiles.map(\.path))

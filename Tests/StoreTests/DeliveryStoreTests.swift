@@ -17,6 +17,13 @@ final class DeliveryStoreTests: XCTestCase {
         deliveries = DeliveryStore(database: database)
     }
 
+    /// XCTest keeps every test case object until the run ends: the pool is closed and the folder removed here.
+    override func tearDown() {
+        (packages, deliveries, database) = (nil, nil, nil)
+        directory = nil
+        super.tearDown()
+    }
+
     private func newDelivery(package: String = "pkg-1", dsp: String = "spotify", release: String = "0094631432057",
                              batch: String = "20261121100000000") -> NewDelivery
     {
