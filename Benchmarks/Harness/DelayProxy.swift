@@ -12,8 +12,7 @@ import Glibc
 public final class DelayProxy: @unchecked Sendable {
     public let port: Int
     public let roundTripSeconds: Double
-    private let targetPort: Int
-    private let listener: Int32
+    private let relay: LoopbackRelayListener
     private let lock = NSLock()
     private var sockets: [Int32] = []
     private var stopped = false
@@ -22,28 +21,10 @@ public final class DelayProxy: @unchecked Sendable {
 
     /// Listens on a free port and forwards each connection to 127.0.0.1:`targetPort`.
     public init(targetPort: Int, roundTripMilliseconds: Double) throws {
-        self.targetPort = targetPort
         roundTripSeconds = roundTripMilliseconds / 1000
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HarnessError("socket(): \(String(cString: strerror(errno)))") }
-        var address = Self.loopback(port: 0)
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 64) == 0 else {
-            close(fd)
-            throw HarnessError("the delay proxy cannot listen: \(String(cString: strerror(errno)))")
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
-        listener = fd
-        let thread = Thread { [self] in acceptLoop() }
-        thread.start()
+        relay = try LoopbackRelayListener(targetPort: targetPort)
+        port = relay.port
+        relay.start(threadName: "delay-proxy") { [self] client, server in carry(client, server) }
     }
 
     deinit { stop() }
@@ -77,63 +58,38 @@ public final class DelayProxy: @unchecked Sendable {
             stopped = true
             return sockets
         }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+        relay.close()
         for fd in open { shutdown(fd, Int32(SHUT_RDWR)) }
     }
 
-    private func acceptLoop() {
-        while true {
-            let client = accept(listener, nil, nil)
-            if client < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = Self.loopback(port: targetPort)
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard connected == 0 else {
-                close(client)
-                close(server)
-                continue
-            }
-            for fd in [client, server] {
-                var one: Int32 = 1
-                setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            }
-            let keep = lock.withLock { () -> Bool in
-                if stopped { return false }
-                sockets += [client, server]
-                return true
-            }
-            guard keep else {
-                close(client)
-                close(server)
-                return
-            }
-            let delay = roundTripSeconds / 2
-            let done = DispatchGroup()
-            for (from, to) in [(client, server), (server, client)] {
-                done.enter()
-                DelayedPipe(from: from, to: to, delay: delay, proxy: self).start { done.leave() }
-            }
-            let closer = Thread {
-                done.wait()
-                close(client)
-                close(server)
-            }
-            closer.start()
+    /// One accepted connection: each direction through a `DelayedPipe`, both sockets closed when both end.
+    private func carry(_ client: Int32, _ server: Int32) {
+        for fd in [client, server] {
+            var one: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         }
-    }
-
-    static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return address
+        let keep = lock.withLock { () -> Bool in
+            if stopped { return false }
+            sockets += [client, server]
+            return true
+        }
+        guard keep else {
+            close(client)
+            close(server)
+            return
+        }
+        let delay = roundTripSeconds / 2
+        let done = DispatchGroup()
+        for (from, to) in [(client, server), (server, client)] {
+            done.enter()
+            DelayedPipe(from: from, to: to, delay: delay, proxy: self).start { done.leave() }
+        }
+        let closer = Thread {
+            done.wait()
+            close(client)
+            close(server)
+        }
+        closer.start()
     }
 }
 

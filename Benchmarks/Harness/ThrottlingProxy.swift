@@ -14,7 +14,7 @@ public final class ThrottlingProxy: @unchecked Sendable {
     public let targetPort: Int
     public let delay: TimeInterval
     public let chunkBytes: Int
-    private let listener: Int32
+    private let relay: LoopbackRelayListener
     private let lock = NSLock()
     private var open: Set<Int32> = []
     private var stopped = false
@@ -30,27 +30,9 @@ public final class ThrottlingProxy: @unchecked Sendable {
         self.targetPort = targetPort
         self.delay = delay
         self.chunkBytes = chunkBytes
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw HarnessError("socket(): \(String(cString: strerror(errno)))") }
-        var yes: Int32 = 1
-        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = Self.loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(listener, 64) == 0 else {
-            close(listener)
-            throw HarnessError("bind/listen: \(String(cString: strerror(errno)))")
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
-        self.listener = listener
-        let thread = Thread { [self] in acceptLoop() }
-        thread.name = "throttling-proxy"
-        thread.start()
+        relay = try LoopbackRelayListener(targetPort: targetPort)
+        port = relay.port
+        relay.start(threadName: "throttling-proxy") { [self] client, upstream in carry(client, upstream) }
     }
 
     deinit { stop() }
@@ -72,49 +54,32 @@ public final class ThrottlingProxy: @unchecked Sendable {
             stopped = true
             return open
         }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+        relay.close()
         for fd in sockets { shutdown(fd, Int32(SHUT_RDWR)) }
     }
 
-    private func acceptLoop() {
-        while true {
-            let client = accept(listener, nil, nil)
-            if client < 0 {
-                if errno == EINTR { continue }
-                return
+    /// One accepted connection: counted, then pumped both ways on two threads.
+    private func carry(_ client: Int32, _ upstream: Int32) {
+        let accepted: Bool = lock.withLock {
+            guard !stopped else { return false }
+            open.formUnion([client, upstream])
+            _connections += 1
+            _concurrent += 1
+            _maxConcurrent = max(_maxConcurrent, _concurrent)
+            return true
+        }
+        guard accepted else {
+            close(client)
+            close(upstream)
+            return
+        }
+        let pending = Pending(2)
+        for (from, to) in [(client, upstream), (upstream, client)] {
+            let thread = Thread { [self] in
+                pump(from: from, to: to, connection: client, fromClient: from == client)
+                if pending.finishOne() { finish(client, upstream) }
             }
-            let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = Self.loopback(port: targetPort)
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard connected == 0 else {
-                close(client)
-                close(upstream)
-                continue
-            }
-            let accepted: Bool = lock.withLock {
-                guard !stopped else { return false }
-                open.formUnion([client, upstream])
-                _connections += 1
-                _concurrent += 1
-                _maxConcurrent = max(_maxConcurrent, _concurrent)
-                return true
-            }
-            guard accepted else {
-                close(client)
-                close(upstream)
-                return
-            }
-            let pending = Pending(2)
-            for (from, to) in [(client, upstream), (upstream, client)] {
-                let thread = Thread { [self] in
-                    pump(from: from, to: to, connection: client, fromClient: from == client)
-                    if pending.finishOne() { finish(client, upstream) }
-                }
-                thread.start()
-            }
+            thread.start()
         }
     }
 
@@ -151,14 +116,6 @@ public final class ThrottlingProxy: @unchecked Sendable {
         }
         close(client)
         close(upstream)
-    }
-
-    private static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return address
     }
 
     /// Counts down the two directions of a connection.
