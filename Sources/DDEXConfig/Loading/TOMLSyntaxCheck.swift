@@ -119,8 +119,8 @@ struct TOMLSyntaxCheck {
                 try string()
                 return
             }
-            guard Self.isBareKeyByte(byte) else { throw failure("expected a key (bare or quoted), saw \(describeCurrent())") }
-            while let next = current, Self.isBareKeyByte(next) { index += 1 }
+            guard TOMLSyntaxCheck.isBareKeyByte(byte) else { throw failure("expected a key (bare or quoted), saw \(describeCurrent())") }
+            while let next = current, TOMLSyntaxCheck.isBareKeyByte(next) { index += 1 }
         }
 
         mutating func value() throws(Finding) {
@@ -149,7 +149,7 @@ struct TOMLSyntaxCheck {
                 throw failure("expected a value, saw \(describeCurrent())")
             }
             index += expected.count
-            if let next = current, Self.isBareKeyByte(next) { throw failure("expected a value, saw \(describeCurrent())") }
+            if let next = current, TOMLSyntaxCheck.isBareKeyByte(next) { throw failure("expected a value, saw \(describeCurrent())") }
         }
 
         mutating func array() throws(Finding) {
@@ -261,7 +261,7 @@ struct TOMLSyntaxCheck {
                 let digits = byte == UInt8(ascii: "u") ? 4 : 8
                 var scalar: UInt32 = 0
                 for offset in 1...digits {
-                    guard let digit = self.byte(at: offset).flatMap(Self.hexValue) else {
+                    guard let digit = self.byte(at: offset).flatMap(TOMLSyntaxCheck.hexValue) else {
                         throw failure("\\\(Character(Unicode.Scalar(byte))) needs \(digits) hexadecimal digits")
                     }
                     scalar = scalar &* 16 &+ UInt32(digit)
@@ -298,111 +298,18 @@ struct TOMLSyntaxCheck {
         /// An integer, float, `inf`/`nan`, or a date, time or date-time: the token is taken whole and matched.
         mutating func numberOrDate() throws(Finding) {
             let start = index
-            while let byte = current, Self.isTokenByte(byte) { index += 1 }
+            while let byte = current, TOMLSyntaxCheck.isTokenByte(byte) { index += 1 }
             // `1979-05-27 07:32:00`: a date, one space, then a time.
-            if index - start == 10, Self.isDate(bytes[start..<index]), current == UInt8(ascii: " "),
-               let a = byte(at: 1), let b = byte(at: 2), Self.isDigit(a), Self.isDigit(b), byte(at: 3) == UInt8(ascii: ":") {
+            if index - start == 10, TOMLSyntaxCheck.isDate(bytes[start..<index]), current == UInt8(ascii: " "),
+               let a = byte(at: 1), let b = byte(at: 2), TOMLSyntaxCheck.isDigit(a), TOMLSyntaxCheck.isDigit(b), byte(at: 3) == UInt8(ascii: ":") {
                 index += 1
-                while let byte = current, Self.isTokenByte(byte) { index += 1 }
+                while let byte = current, TOMLSyntaxCheck.isTokenByte(byte) { index += 1 }
             }
             let token = bytes[start..<index]
-            guard Self.isNumber(token) || Self.isDateTime(token) else {
+            guard TOMLSyntaxCheck.isNumber(token) || TOMLSyntaxCheck.isDateTime(token) else {
                 let text = String(decoding: token.prefix(40), as: UTF8.self)
                 index = start
                 throw failure("'\(text)' is not a TOML number, date or time")
-            }
-        }
-
-        static func isTokenByte(_ byte: UInt8) -> Bool {
-            isBareKeyByte(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: ":")
-        }
-
-        static func isNumber(_ token: ArraySlice<UInt8>) -> Bool {
-            var rest = token
-            let signed = rest.first == UInt8(ascii: "+") || rest.first == UInt8(ascii: "-")
-            if signed { rest = rest.dropFirst() }
-            if rest.elementsEqual("inf".utf8) || rest.elementsEqual("nan".utf8) { return true }
-            if !signed, rest.count > 2, rest.first == UInt8(ascii: "0") {
-                let body = rest.dropFirst(2)
-                switch rest[rest.startIndex + 1] {
-                case UInt8(ascii: "x"): return isDigitRun(body, hexValue)
-                case UInt8(ascii: "o"): return isDigitRun(body) { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") ? 0 : nil }
-                case UInt8(ascii: "b"): return isDigitRun(body) { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "1") ? 0 : nil }
-                default: break
-                }
-            }
-            // Decimal: an integer part without leading zeros, then an optional fraction and exponent.
-            let integerEnd = rest.firstIndex { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") } ?? rest.endIndex
-            let integerPart = rest[..<integerEnd]
-            guard isDigitRun(integerPart, decimalValue), integerPart.count == 1 || integerPart.first != UInt8(ascii: "0") else { return false }
-            var tail = rest[integerEnd...]
-            if tail.first == UInt8(ascii: ".") {
-                tail = tail.dropFirst()
-                let fractionEnd = tail.firstIndex { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") } ?? tail.endIndex
-                guard isDigitRun(tail[..<fractionEnd], decimalValue) else { return false }
-                tail = tail[fractionEnd...]
-            }
-            if let e = tail.first, e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
-                tail = tail.dropFirst()
-                if tail.first == UInt8(ascii: "+") || tail.first == UInt8(ascii: "-") { tail = tail.dropFirst() }
-                return isDigitRun(tail, decimalValue)
-            }
-            return tail.isEmpty
-        }
-
-        /// Digits with single underscores between them: `1_000`, never `_1`, `1_` or `1__0`.
-        static func isDigitRun(_ run: ArraySlice<UInt8>, _ digit: (UInt8) -> UInt8?) -> Bool {
-            guard let first = run.first, let last = run.last, digit(first) != nil, digit(last) != nil else { return false }
-            var previousUnderscore = false
-            for byte in run {
-                if byte == UInt8(ascii: "_") {
-                    if previousUnderscore { return false }
-                    previousUnderscore = true
-                } else if digit(byte) != nil {
-                    previousUnderscore = false
-                } else {
-                    return false
-                }
-            }
-            return true
-        }
-
-        /// `1979-05-27`, `07:32:00`, `07:32:00.999`, `1979-05-27T07:32:00`, with `Z` or `+01:00` after a date-time.
-        static func isDateTime(_ token: ArraySlice<UInt8>) -> Bool {
-            if isTime(token) { return true }
-            guard token.count >= 10, isDate(token.prefix(10)) else { return false }
-            var rest = token.dropFirst(10)
-            if rest.isEmpty { return true }
-            guard let separator = rest.first, separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") || separator == UInt8(ascii: " ") else {
-                return false
-            }
-            rest = rest.dropFirst()
-            if let last = rest.last, last == UInt8(ascii: "Z") || last == UInt8(ascii: "z") { return isTime(rest.dropLast()) }
-            if rest.count > 6 {
-                let offset = rest.suffix(6)
-                let sign = offset[offset.startIndex]
-                if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
-                    return isTime(rest.dropLast(6)) && matches(offset.dropFirst(), "dd:dd")
-                }
-            }
-            return isTime(rest)
-        }
-
-        static func isDate(_ token: ArraySlice<UInt8>) -> Bool { matches(token, "dddd-dd-dd") }
-
-        static func isTime(_ token: ArraySlice<UInt8>) -> Bool {
-            guard token.count >= 8, matches(token.prefix(8), "dd:dd:dd") else { return false }
-            let fraction = token.dropFirst(8)
-            if fraction.isEmpty { return true }
-            return fraction.first == UInt8(ascii: ".") && fraction.count > 1 && fraction.dropFirst().allSatisfy(isDigit)
-        }
-
-        /// `pattern`: `d` is a digit, any other character itself.
-        static func matches(_ token: ArraySlice<UInt8>, _ pattern: StaticString) -> Bool {
-            let pattern = UnsafeBufferPointer(start: pattern.utf8Start, count: pattern.utf8CodeUnitCount)
-            guard token.count == pattern.count else { return false }
-            return zip(token, pattern).allSatisfy { byte, expected in
-                expected == UInt8(ascii: "d") ? isDigit(byte) : byte == expected
             }
         }
 
@@ -479,24 +386,6 @@ struct TOMLSyntaxCheck {
         func hex(_ value: UInt32) -> String {
             let digits = String(value, radix: 16, uppercase: true)
             return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-        }
-
-        static func isBareKeyByte(_ byte: UInt8) -> Bool {
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                || isDigit(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-        }
-
-        static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-
-        static func decimalValue(_ byte: UInt8) -> UInt8? { isDigit(byte) ? byte - UInt8(ascii: "0") : nil }
-
-        static func hexValue(_ byte: UInt8) -> UInt8? {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
         }
     }
 }
