@@ -188,9 +188,11 @@ final class EngineTests: XCTestCase {
                 try body(EngineTests.summary("S1", "EUR", 10), Lines())
             }
         }
-        XCTAssertThrowsError(try Self.engine().run(period: june, input: Flaky())) {
+        // Only a summary too large to keep is read twice.
+        XCTAssertThrowsError(try Self.engine().run(period: june, input: Flaky(), options: LedgerRunOptions(keptLinesLimit: 0))) {
             XCTAssertEqual(($0 as? LedgerError)?.code, "LEDGER_INPUT_INCONSISTENT")
         }
+        XCTAssertNoThrow(try Self.engine().run(period: june, input: Flaky()))
     }
 
     func testOverflowIsAnErrorNotACrash() throws {

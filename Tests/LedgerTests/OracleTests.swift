@@ -27,6 +27,22 @@ final class OracleTests: XCTestCase {
         XCTAssertEqual(try engine.run(period: StatementPeriod(parsing: "2020-07"), input: input).summaryCount, 0, "another month has no reports")
     }
 
+    func testSummariesTooLargeToKeepAreReadTwiceWithTheSameResult() throws {
+        let folder = GoldenReport.seed9TwoGzipFilesNegative.folder.path
+        let store = try Oracle.store(from: folder, accountingCurrency: "EUR")
+        let engine = try LedgerEngine(settings: LedgerSettings(accountingCurrency: "EUR", commission: CommissionPolicy(defaultBasisPoints: 1500)),
+                                      reference: store.referenceData())
+        let input = try DSRFlatFileInput(folder: folder, dsp: "spotify")
+        let period = try StatementPeriod(parsing: "2020-06")
+        let kept = try engine.run(period: period, input: input)
+        let readTwice = try engine.run(period: period, input: input, options: LedgerRunOptions(keptLinesLimit: 100))
+        XCTAssertGreaterThan(kept.summaries.map(\.lines).max() ?? 0, 100, "some summaries exceed the limit")
+        XCTAssertEqual(kept.payees, readTwice.payees)
+        XCTAssertEqual(kept.unmatchedEntries, readTwice.unmatchedEntries)
+        XCTAssertEqual(kept.summaries, readTwice.summaries)
+        XCTAssertEqual(kept.accounts, readTwice.accounts)
+    }
+
     func testSeveralSeedsMultiFileGzip() throws {
         try Oracle.verify(.seed7ThreeGzipFiles)
         try Oracle.verify(.seed42TwoFilesCRLFPadded)

@@ -3,10 +3,10 @@
 public struct AnyLedgerInput: LedgerInput {
     public struct Lines: LineSequence {
         let walk: ((UsageLine) throws -> Void) throws -> Void
-        let usages: ((Int64, Bool) throws -> Void) throws -> Void
+        let cells: ((LineCells) throws -> Void) throws -> Void
 
         public func forEachLine(_ body: (UsageLine) throws -> Void) throws { try walk(body) }
-        public func forEachUsage(_ body: (Int64, Bool) throws -> Void) throws { try usages(body) }
+        public func forEachCells(_ body: (LineCells) throws -> Void) throws { try cells(body) }
     }
 
     private let summaries: (StatementPeriod, (SummaryInput, Lines) throws -> Void) throws -> Void
@@ -14,7 +14,7 @@ public struct AnyLedgerInput: LedgerInput {
     public init<Input: LedgerInput>(_ input: Input) {
         summaries = { period, body in
             try input.forEachSummary(in: period) { summary, lines in
-                try body(summary, Lines(walk: { try lines.forEachLine($0) }, usages: { try lines.forEachUsage($0) }))
+                try body(summary, Lines(walk: { try lines.forEachLine($0) }, cells: { try lines.forEachCells($0) }))
             }
         }
     }

@@ -2,9 +2,9 @@ import DDEXModel
 
 /// What a statement run reads: the summaries of the ingested, non-superseded DSR reports and their usage lines.
 ///
-/// The store implements it over SQLite. A run visits each summary once and walks its lines twice (first the
-/// usage counts, to allocate; then the lines themselves), so an implementation streams the lines from an
-/// index on (summary, file number, line number) and never needs to hold a report in memory.
+/// The store implements it over SQLite. A run visits each summary once and walks its lines once (twice for a
+/// summary too large to keep), so an implementation streams the lines from an index on (summary, file number,
+/// line number) and never needs to hold a report in memory.
 public protocol LedgerInput {
     associatedtype Lines: LineSequence
 
@@ -14,18 +14,57 @@ public protocol LedgerInput {
 }
 
 /// The usage lines of one summary, in report order. Each walk must yield the same lines in the same order.
+///
+/// A run reads each summary's lines once, as `LineCells` (the store hands over its cells without building
+/// strings), and a second time only when the summary is too large to keep its resolved lines in memory.
 public protocol LineSequence {
     /// Calls `body` for every line, in report order.
     func forEachLine(_ body: (UsageLine) throws -> Void) throws
 
-    /// Calls `body` with the usage count of every line and whether the line carries its own money, in report
-    /// order. Implementations can answer from one narrow column; the default walks `forEachLine`.
-    func forEachUsage(_ body: (_ usages: Int64, _ hasOwnAmount: Bool) throws -> Void) throws
+    /// Calls `body` for every line, in report order, with its cells; they are valid only during the call.
+    /// The default reads `forEachLine`.
+    func forEachCells(_ body: (LineCells) throws -> Void) throws
 }
 
 extension LineSequence {
-    public func forEachUsage(_ body: (_ usages: Int64, _ hasOwnAmount: Bool) throws -> Void) throws {
-        try forEachLine { try body($0.usages, $0.ownAmount != nil) }
+    public func forEachCells(_ body: (LineCells) throws -> Void) throws {
+        try forEachLine { line in
+            var isrc = line.isrc ?? "", icpn = line.releaseICPN ?? "", resource = line.dspResourceId ?? "", useType = line.useType
+            try isrc.withUTF8 { isrc in
+                try icpn.withUTF8 { icpn in
+                    try resource.withUTF8 { resource in
+                        try useType.withUTF8 { useType in
+                            try body(LineCells(isrc: isrc, releaseICPN: icpn, dspResourceId: resource, useType: useType,
+                                               usages: line.usages, ownAmountMicro: line.ownAmount?.micro))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One usage line as its cells: the bytes of the text cells (empty when absent), valid only during the call
+/// that passes them, and the numbers.
+public struct LineCells {
+    /// ISRC as written (a run compares it case-insensitively); empty when the block names none.
+    public var isrc: UnsafeBufferPointer<UInt8>
+    public var releaseICPN: UnsafeBufferPointer<UInt8>
+    public var dspResourceId: UnsafeBufferPointer<UInt8>
+    public var useType: UnsafeBufferPointer<UInt8>
+    public var usages: Int64
+    /// Money the line carries itself, in micro-units of the summary's currency.
+    public var ownAmountMicro: Int64?
+
+    public init(isrc: UnsafeBufferPointer<UInt8>, releaseICPN: UnsafeBufferPointer<UInt8>, dspResourceId: UnsafeBufferPointer<UInt8>,
+                useType: UnsafeBufferPointer<UInt8>, usages: Int64, ownAmountMicro: Int64?)
+    {
+        self.isrc = isrc
+        self.releaseICPN = releaseICPN
+        self.dspResourceId = dspResourceId
+        self.useType = useType
+        self.usages = usages
+        self.ownAmountMicro = ownAmountMicro
     }
 }
 

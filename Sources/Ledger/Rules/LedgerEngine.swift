@@ -20,6 +20,8 @@ public final class LedgerEngine {
 
     var tracks: [Track] = []
     var isrcIndex: [String: Int32] = [:]
+    /// The tracks' ISRCs by id (= track index), for lookups straight from a line's bytes.
+    var isrcTable = ByteTable()
     var mappingIndex: [String: Int32] = [:]
     var splitPayees: [Int32] = []
     var splitWeights: [UInt64] = []
@@ -70,6 +72,7 @@ public final class LedgerEngine {
         for entry in reference.catalogue where isrcIndex[entry.isrc.value] == nil {
             let (start, count) = splitOf[entry.isrc.value] ?? (0, 0)
             isrcIndex[entry.isrc.value] = Int32(tracks.count)
+            _ = isrcTable.id(entry.isrc.value)
             tracks.append(Track(isrc: entry.isrc.value, title: entry.title, displayArtist: entry.displayArtist,
                                 account: accounts.id(entry.account), splitStart: start, splitCount: count))
         }

@@ -21,6 +21,12 @@ public struct LedgerRunOptions: Sendable, Hashable {
     /// Keep the per-payee breakdown (DSP × territory × release and track × use type) and per-account activity
     /// that statements show. Without it a run keeps only totals (memory ≈ payees + unmatched keys).
     public var collectDetail: Bool
+    /// A summary of up to this many lines is read from the input once and kept resolved (40 bytes a line) for
+    /// its allocation; a larger one is read twice, so memory stays bounded whatever the summary's size.
+    public var keptLinesLimit: Int
 
-    public init(collectDetail: Bool = true) { self.collectDetail = collectDetail }
+    public init(collectDetail: Bool = true, keptLinesLimit: Int = 2_000_000) {
+        self.collectDetail = collectDetail
+        self.keptLinesLimit = keptLinesLimit
+    }
 }

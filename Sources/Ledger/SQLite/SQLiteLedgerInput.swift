@@ -30,16 +30,19 @@ public final class SQLiteLedgerInput: LedgerInput {
         let reportId: Int64
         let summaryRecordId: String
 
-        public func forEachLine(_ body: (UsageLine) throws -> Void) throws {
-            try reader.forEachLine(reportId: reportId, summaryRecordId: summaryRecordId) { line in
-                try body(UsageLine(isrc: line.isrc, releaseICPN: line.icpn, dspResourceId: line.dspResourceId,
-                                   usages: line.usages, ownAmount: line.ownAmountMicro.map(MicroAmount.init(micro:)),
-                                   useType: line.useType))
+        public func forEachCells(_ body: (LineCells) throws -> Void) throws {
+            try reader.forEachLine(reportId: reportId, summaryRecordId: summaryRecordId) { isrc, icpn, resource, useType, usages, own in
+                try body(LineCells(isrc: isrc, releaseICPN: icpn, dspResourceId: resource, useType: useType, usages: usages,
+                                   ownAmountMicro: own))
             }
         }
 
-        public func forEachUsage(_ body: (Int64, Bool) throws -> Void) throws {
-            try reader.forEachUsage(reportId: reportId, summaryRecordId: summaryRecordId, body)
+        public func forEachLine(_ body: (UsageLine) throws -> Void) throws {
+            func text(_ cell: UnsafeBufferPointer<UInt8>) -> String? { cell.isEmpty ? nil : String(decoding: cell, as: UTF8.self) }
+            try reader.forEachLine(reportId: reportId, summaryRecordId: summaryRecordId) { isrc, icpn, resource, useType, usages, own in
+                try body(UsageLine(isrc: text(isrc)?.uppercased(), releaseICPN: text(icpn), dspResourceId: text(resource), usages: usages,
+                                   ownAmount: own.map(MicroAmount.init(micro:)), useType: text(useType) ?? ""))
+            }
         }
     }
 

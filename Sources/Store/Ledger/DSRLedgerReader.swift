@@ -1,9 +1,4 @@
 import CSQLite
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import DDEXModel
 
 /// A summary record (SYxx) of a loaded report, with what the ledger needs of its report.
@@ -29,29 +24,15 @@ public struct DSRLedgerSummary: Sendable, Hashable {
     public var messageId: String?
 }
 
-/// One usage line of a summary as the ledger reads it.
-public struct DSRLedgerLine: Sendable, Hashable {
-    /// ISRC of the block's resource, upper case; nil when the block names none.
-    public var isrc: String?
-    public var icpn: String?
-    public var dspResourceId: String?
-    public var usages: Int64
-    /// Money the line carries itself (`AllocatedNetRevenue` of a licensor line), nil otherwise.
-    public var ownAmountMicro: Int64?
-    public var useType: String
-}
-
 /// Reads the summaries of loaded reports and streams their usage lines in report order for the ledger.
 ///
 /// Only reports in state `loaded` count: a superseded report keeps its rows but is skipped. Lines come from
-/// the covering index `dsr_usage_lines_for_ledger` (migration 3) with statements prepared once and reused for
-/// every summary, so memory does not grow with the number of lines. Text cells repeat from line to line
-/// (a block reports one release, a track's lines follow each other), so a cell equal to the previous line's
-/// reuses that line's `String` instead of building a new one.
+/// the covering index `dsr_usage_lines_for_ledger` (migration 4) with statements prepared once and reused for
+/// every summary, so memory does not grow with the number of lines. Text cells are handed over as the bytes
+/// SQLite holds, never copied into `String`s: the ledger resolves them to ids itself.
 public final class DSRLedgerReader {
     public let database: Database
     private let summariesStatement: RawStatement
-    private let usagesStatement: RawStatement
     private let linesStatement: RawStatement
 
     public init(database: Database) throws(StoreError) {
@@ -65,12 +46,6 @@ public final class DSRLedgerReader {
             WHERE r.state = 'loaded' AND r.period_start >= ?1 AND r.period_end <= ?2
             GROUP BY s.report_id, s.summary_record_id
             ORDER BY r.id, min(s.line_number)
-            """)
-        usagesStatement = try RawStatement(database, """
-            SELECT usages, allocated_net_revenue_micro IS NOT NULL
-            FROM dsr_usage_lines INDEXED BY dsr_usage_lines_for_ledger
-            WHERE report_id = ?1 AND summary_record_id = ?2
-            ORDER BY file_number, line_number
             """)
         linesStatement = try RawStatement(database, """
             SELECT isrc, icpn, dsp_resource_id, usages, allocated_net_revenue_micro, use_type
@@ -100,61 +75,20 @@ public final class DSRLedgerReader {
         return result
     }
 
-    /// Calls `body` with the usage count of every line of a summary and whether it carries its own money.
-    public func forEachUsage(reportId: Int64, summaryRecordId: String,
-                             _ body: (_ usages: Int64, _ hasOwnAmount: Bool) throws -> Void) throws
-    {
-        let s = usagesStatement
-        defer { s.reset() }
-        try s.bind(reportId, at: 1)
-        try s.bind(summaryRecordId, at: 2)
-        while try s.step() {
-            try body(s.int64(0), s.int64(1) != 0)
-        }
-    }
+    /// The cells of one line: text cells as bytes (empty when NULL or empty), valid only during the call.
+    public typealias LineCellsBody = (_ isrc: UnsafeBufferPointer<UInt8>, _ icpn: UnsafeBufferPointer<UInt8>,
+                                      _ dspResourceId: UnsafeBufferPointer<UInt8>, _ useType: UnsafeBufferPointer<UInt8>,
+                                      _ usages: Int64, _ ownAmountMicro: Int64?) throws -> Void
 
-    /// Calls `body` with every line of a summary, in report order (file number, then line number).
-    public func forEachLine(reportId: Int64, summaryRecordId: String, _ body: (DSRLedgerLine) throws -> Void) throws {
+    /// Calls `body` with the cells of every line of a summary, in report order (file number, then line number).
+    public func forEachLine(reportId: Int64, summaryRecordId: String, _ body: LineCellsBody) throws {
         let s = linesStatement
         defer { s.reset() }
         try s.bind(reportId, at: 1)
         try s.bind(summaryRecordId, at: 2)
-        var isrc = TextColumnCache(uppercase: true), icpn = TextColumnCache(), resource = TextColumnCache()
-        var useType = TextColumnCache()
         while try s.step() {
-            let line = DSRLedgerLine(isrc: isrc.read(s, 0), icpn: icpn.read(s, 1), dspResourceId: resource.read(s, 2),
-                                     usages: s.int64(3), ownAmountMicro: s.optionalInt64(4), useType: useType.read(s, 5) ?? "")
-            try body(line)
+            try body(s.bytes(0), s.bytes(1), s.bytes(2), s.bytes(5), s.int64(3), s.optionalInt64(4))
         }
-    }
-}
-
-/// The last value read from one text column: an equal cell reuses its `String`.
-struct TextColumnCache {
-    private var bytes: [UInt8] = []
-    private var value: String?
-    private var filled = false
-    let uppercase: Bool
-
-    init(uppercase: Bool = false) { self.uppercase = uppercase }
-
-    /// The cell as a `String`, nil when it is NULL or empty.
-    @inline(__always)
-    mutating func read(_ statement: RawStatement, _ column: Int32) -> String? {
-        guard let pointer = sqlite3_column_text(statement.handle, column) else { return nil }
-        let count = Int(sqlite3_column_bytes(statement.handle, column))
-        guard count > 0 else { return nil }
-        let cell = UnsafeBufferPointer(start: pointer, count: count)
-        if filled, bytes.count == count, bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, pointer, count) == 0 }) {
-            return value
-        }
-        bytes.removeAll(keepingCapacity: true)
-        bytes.append(contentsOf: cell)
-        var text = String(decoding: cell, as: UTF8.self)
-        if uppercase, cell.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) { text = text.uppercased() }
-        value = text
-        filled = true
-        return text
     }
 }
 
@@ -210,6 +144,12 @@ final class RawStatement {
 
     @inline(__always) func optionalInt64(_ column: Int32) -> Int64? {
         sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+    }
+
+    /// A text cell's bytes, empty when NULL; valid until the next step or reset.
+    @inline(__always) func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let pointer = sqlite3_column_text(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, column)))
     }
 
     func text(_ column: Int32) -> String? {

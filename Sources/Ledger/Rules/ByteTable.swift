@@ -1,0 +1,112 @@
+/// Maps byte strings (cells read straight from the store) to dense `Int32` ids without building a `String` per
+/// lookup: the statement run's hot loop resolves ISRCs, release ICPNs and use types ten million times a run, and
+/// a `String` and its hashing cost more than the rest of a line's rules.
+///
+/// Open addressing with linear probing over a power-of-two table; the keys live once in one byte arena. The
+/// last key found is remembered, because consecutive lines of a report mostly repeat their cells.
+struct ByteTable {
+    private var arena: [UInt8] = []
+    /// Per id: where its key starts in `arena` and its length.
+    private var spans: [(start: Int, count: Int)] = []
+    /// Slot → id + 1 (0 = empty).
+    private var slots: [Int32]
+    private var hashes: [UInt64]
+    private var mask: Int
+    private var lastId: Int32 = -1
+    /// A per-table seed, so keys crafted to collide in one run do not collide in another.
+    private let seed = UInt64.random(in: 1...UInt64.max)
+
+    init(capacity: Int = 16) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: 0, count: size)
+        hashes = Array(repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    var count: Int { spans.count }
+
+    /// The key of `id`, as text.
+    func name(_ id: Int32) -> String {
+        let span = spans[Int(id)]
+        return arena.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[span.start..<span.start + span.count]), as: UTF8.self) }
+    }
+
+    /// Every key as text, by id.
+    var names: [String] { (0..<Int32(spans.count)).map(name) }
+
+    /// The id of `key`, or nil when it was never added.
+    mutating func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
+        if lastId >= 0, equals(lastId, key) { return lastId }
+        let keyHash = hash(key)
+        var slot = Int(truncatingIfNeeded: keyHash) & mask
+        while slots[slot] != 0 {
+            let id = slots[slot] - 1
+            if hashes[slot] == keyHash, equals(id, key) {
+                lastId = id
+                return id
+            }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    /// The id of `key`, added when new.
+    mutating func id(_ key: UnsafeBufferPointer<UInt8>) -> Int32 {
+        if let known = find(key) { return known }
+        let id = Int32(spans.count)
+        spans.append((arena.count, key.count))
+        arena.append(contentsOf: key)
+        if spans.count * 2 > slots.count { grow() }
+        insert(id, hash: hash(key))
+        lastId = id
+        return id
+    }
+
+    /// The id of `key`, added when new.
+    mutating func id(_ key: String) -> Int32 {
+        var key = key
+        return key.withUTF8 { id($0) }
+    }
+
+    private mutating func insert(_ id: Int32, hash: UInt64) {
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = id + 1
+        hashes[slot] = hash
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        let old = (slots, hashes)
+        slots = Array(repeating: 0, count: size)
+        hashes = Array(repeating: 0, count: size)
+        mask = size - 1
+        for i in old.0.indices where old.0[i] != 0 { insert(old.0[i] - 1, hash: old.1[i]) }
+    }
+
+    @inline(__always)
+    private func equals(_ id: Int32, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let span = spans[Int(id)]
+        guard span.count == key.count else { return false }
+        return arena.withUnsafeBufferPointer { stored in
+            var i = 0
+            while i < key.count {
+                if stored[span.start + i] != key[i] { return false }
+                i += 1
+            }
+            return true
+        }
+    }
+
+    /// FNV-1a, 64-bit, from a random seed: the keys are short (an ISRC is 12 bytes); a collision costs a probe,
+    /// never a wrong id.
+    @inline(__always)
+    private func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
+        for byte in key {
+            h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        return h ^ (h >> 29)
+    }
+}

@@ -1,0 +1,105 @@
+import DDEXModel
+
+/// A usage line resolved to ids: what the second half of a run (allocation, commission, splits) needs of it.
+/// 40 bytes, so a summary's lines can be kept between its two halves instead of read from the store again.
+struct ResolvedLine {
+    var usages: Int64
+    /// The line's own money (micro-units of the summary's currency), when `hasOwnAmount`.
+    var ownAmount: Int64
+    /// The catalogue track, or -1 when the line goes to the unmatched bucket.
+    var track: Int32
+    /// The release ICPN, as an id of `LineResolver.releases` (the empty cell has one too).
+    var release: Int32
+    var useType: Int32
+    /// The unmatched entry (an index of `LineResolver.unmatched`) when `track` is -1.
+    var unmatchedEntry: Int32
+    var hasOwnAmount: Bool
+}
+
+/// Resolves usage lines from their cells to catalogue tracks, releases, use types and unmatched entries
+/// (ACCOUNTING.md §3: the ISRC first, then the release's ICPN with the DSP's resource id), without building a
+/// `String` for a line that matches.
+struct LineResolver {
+    private var isrcs: ByteTable
+    private let engine: LedgerEngine
+    private(set) var releases = ByteTable()
+    private(set) var useTypes = ByteTable()
+    /// The unmatched entries, by key, in the order first seen; their counts and amounts are the run's.
+    private(set) var unmatched: [UnmatchedEntry] = []
+    private var unmatchedKeys = ByteTable()
+    private var scratch: [UInt8] = []
+
+    init(engine: LedgerEngine) {
+        self.engine = engine
+        self.isrcs = engine.isrcTable
+    }
+
+    mutating func resolve(_ cells: LineCells) -> ResolvedLine {
+        var track: Int32 = -1
+        if !cells.isrc.isEmpty { track = findTrack(isrc: cells.isrc) }
+        if track < 0, !cells.releaseICPN.isEmpty, !cells.dspResourceId.isEmpty {
+            let key = LedgerEngine.mappingKey(String(decoding: cells.releaseICPN, as: UTF8.self),
+                                              String(decoding: cells.dspResourceId, as: UTF8.self))
+            track = engine.mappingIndex[key] ?? -1
+        }
+        var entry: Int32 = -1
+        if track < 0 || engine.tracks[Int(track)].splitCount == 0 {
+            entry = unmatchedEntry(cells, reason: track >= 0 ? .noSplit : .notInCatalogue)
+            track = -1
+        }
+        return ResolvedLine(usages: cells.usages, ownAmount: cells.ownAmountMicro ?? 0, track: track,
+                            release: releases.id(cells.releaseICPN), useType: useTypes.id(cells.useType),
+                            unmatchedEntry: entry, hasOwnAmount: cells.ownAmountMicro != nil)
+    }
+
+    /// The track of an ISRC cell, compared in upper case as the catalogue stores it.
+    private mutating func findTrack(isrc: UnsafeBufferPointer<UInt8>) -> Int32 {
+        if let t = isrcs.find(isrc) { return t }
+        guard isrc.contains(where: { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }) else { return -1 }
+        uppercased(isrc)
+        return scratch.withUnsafeBufferPointer { isrcs.find($0) } ?? -1
+    }
+
+    private mutating func uppercased(_ cell: UnsafeBufferPointer<UInt8>) {
+        scratch.removeAll(keepingCapacity: true)
+        for byte in cell { scratch.append((UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) ? byte - 32 : byte) }
+    }
+
+    /// The unmatched entry of a line, keyed by its ISRC, else by ICPN/resource id, created when new.
+    private mutating func unmatchedEntry(_ cells: LineCells, reason: UnmatchedReason) -> Int32 {
+        scratch.removeAll(keepingCapacity: true)
+        if !cells.isrc.isEmpty {
+            uppercased(cells.isrc)
+        } else if !cells.releaseICPN.isEmpty, !cells.dspResourceId.isEmpty {
+            scratch.append(contentsOf: cells.releaseICPN)
+            scratch.append(UInt8(ascii: "/"))
+            scratch.append(contentsOf: cells.dspResourceId)
+        } else {
+            scratch.append(contentsOf: "(no identifier)".utf8)
+        }
+        let known = unmatchedKeys.count
+        let id = scratch.withUnsafeBufferPointer { unmatchedKeys.id($0) }
+        if Int(id) == known {
+            let key = String(decoding: scratch, as: UTF8.self)
+            unmatched.append(UnmatchedEntry(key: key, isrc: cells.isrc.isEmpty ? nil : key, releaseICPNs: [],
+                                            dspResourceId: cells.dspResourceId.isEmpty ? nil : String(decoding: cells.dspResourceId, as: UTF8.self),
+                                            reason: reason, lines: 0, usages: 0, amount: .zero))
+        }
+        return id
+    }
+
+    /// Counts a line and its amount into its unmatched entry (at most 16 release ICPNs are listed per entry).
+    mutating func addUnmatched(_ line: ResolvedLine, amount: Int64) -> Bool {
+        let e = Int(line.unmatchedEntry)
+        unmatched[e].lines += 1
+        unmatched[e].usages &+= line.usages
+        let (sum, overflow) = unmatched[e].amount.micro.addingReportingOverflow(amount)
+        guard !overflow else { return false }
+        unmatched[e].amount = MicroAmount(micro: sum)
+        if unmatched[e].releaseICPNs.count < 16 {
+            let icpn = releases.name(line.release)
+            if !icpn.isEmpty, !unmatched[e].releaseICPNs.contains(icpn) { unmatched[e].releaseICPNs.append(icpn) }
+        }
+        return true
+    }
+}
