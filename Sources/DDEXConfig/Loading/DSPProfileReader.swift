@@ -6,15 +6,15 @@ enum DSPProfileReader {
         defer { t.rejectUnknownKeys() }
         let dpid = t.parsed("recipient_dpid", required: true) { (s: String) throws(IdentifierError) in try DPID(validating: s) }
         let recipientName = t.string("recipient_name", required: true)
-        let enabled = t.bool("enabled") ?? true
-        let ern = t.choice("ern_version", default: ERNVersion.ern43)
-        let choreography = t.choice("choreography", default: Choreography.batch)
-        let prefix = t.choice("priority_prefix", default: PriorityPrefix.none)
-        let included = territories(t, "territories") ?? [.worldwide]
+        let enabled = t.bool("enabled") ?? DSPProfile.Defaults.enabled
+        let ern = t.choice("ern_version", default: DSPProfile.Defaults.ernVersion)
+        let choreography = t.choice("choreography", default: DSPProfile.Defaults.choreography)
+        let prefix = t.choice("priority_prefix", default: DSPProfile.Defaults.priorityPrefix)
+        let included = territories(t, "territories") ?? DSPProfile.Defaults.territories
         let excluded = territories(t, "excluded_territories") ?? []
         let models = allowed(t, "commercial_models", AllowedValues.commercialModelTypes)
         let useTypes = allowed(t, "use_types", AllowedValues.useTypes)
-        var hashes: [HashAlgorithm] = [.md5]
+        var hashes = DSPProfile.Defaults.hashAlgorithms
         if let names = t.stringArray("hash_algorithms") {
             hashes = []
             for n in names {
@@ -29,11 +29,11 @@ enum DSPProfileReader {
         if ern == .ern382, hashes.contains(.sha256) {
             t.report(.configInvalidValue, "hash_algorithms", "SHA-256 is not in the ERN 3.8.2 allowed values; use MD5")
         }
-        let naming = t.choice("resource_naming", default: ResourceNaming.ddex)
-        let coverMin = t.int("cover_min_pixels", range: 1...100_000) ?? 640
+        let naming = t.choice("resource_naming", default: DSPProfile.Defaults.resourceNaming)
+        let coverMin = t.int("cover_min_pixels", range: 1...100_000) ?? DSPProfile.Defaults.coverMinPixels
         let coverMax = t.int("cover_max_pixels", range: 1...100_000)
         if let coverMax, coverMax < coverMin { t.report(.configInvalidValue, "cover_max_pixels", "is smaller than cover_min_pixels") }
-        var coverFormats: [ImageDetails.Codec] = [.jpeg, .png]
+        var coverFormats = DSPProfile.Defaults.coverFormats
         if let names = t.stringArray("cover_formats") {
             coverFormats = names.compactMap { n in
                 guard let c = ImageDetails.Codec(rawValue: n) else {
@@ -43,8 +43,8 @@ enum DSPProfileReader {
                 return c
             }
         }
-        let square = t.bool("cover_square") ?? false
-        var audioFormats: [AudioDetails.Codec] = [.flac, .pcm]
+        let square = t.bool("cover_square") ?? DSPProfile.Defaults.coverMustBeSquare
+        var audioFormats = DSPProfile.Defaults.audioFormats
         if let names = t.stringArray("audio_formats") {
             audioFormats = names.compactMap { n in
                 switch n {
@@ -56,25 +56,25 @@ enum DSPProfileReader {
                 }
             }
         }
-        let bitDepths = t.intArray("audio_bit_depths") ?? [16, 24]
-        let rates = t.intArray("audio_sample_rates") ?? [44100, 48000, 88200, 96000, 176400, 192000]
-        let pcmTag = t.bool("wav_require_pcm_format_tag") ?? false
-        let takedown = t.choice("takedown", default: TakedownStyle.removeDeals)
-        let testMode = t.bool("test_mode") ?? false
+        let bitDepths = t.intArray("audio_bit_depths") ?? DSPProfile.Defaults.audioBitDepths
+        let rates = t.intArray("audio_sample_rates") ?? DSPProfile.Defaults.audioSampleRates
+        let pcmTag = t.bool("wav_require_pcm_format_tag") ?? DSPProfile.Defaults.wavRequirePCMFormatTag
+        let takedown = t.choice("takedown", default: DSPProfile.Defaults.takedownStyle)
+        let testMode = t.bool("test_mode") ?? DSPProfile.Defaults.testMode
         let commission = t.int("commission_bp", range: 0...10_000)
 
         var transport: TransportSettings?
         if let tr = t.table("transport", required: true) {
             defer { tr.rejectUnknownKeys() }
-            let kind = tr.choice("kind", default: TransportSettings.Kind.sftp)
+            let kind = tr.choice("kind", default: TransportSettings.Defaults.kind)
             let root = tr.string("remote_root", required: true)
             var settings = TransportSettings(kind: kind, remoteRoot: root ?? "")
-            settings.connectTimeoutSeconds = tr.int("connect_timeout_seconds", range: 1...600) ?? 15
-            settings.maxSessions = tr.int("max_sessions", range: 1...64) ?? 2
+            settings.connectTimeoutSeconds = tr.int("connect_timeout_seconds", range: 1...600) ?? settings.connectTimeoutSeconds
+            settings.maxSessions = tr.int("max_sessions", range: 1...64) ?? settings.maxSessions
             switch kind {
             case .sftp:
                 settings.host = tr.string("host", required: true)
-                settings.port = tr.int("port", range: 1...65_535) ?? 22
+                settings.port = tr.int("port", range: 1...65_535) ?? settings.port
                 settings.user = tr.string("user", required: true)
                 settings.privateKey = tr.string("private_key", required: true).map { ConfigurationLoader.resolve($0, against: baseFolder) }
                 settings.knownHosts = tr.string("known_hosts", required: true).map { ConfigurationLoader.resolve($0, against: baseFolder) }
@@ -96,8 +96,8 @@ enum DSPProfileReader {
         }
 
         var ackFolder: String?
-        var ackPoll = 300
-        var ackDeadline = 168
+        var ackPoll = DSPProfile.Defaults.ackPollSeconds
+        var ackDeadline = DSPProfile.Defaults.ackDeadlineHours
         if let a = t.table("acks") {
             ackFolder = a.string("folder")
             ackPoll = a.int("poll_seconds", range: 1...86_400) ?? ackPoll
@@ -105,12 +105,12 @@ enum DSPProfileReader {
             a.rejectUnknownKeys()
         }
         var dsrFolder: String?
-        var dsrPoll = 3600
-        var afterFetch = DSPProfile.DSRAfterFetch.keep
+        var dsrPoll = DSPProfile.Defaults.dsrPollSeconds
+        var afterFetch = DSPProfile.Defaults.dsrAfterFetch
         if let d = t.table("dsr") {
             dsrFolder = d.string("folder")
             dsrPoll = d.int("poll_seconds", range: 1...604_800) ?? dsrPoll
-            afterFetch = d.choice("after_fetch", default: DSPProfile.DSRAfterFetch.keep)
+            afterFetch = d.choice("after_fetch", default: afterFetch)
             d.rejectUnknownKeys()
         }
 
