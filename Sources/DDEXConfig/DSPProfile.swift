@@ -42,6 +42,7 @@ public enum PriorityPrefix: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// Where and how to reach a DSP's server.
 public struct TransportSettings: Sendable, Hashable, Codable {
+    /// How the DSP is reached (`[transport] kind`).
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case sftp
         /// A locally mounted folder (or a dry run): the same choreography with file operations.
@@ -138,6 +139,7 @@ public struct DSPProfile: Sendable, Hashable, Codable {
     /// Commission in basis points for this DSP, overriding the account's.
     public var commissionBasisPoints: Int?
 
+    /// What happens to a report on the DSP's server once it is fetched and archived (`[dsr] after_fetch`).
     public enum DSRAfterFetch: String, Sendable, Hashable, Codable, CaseIterable {
         case keep
         case delete

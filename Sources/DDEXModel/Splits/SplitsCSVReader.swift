@@ -24,6 +24,8 @@ public struct SplitsCSVReader: Sendable {
         }
     }
 
+    /// What a read gives: the usable splits and every problem, so a package report lists them all at once and an
+    /// import refuses the file when there is any.
     public struct Result: Sendable {
         /// The ISRCs whose rows were all valid, in the order of their first row.
         public var tracks: [Track]

@@ -2,6 +2,7 @@ import DDEXModel
 
 /// Why an XML document could not be written.
 public struct XMLWriteError: CodedError, Equatable {
+    /// The kind of failure; its raw value is the stable code.
     public enum Kind: String, Sendable {
         case invalidCharacter = "XML_WRITE_INVALID_CHARACTER"
         case unbalanced = "XML_WRITE_UNBALANCED"
