@@ -77,8 +77,8 @@ public struct IntakeSettings: Sendable, Hashable {
     public var maxCompressionRatio: UInt64
     public static let compressionRatioFloorBytes: UInt64 = 64 * 1024 * 1024
 
-    public init(maxUnpackedBytes: UInt64 = 20 * 1024 * 1024 * 1024, maxZipEntries: Int = 10_000,
-                maxMetadataBytes: Int = 64 * 1024 * 1024, maxCompressionRatio: UInt64 = 100)
+    public init(maxUnpackedBytes: UInt64 = Defaults.maxUnpackedBytes, maxZipEntries: Int = Defaults.maxZipEntries,
+                maxMetadataBytes: Int = Defaults.maxMetadataBytes, maxCompressionRatio: UInt64 = Defaults.maxCompressionRatio)
     {
         self.maxUnpackedBytes = maxUnpackedBytes
         self.maxZipEntries = maxZipEntries
@@ -136,8 +136,8 @@ public struct DaemonSettings: Sendable, Hashable {
     public var statusIntervalSeconds: Int
     public var logLevel: String
 
-    public init(rescanSeconds: Int = 60, shutdownTimeoutSeconds: Int = 30, statusIntervalSeconds: Int = 10,
-                logLevel: String = "info")
+    public init(rescanSeconds: Int = Defaults.rescanSeconds, shutdownTimeoutSeconds: Int = Defaults.shutdownTimeoutSeconds,
+                statusIntervalSeconds: Int = Defaults.statusIntervalSeconds, logLevel: String = Defaults.logLevel)
     {
         self.rescanSeconds = rescanSeconds
         self.shutdownTimeoutSeconds = shutdownTimeoutSeconds

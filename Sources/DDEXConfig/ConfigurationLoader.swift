@@ -24,126 +24,14 @@ public enum ConfigurationLoader {
         let baseFolder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         let root = TableReader(table: table, path: [], file: path, locator: locator, problems: collector)
 
-        let sender = root.table("sender", required: true).flatMap { t -> SenderSettings? in
-            defer { t.rejectUnknownKeys() }
-            let dpid = t.parsed("dpid", required: true) { (s: String) throws(IdentifierError) in try DPID(validating: s) }
-            let name = t.string("name", required: true)
-            guard let dpid, let name else { return nil }
-            return SenderSettings(dpid: dpid, name: name)
-        }
-
-        var spool: SpoolSettings?
-        if let override = spoolOverride {
-            spool = SpoolSettings(root: resolve(override, against: FileManager.default.currentDirectoryPath))
-            if let t = root.table("spool") { _ = t.string("root"); t.rejectUnknownKeys() }
-        } else if let t = root.table("spool", required: true) {
-            if let r = t.string("root", required: true) { spool = SpoolSettings(root: resolve(r, against: baseFolder)) }
-            t.rejectUnknownKeys()
-        }
-
-        var intake = IntakeSettings()
-        if let t = root.table("intake") {
-            if let v = t.int("max_unpacked_bytes", range: 1...Int.max) { intake.maxUnpackedBytes = UInt64(v) }
-            if let v = t.int("max_zip_entries", range: 1...10_000_000) { intake.maxZipEntries = v }
-            if let v = t.int("max_metadata_bytes", range: 1024...(1 << 31)) { intake.maxMetadataBytes = v }
-            if let v = t.int("max_compression_ratio", range: 2...1_000_000) { intake.maxCompressionRatio = UInt64(v) }
-            t.rejectUnknownKeys()
-        }
-
-        var schemas: SchemaSettings?
-        let schemasTable = root.table("schemas")
-        let configuredFolder = schemasTable?.string("folder")
-        schemasTable?.rejectUnknownKeys()
-        let folder = configuredFolder.map { resolve($0, against: baseFolder) }
-            ?? SchemaSettings.defaultFolder(besideConfigurationIn: baseFolder)
-        let resolvedSchemas = SchemaSettings(folder: folder)
-        let missing = resolvedSchemas.requiredFiles.filter { !FileManager.default.fileExists(atPath: $0) }
-        if missing.isEmpty {
-            schemas = resolvedSchemas
-        } else if let schemasTable, configuredFolder != nil {
-            schemasTable.report(.configInvalidValue, "folder", "schema file \(missing[0]) does not exist: the folder must hold "
-                + "ern43/, ern382/ and ern-c-sftp18/ from the DDEX XSDs (the repository ships them in Config/\(SchemaSettings.shippedFolderName))")
-        } else {
-            root.report(.configMissingKey, "schemas", "schema file \(missing[0]) does not exist: no [schemas] folder is set, and neither "
-                + "\(baseFolder)/\(SchemaSettings.shippedFolderName) nor \(SchemaSettings.installedFolder) holds the DDEX XSDs")
-        }
-
-        var accounting: AccountingSettings?
-        if let t = root.table("accounting", required: true) {
-            let currency = t.string("currency", required: true)
-            if let c = currency, !isCurrencyCode(c) {
-                t.report(.configInvalidValue, "currency", "'\(c)' is not an ISO 4217 code such as EUR")
-            }
-            let bp = t.int("commission_bp", required: true, range: 0...10_000)
-            if let currency, let bp, isCurrencyCode(currency) { accounting = AccountingSettings(currency: currency, commissionBasisPoints: bp) }
-            t.rejectUnknownKeys()
-        }
-
-        var daemon = DaemonSettings()
-        if let t = root.table("daemon") {
-            if let v = t.int("rescan_seconds", range: 1...86_400) { daemon.rescanSeconds = v }
-            if let v = t.int("shutdown_timeout_seconds", range: 1...3600) { daemon.shutdownTimeoutSeconds = v }
-            if let v = t.int("status_interval_seconds", range: 1...3600) { daemon.statusIntervalSeconds = v }
-            if let v = t.string("log_level") {
-                let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
-                if levels.contains(v) { daemon.logLevel = v } else {
-                    t.report(.configInvalidValue, "log_level", "'\(v)' is not one of \(levels.joined(separator: ", "))")
-                }
-            }
-            t.rejectUnknownKeys()
-        }
-
-        var dsps: [String: DSPProfile] = [:]
-        if let t = root.table("dsp") {
-            for name in t.table.keys.sorted() {
-                guard let profileTable = t.table(name) else { continue }
-                if let profile = DSPProfileReader.read(name: name, profileTable, baseFolder: baseFolder) { dsps[name] = profile }
-            }
-        }
-        if let folder = root.string("dsp_folder") {
-            let resolved = resolve(folder, against: baseFolder)
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: resolved)) ?? []
-            if files.isEmpty, !FileManager.default.fileExists(atPath: resolved) {
-                root.report(.configInvalidValue, "dsp_folder", "folder \(resolved) does not exist")
-            }
-            for file in files.sorted() where file.hasSuffix(".toml") {
-                let name = String(file.dropLast(5))
-                let filePath = resolved + "/" + file
-                guard isProfileName(name) else {
-                    collector.add(.error(.configInvalidValue, at: filePath, "a DSP profile name must be lower-case letters, digits, '-' or '_'"))
-                    continue
-                }
-                guard dsps[name] == nil else {
-                    collector.add(.error(.configInvalidValue, at: filePath, "DSP '\(name)' is defined twice"))
-                    continue
-                }
-                guard let (profileTable, profileLocator) = parseFile(filePath, collector) else { continue }
-                let reader = TableReader(table: profileTable, path: [], file: filePath, locator: profileLocator, problems: collector)
-                if let profile = DSPProfileReader.read(name: name, reader, baseFolder: resolved) { dsps[name] = profile }
-            }
-        }
-        if dsps.isEmpty { root.report(.configMissingKey, nil, "no DSP profile: add [dsp.NAME] tables or a dsp_folder with NAME.toml files") }
-
-        var accounts: [String: Account] = [:]
-        if let t = root.table("accounts", required: true) {
-            for name in t.table.keys.sorted() {
-                guard let a = t.table(name) else { continue }
-                defer { a.rejectUnknownKeys() }
-                guard isProfileName(name) else {
-                    a.report(.configInvalidValue, nil, "an account name must be lower-case letters, digits, '-' or '_'")
-                    continue
-                }
-                let inbound = a.string("inbound").map { resolve($0, against: baseFolder) }
-                    ?? spool.map { $0.inbound + "/" + name }
-                let bp = a.int("commission_bp", range: 0...10_000)
-                let targets = a.stringArray("dsps") ?? []
-                for target in targets where dsps[target] == nil {
-                    a.report(.configInvalidValue, "dsps", "no DSP profile named '\(target)'")
-                }
-                if let inbound { accounts[name] = Account(name: name, inbound: inbound, commissionBasisPoints: bp, dsps: targets) }
-            }
-            if t.table.isEmpty { t.report(.configMissingKey, nil, "no account: add an [accounts.NAME] table") }
-        }
+        let sender = readSender(root)
+        let spool = readSpool(root, override: spoolOverride, baseFolder: baseFolder)
+        let intake = readIntake(root)
+        let schemas = readSchemas(root, baseFolder: baseFolder)
+        let accounting = readAccounting(root)
+        let daemon = readDaemon(root)
+        let dsps = readDSPs(root, baseFolder: baseFolder, collector)
+        let accounts = readAccounts(root, spool: spool, dsps: dsps, baseFolder: baseFolder)
         root.rejectUnknownKeys()
 
         guard let sender, let spool, let schemas, let accounting else { return (nil, collector.problems) }
@@ -152,7 +40,7 @@ public enum ConfigurationLoader {
         return (configuration, collector.problems)
     }
 
-    private static func parseFile(_ path: String, _ collector: ProblemCollector) -> (TOMLTable, TOMLKeyLocator)? {
+    static func parseFile(_ path: String, _ collector: ProblemCollector) -> (TOMLTable, TOMLKeyLocator)? {
         guard let data = FileManager.default.contents(atPath: path) else {
             collector.add(.error(.configUnreadable, at: path, "cannot read the configuration file (missing or not readable)"))
             return nil

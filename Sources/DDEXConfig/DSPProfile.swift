@@ -42,6 +42,7 @@ public enum PriorityPrefix: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// Where and how to reach a DSP's server.
 public struct TransportSettings: Sendable, Hashable, Codable {
+    /// How the DSP is reached (`[transport] kind`).
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case sftp
         /// A locally mounted folder (or a dry run): the same choreography with file operations.
@@ -61,8 +62,9 @@ public struct TransportSettings: Sendable, Hashable, Codable {
     public var connectTimeoutSeconds: Int
     public var maxSessions: Int
 
-    public init(kind: Kind, host: String? = nil, port: Int = 22, user: String? = nil, privateKey: String? = nil,
-                knownHosts: String? = nil, remoteRoot: String, connectTimeoutSeconds: Int = 15, maxSessions: Int = 2)
+    public init(kind: Kind, host: String? = nil, port: Int = Defaults.port, user: String? = nil, privateKey: String? = nil,
+                knownHosts: String? = nil, remoteRoot: String, connectTimeoutSeconds: Int = Defaults.connectTimeoutSeconds,
+                maxSessions: Int = Defaults.maxSessions)
     {
         self.kind = kind
         self.host = host
@@ -82,7 +84,9 @@ public struct RetryPolicy: Sendable, Hashable, Codable {
     public var initialDelaySeconds: Double
     public var maxDelaySeconds: Double
 
-    public init(maxAttempts: Int = 8, initialDelaySeconds: Double = 30, maxDelaySeconds: Double = 3600) {
+    public init(maxAttempts: Int = Defaults.maxAttempts, initialDelaySeconds: Double = Defaults.initialDelaySeconds,
+                maxDelaySeconds: Double = Defaults.maxDelaySeconds)
+    {
         self.maxAttempts = maxAttempts
         self.initialDelaySeconds = initialDelaySeconds
         self.maxDelaySeconds = maxDelaySeconds
@@ -135,24 +139,28 @@ public struct DSPProfile: Sendable, Hashable, Codable {
     /// Commission in basis points for this DSP, overriding the account's.
     public var commissionBasisPoints: Int?
 
+    /// What happens to a report on the DSP's server once it is fetched and archived (`[dsr] after_fetch`).
     public enum DSRAfterFetch: String, Sendable, Hashable, Codable, CaseIterable {
         case keep
         case delete
         case move
     }
 
-    public init(name: String, enabled: Bool = true, recipientDPID: DPID, recipientName: String,
-                ernVersion: ERNVersion = .ern43, choreography: Choreography = .batch,
-                priorityPrefix: PriorityPrefix = .none, territories: TerritorySet = TerritorySet(included: [.worldwide]),
-                commercialModels: [String] = [], useTypes: [String] = [], hashAlgorithms: [HashAlgorithm] = [.md5],
-                resourceNaming: ResourceNaming = .ddex, coverMinPixels: Int = 640, coverMaxPixels: Int? = nil,
-                coverFormats: [ImageDetails.Codec] = [.jpeg, .png], coverMustBeSquare: Bool = false,
-                audioFormats: [AudioDetails.Codec] = [.flac, .pcm], audioBitDepths: [Int] = [16, 24],
-                audioSampleRates: [Int] = [44100, 48000, 88200, 96000, 176400, 192000],
-                wavRequirePCMFormatTag: Bool = false, takedownStyle: TakedownStyle = .removeDeals,
-                testMode: Bool = false, transport: TransportSettings, retry: RetryPolicy = RetryPolicy(),
-                ackFolder: String? = nil, ackPollSeconds: Int = 300, ackDeadlineHours: Int = 168, dsrFolder: String? = nil,
-                dsrPollSeconds: Int = 3600, dsrAfterFetch: DSRAfterFetch = .keep, commissionBasisPoints: Int? = nil)
+    public init(name: String, enabled: Bool = Defaults.enabled, recipientDPID: DPID, recipientName: String,
+                ernVersion: ERNVersion = Defaults.ernVersion, choreography: Choreography = Defaults.choreography,
+                priorityPrefix: PriorityPrefix = Defaults.priorityPrefix,
+                territories: TerritorySet = TerritorySet(included: Defaults.territories),
+                commercialModels: [String] = [], useTypes: [String] = [], hashAlgorithms: [HashAlgorithm] = Defaults.hashAlgorithms,
+                resourceNaming: ResourceNaming = Defaults.resourceNaming, coverMinPixels: Int = Defaults.coverMinPixels,
+                coverMaxPixels: Int? = nil, coverFormats: [ImageDetails.Codec] = Defaults.coverFormats,
+                coverMustBeSquare: Bool = Defaults.coverMustBeSquare, audioFormats: [AudioDetails.Codec] = Defaults.audioFormats,
+                audioBitDepths: [Int] = Defaults.audioBitDepths, audioSampleRates: [Int] = Defaults.audioSampleRates,
+                wavRequirePCMFormatTag: Bool = Defaults.wavRequirePCMFormatTag, takedownStyle: TakedownStyle = Defaults.takedownStyle,
+                testMode: Bool = Defaults.testMode, transport: TransportSettings, retry: RetryPolicy = RetryPolicy(),
+                ackFolder: String? = nil, ackPollSeconds: Int = Defaults.ackPollSeconds,
+                ackDeadlineHours: Int = Defaults.ackDeadlineHours, dsrFolder: String? = nil,
+                dsrPollSeconds: Int = Defaults.dsrPollSeconds, dsrAfterFetch: DSRAfterFetch = Defaults.dsrAfterFetch,
+                commissionBasisPoints: Int? = nil)
     {
         self.name = name
         self.enabled = enabled

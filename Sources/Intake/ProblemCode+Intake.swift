@@ -48,17 +48,9 @@ extension ProblemCode {
     /// The release has no cover image (warning; DSP profiles may require one).
     public static let coverMissing: ProblemCode = "COVER_MISSING"
 
-    // Splits (release.json and splits.csv).
-    public static let splitsSumInvalid: ProblemCode = "SPLITS_SUM_INVALID"
-    public static let splitPayeeDuplicate: ProblemCode = "SPLIT_PAYEE_DUPLICATE"
-    /// A share that is not a whole number of basis points from 1 to 10000.
-    public static let splitShareInvalid: ProblemCode = "SPLIT_SHARE_INVALID"
+    // Splits: the rules' own codes are DDEXModel's (`SplitsCSVReader`, shared with the ledger's import).
     /// `splits.csv` and `release.json` give different splits for the same track.
     public static let splitsConflict: ProblemCode = "SPLITS_CONFLICT"
-    /// `splits.csv` names an ISRC that is not on the release.
-    public static let splitsUnknownISRC: ProblemCode = "SPLITS_UNKNOWN_ISRC"
-    /// `splits.csv` is not UTF-8, has a wrong header, or a row with the wrong number of cells.
-    public static let splitsCSVSyntax: ProblemCode = "SPLITS_CSV_SYNTAX"
 
     // Resource paths.
     public static let pathAbsolute: ProblemCode = "PATH_ABSOLUTE"

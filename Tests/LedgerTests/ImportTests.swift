@@ -12,7 +12,7 @@ final class ImportTests: XCTestCase {
 
     func write(_ text: String, _ name: String) throws -> String { try dir.write(text, to: name).path }
 
-    func assertRejected(_ kind: LedgerImportKind, _ text: String, code: ProblemCode, line: Int,
+    func assertRejected(_ kind: LedgerImportKind, _ text: String, code: ProblemCode, line: Int, cell: String? = nil,
                         file: StaticString = #filePath, testLine: UInt = #line) throws
     {
         let path = try write(text, "\(kind.rawValue).csv")
@@ -20,7 +20,7 @@ final class ImportTests: XCTestCase {
         XCTAssertThrowsError(try LedgerImport.importFile(kind, path: path, into: store, accountingCurrency: "EUR"), file: file, line: testLine) { error in
             guard let e = error as? LedgerError else { return XCTFail("\(error)", file: file, line: testLine) }
             XCTAssertEqual(e.problems.first?.code, code, e.description, file: file, line: testLine)
-            XCTAssertEqual(e.problems.first?.location, "\(path):\(line)", e.description, file: file, line: testLine)
+            XCTAssertEqual(e.problems.first?.location, "\(path):\(line)" + (cell.map { ": \($0)" } ?? ""), e.description, file: file, line: testLine)
         }
         // Nothing imported.
         let data = try store.referenceData()
@@ -65,12 +65,15 @@ final class ImportTests: XCTestCase {
         let splits = try LedgerImport.splits(path: ok)
         XCTAssertEqual(splits.count, 2)
         XCTAssertEqual(splits[0].shares.map(\.payee), ["Ann", "Bo, Jr.", "Cy"], "split order kept")
+        // splits.csv is read by the one splits reader (SplitsCSVReader): its codes, and locations naming the cell.
         let header = "isrc,payee,share_bp\n"
-        try assertRejected(.splits, header + "GBAAA2600001,Ann,5000\nGBAAA2600002,Ann,10000\nGBAAA2600001,Bo,4999\n", code: .ledgerSplitSum, line: 2)
-        try assertRejected(.splits, header + "GBAAA2600001,Ann,5000.0\n", code: .ledgerShareInvalid, line: 2)
-        try assertRejected(.splits, header + "GBAAA2600001,Ann,-5000\n", code: .ledgerShareInvalid, line: 2)
-        try assertRejected(.splits, header + "GBAAA2600001,Ann,5000\nGBAAA2600001,Ann,5000\n", code: .ledgerDuplicateRow, line: 3)
-        try assertRejected(.splits, header + "GBAAA2600001,,10000\n", code: .ledgerPayeeInvalid, line: 2)
+        try assertRejected(.splits, header + "GBAAA2600001,Ann,5000\nGBAAA2600002,Ann,10000\nGBAAA2600001,Bo,4999\n", code: .splitsSumInvalid, line: 2, cell: "GBAAA2600001")
+        try assertRejected(.splits, header + "GBAAA2600001,Ann,5000.0\n", code: .splitShareInvalid, line: 2, cell: "share_bp")
+        try assertRejected(.splits, header + "GBAAA2600001,Ann,-5000\n", code: .splitShareInvalid, line: 2, cell: "share_bp")
+        try assertRejected(.splits, header + "GBAAA2600001,Ann,5000\nGBAAA2600001,Ann,5000\n", code: .splitPayeeDuplicate, line: 3, cell: "payee")
+        try assertRejected(.splits, header + "GBAAA2600001,,10000\n", code: .splitPayeeInvalid, line: 2, cell: "payee")
+        try assertRejected(.splits, header + "GBAAA2600001,Ann\n", code: .splitsCSVSyntax, line: 2)
+        try assertRejected(.splits, "isrc,payee\n", code: .splitsCSVSyntax, line: 1)
     }
 
     func testAdvancesAndRates() throws {

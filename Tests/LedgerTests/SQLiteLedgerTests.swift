@@ -119,7 +119,7 @@ final class SQLiteLedgerTests: XCTestCase {
 
         let splits = try harness.dir.write("isrc,payee,share_bp\nUSFPL9803517,A,6000\nUSFPL9803517,B,3000\n", to: "splits.csv")
         XCTAssertThrowsError(try LedgerImport.importFile(.splits, path: splits.path, into: harness.store)) { error in
-            XCTAssertEqual((error as? LedgerError)?.code, ProblemCode.ledgerSplitSum.rawValue)
+            XCTAssertEqual((error as? LedgerError)?.code, ProblemCode.splitsSumInvalid.rawValue)
         }
         XCTAssertEqual(try harness.database.scalarInt("SELECT count(*) FROM ledger_splits"), 0)
     }

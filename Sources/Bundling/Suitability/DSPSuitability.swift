@@ -7,6 +7,7 @@ import ERN
 /// The problems belong to that DSP only: the caller still builds bundles for the others. Takedowns are
 /// exempt from the media and deal rules (a DSP must be able to take a release down whatever its files are).
 public enum DSPSuitability {
+    /// Why this DSP would refuse the release, located under `dsp.<name>`; empty when it would take it.
     public static func problems(for validated: ValidatedRelease, profile: DSPProfile) -> [Problem] {
         let release = validated.release
         guard !release.takedown else { return [] }

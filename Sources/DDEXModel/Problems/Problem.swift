@@ -48,10 +48,12 @@ public struct Problem: Sendable, Codable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// A problem that stops the package (or the bundle for one DSP).
     public static func error(_ code: ProblemCode, at location: String, _ message: String) -> Problem {
         Problem(code, .error, at: location, message)
     }
 
+    /// A problem that is reported only.
     public static func warning(_ code: ProblemCode, at location: String, _ message: String) -> Problem {
         Problem(code, .warning, at: location, message)
     }

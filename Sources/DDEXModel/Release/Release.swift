@@ -171,6 +171,11 @@ public struct ProprietaryId: Sendable, Hashable, Codable {
 
 /// A payee's share of a track, in basis points (the shares of one track sum to 10000).
 public struct Split: Sendable, Hashable, Codable {
+    /// What the shares of one track sum to: 100%.
+    public static let totalBasisPoints = 10_000
+    /// The shares a payee may hold: at least one basis point, at most all of them.
+    public static let shareRange = 1...totalBasisPoints
+
     public var payee: String
     public var shareBasisPoints: Int
 

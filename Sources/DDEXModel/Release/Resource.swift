@@ -71,6 +71,7 @@ public struct FileDigest: Sendable, Hashable, Codable {
 
 /// What a probe read from an audio file's headers.
 public struct AudioDetails: Sendable, Hashable, Codable {
+    /// The audio encodings ddexd delivers, named as DDEX's AudioCodecType writes them (WAV files carry PCM).
     public enum Codec: String, Sendable, Hashable, Codable {
         case flac = "FLAC"
         case pcm = "PCM"
@@ -110,6 +111,7 @@ public struct AudioDetails: Sendable, Hashable, Codable {
 
 /// What a probe read from an image file's headers.
 public struct ImageDetails: Sendable, Hashable, Codable {
+    /// The image formats ddexd delivers, named as DDEX's ImageCodecType writes them.
     public enum Codec: String, Sendable, Hashable, Codable {
         case jpeg = "JPEG"
         case png = "PNG"
@@ -133,6 +135,7 @@ public struct ImageDetails: Sendable, Hashable, Codable {
 
 /// A resource file as measured on disk: what it really is, its size and checksums.
 public struct MeasuredResource: Sendable, Hashable, Codable {
+    /// What the bytes turned out to be, with what the probe read: a track's audio or the cover image.
     public enum Kind: Sendable, Hashable, Codable {
         case audio(AudioDetails)
         case image(ImageDetails)

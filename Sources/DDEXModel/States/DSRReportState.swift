@@ -27,6 +27,7 @@ public enum DSRReportState: String, StateMachine {
     /// Its files did not load, with a coded error; they stay archived and are not fetched again.
     case failed
 
+    /// What can happen to a report; `next(after:)` says which state each event leads to, or refuses it.
     public enum Event: String, Sendable, Hashable, CaseIterable {
         /// Its rows start being written (or, after a load cut short, are written again).
         case stage

@@ -28,6 +28,8 @@ public enum DeliveryState: String, StateMachine {
     /// A permanent failure, or the retry budget is spent.
     case failed
 
+    /// What can happen to a delivery (upload steps, the DSP's acknowledgement, failures); `next(after:)` says
+    /// which state each event leads to, or refuses it.
     public enum Event: String, Sendable, Hashable, CaseIterable {
         case startUpload = "start-upload"
         case filesVerified = "files-verified"

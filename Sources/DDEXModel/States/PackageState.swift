@@ -16,6 +16,7 @@ public enum PackageState: String, StateMachine {
     /// Every delivery reached a terminal state.
     case done
 
+    /// The steps that move a package on; `next(after:)` says which state each leads to, or refuses it.
     public enum Event: String, Sendable, Hashable, CaseIterable {
         case validationPassed = "validation-passed"
         case validationFailed = "validation-failed"

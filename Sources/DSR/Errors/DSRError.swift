@@ -5,6 +5,7 @@ import DDEXModel
 /// `code` is stable (see `DSRError.Code`); `file` is the file name, `line` the 1-based physical line,
 /// `cell` the 1-based cell index and `column` the cell's name in the record layout.
 public struct DSRError: CodedError, Sendable, Equatable {
+    /// The stable codes of DSR failures (listed in the README).
     public enum Code: String, Sendable, CaseIterable {
         /// The gzip stream ended before its last member was complete.
         case gzipTruncated = "DSR_GZIP_TRUNCATED"

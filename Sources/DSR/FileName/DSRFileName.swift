@@ -134,6 +134,7 @@ public struct DSRReportKey: Sendable, Hashable, CustomStringConvertible {
 /// MessageNotificationPeriod: `yyyy`, `yyyy-mm`, `yyyy-mm-dd`, `yyyy-Qq`, `yyyy-Www` or
 /// `yyyy-mm-dd--yyyy-mm-dd`.
 public struct DSRPeriod: Sendable, Hashable {
+    /// Which of the period forms the text uses.
     public enum Kind: Sendable, Hashable {
         case year, month, day, quarter, week, range
     }

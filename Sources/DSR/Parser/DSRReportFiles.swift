@@ -1,6 +1,7 @@
 /// The files of one report (same recipient, sender, service, period, territory and creation time), in
 /// file-number order, checked complete: every X of 1...Y present exactly once.
 public struct DSRReportFiles: Sendable {
+    /// One file of the report: its parsed name and where it is.
     public struct File: Sendable, Hashable {
         public var name: DSRFileName
         public var path: String

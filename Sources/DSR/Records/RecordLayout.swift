@@ -5,6 +5,7 @@
 /// family (`TotalUsages` for SY01.01's `Usages`, `CurrencyOfReporting` for SY02.01's `Currency`), so the
 /// typed records read one field by one name whatever the version.
 public final class RecordLayout: Sendable {
+    /// What a record type is for, whatever its version, so readers dispatch on the family, not the type name.
     public enum Family: Sendable, Equatable {
         case header, footer, summary, release, resource, usage, licensor
         /// A block record this reader does not type (works, UGC id lists, sub-releases).

@@ -10,6 +10,7 @@ import Logging
 /// Metadata whose key looks like a secret (`password`, `passphrase`, `secret`, `token`, `private_key`) is
 /// written as `<redacted>`, a safety net behind the rule that secrets are never put in log metadata.
 public struct LineLogHandler: LogHandler {
+    /// Where the lines go: standard error for the daemon under systemd and for one-shot commands.
     public enum Stream: Sendable {
         case standardError
         case standardOutput

@@ -115,6 +115,8 @@ public struct PackageClaimer: Sendable {
     }
 }
 
+/// A package that could not be moved through the spool (`PACKAGE_MOVE_FAILED`), or whose stored record does not
+/// match what the spool holds (`PACKAGE_STATE_CORRUPT`).
 public struct PackageMoveError: CodedError {
     public let code: String
     public let description: String

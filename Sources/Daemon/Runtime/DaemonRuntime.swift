@@ -106,6 +106,8 @@ public final class DaemonRuntime: Sendable {
     /// True from SIGTERM on: no service starts new work; work under way finishes.
     public var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
 
+    /// Marks the shutdown and wakes every waiting service, so each sees `isShuttingDown` at once instead of at
+    /// its next timer.
     public func beginShutdown() {
         let wakeups = state.withLock { state -> [Wakeup] in
             state.shuttingDown = true

@@ -30,6 +30,7 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         self.dsps = dsps
     }
 
+    /// How many packages are in each stage, for the daemon status's `packages` object.
     public struct PackageCounts: Codable, Sendable, Equatable {
         public var received: Int = 0
         public var valid: Int = 0
@@ -39,6 +40,7 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         public init() {}
     }
 
+    /// One DSP's health in the daemon status: enabled, its last success and error, and whether it is parked.
     public struct DSPHealth: Codable, Sendable, Equatable {
         public var enabled: Bool
         public var lastSuccessAt: String?
@@ -114,6 +116,7 @@ public struct PackageStatus: Codable, Sendable, Equatable {
         self.updatedAt = updatedAt
     }
 
+    /// One event in a package's history, oldest first in the package status's `timeline`.
     public struct TimelineEntry: Codable, Sendable, Equatable {
         public var at: String
         public var event: String
@@ -128,6 +131,7 @@ public struct PackageStatus: Codable, Sendable, Equatable {
         }
     }
 
+    /// Where the package's delivery to one DSP stands, for the package status's `dsps` object.
     public struct DSPDeliveryStatus: Codable, Sendable, Equatable {
         /// A `DeliveryState` raw value, or `not-built` when the DSP's profile refused the release.
         public var state: String

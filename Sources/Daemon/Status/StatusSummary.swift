@@ -4,6 +4,8 @@ import Store
 
 /// Renders status files as the text `ddexd status` prints.
 public enum StatusSummary {
+    /// The daemon's line (with its heartbeat's age at `now`) and one line per package; only unfinished packages
+    /// unless `showAll`.
     public static func render(daemon: DaemonStatus?, packages: [PackageStatus], showAll: Bool, now: Date) -> String {
         var lines: [String] = []
         if let d = daemon {

@@ -8,6 +8,7 @@ import Glibc
 /// Writes files so that readers see either the old or the new content, never a torn write:
 /// write a temporary file in the same folder, fsync it, rename it over the target, fsync the folder.
 public enum AtomicFile {
+    /// Replaces `path` with `data` atomically and durably, creating its folder; throws `AtomicFileError`.
     public static func write(_ data: Data, to path: String, permissions: mode_t = 0o644) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
@@ -48,6 +49,8 @@ public enum AtomicFile {
     }
 }
 
+/// A status or report file that could not be written in place atomically (`FILE_WRITE_FAILED`), with the failing
+/// system call and its errno.
 public struct AtomicFileError: CodedError {
     public let path: String
     public let operation: String

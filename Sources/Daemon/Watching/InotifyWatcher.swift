@@ -122,6 +122,7 @@ public final class InotifyWatcher: @unchecked Sendable {
     }
 }
 
+/// An inbound folder that inotify could not watch (`WATCH_FAILED`); the periodic rescan still finds its packages.
 public struct WatcherError: CodedError {
     public let message: String
     public var code: String { "WATCH_FAILED" }

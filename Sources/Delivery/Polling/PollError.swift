@@ -2,6 +2,7 @@ import DDEXModel
 
 /// A polling failure with a stable code and whether the next pass may succeed.
 public struct PollError: RetryableError, Hashable {
+    /// The stable codes of polling failures (listed in the README).
     public enum Code: String, Sendable, CaseIterable {
         /// The downloaded file's size differs from the size the server listed (still being written, or cut).
         case sizeMismatch = "POLL_SIZE_MISMATCH"

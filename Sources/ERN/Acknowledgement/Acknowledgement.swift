@@ -2,6 +2,7 @@ import DDEXModel
 
 /// A DSP's acknowledgement of a delivery, read from any of the three generations DSPs send.
 public struct Acknowledgement: Sendable, Hashable {
+    /// Which acknowledgement standard the DSP wrote, kept so a report can say what was read.
     public enum Generation: String, Sendable, Hashable {
         /// ERN Part 3 (1.8) `AcknowledgementMessage`, namespace `http://ddex.net/xml/ern-c-sftp/18`.
         case ernCSFTP18 = "ern-c-sftp/18"

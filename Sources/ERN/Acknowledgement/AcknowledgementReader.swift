@@ -24,6 +24,7 @@ public enum AcknowledgementReader {
         return try read(document)
     }
 
+    /// Reads an acknowledgement already in memory; `name` names it in errors. An XML failure keeps its XML code.
     public static func parse(data: [UInt8], name: String) throws(AcknowledgementError) -> Acknowledgement {
         do {
             return try read(try XMLDocument.parse(data: data, name: name))

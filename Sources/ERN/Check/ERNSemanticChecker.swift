@@ -9,6 +9,7 @@ import DDEXModel
 /// deal has territories, a commercial model, a use type and a start date not after its end date.
 /// A takedown (no deals) is valid.
 public enum ERNSemanticChecker {
+    /// Every rule above that `m` breaks, located in `<MessageId>.xml`; empty when the message may be sent.
     public static func check(_ m: ERNNewReleaseMessage) -> [Problem] {
         var problems: [Problem] = []
         let file = "\(m.header.messageId).xml"

@@ -8,6 +8,7 @@ import DDEXModel
 /// profile accepts all). A deal left with no territory, no commercial model or no use type is dropped:
 /// "no deal = no deal" (ERN.md §4), so sending half a deal would make the release unavailable anyway.
 public enum DealFilter {
+    /// The deals as the DSP may receive them, in their order; deals with nothing left are dropped.
     public static func deals(_ deals: [Deal], for profile: DSPProfile) -> [Deal] {
         deals.compactMap { deal(for: $0, profile: profile) }
     }

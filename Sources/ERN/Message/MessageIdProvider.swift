@@ -16,6 +16,7 @@ public protocol MessageIdProvider: Sendable {
 public struct TimeRandomMessageIdProvider: MessageIdProvider {
     public init() {}
 
+    /// `<compact UTC time>-<16 random hex digits>`.
     public func nextMessageId(sender: DPID, at time: MessageTimestamp) throws -> String {
         var rng = SystemRandomNumberGenerator()
         let r = String(rng.next() as UInt64, radix: 16)

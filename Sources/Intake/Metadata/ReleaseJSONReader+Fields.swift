@@ -196,7 +196,7 @@ final class ReleaseJSONContext {
                 continue
             }
             let payee = r.string(s, "payee", required: true)
-            let share = r.int(s, "shareBasisPoints", required: true, range: 1...10000, rangeCode: .splitShareInvalid)
+            let share = r.int(s, "shareBasisPoints", required: true, range: Split.shareRange, rangeCode: .splitShareInvalid)
             guard let payee, let share else {
                 complete = false
                 continue
@@ -209,8 +209,8 @@ final class ReleaseJSONContext {
             out.append(Split(payee: payee, shareBasisPoints: share))
         }
         let sum = out.reduce(0) { $0 + $1.shareBasisPoints }
-        if complete, !items.isEmpty, sum != 10000 {
-            r.report(.splitsSumInvalid, o.path("splits"), o.members["splits"], "the shares sum to \(sum) basis points; they must sum to 10000 (100%)")
+        if complete, !items.isEmpty, sum != Split.totalBasisPoints {
+            r.report(.splitsSumInvalid, o.path("splits"), o.members["splits"], "the shares sum to \(sum) basis points; they must sum to \(Split.totalBasisPoints) (100%)")
         }
         return out
     }

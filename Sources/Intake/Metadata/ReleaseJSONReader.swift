@@ -19,17 +19,10 @@ public struct ReleaseJSONReader: MetadataReader {
     public func canRead(fileName: String) -> Bool { fileName == Self.fileName }
 
     public func read(fileAt url: URL, relativePath: String, settings: IntakeSettings) -> MetadataReadResult {
-        let bytes: [UInt8]
-        do {
-            let handle = try FileHandle(forReadingFrom: url)
-            defer { try? handle.close() }
-            // One byte more than allowed tells "too large" without reading a huge file.
-            let data = try handle.read(upToCount: settings.maxMetadataBytes + 1) ?? Data()
-            bytes = Array(data)
-        } catch {
-            return MetadataReadResult(release: nil, problems: [.error(.metadataUnreadable, at: relativePath, "cannot read the file: \(error.localizedDescription)")])
+        switch MetadataFile.read(url, relativePath: relativePath, maxBytes: settings.maxMetadataBytes) {
+        case .problem(let problem): MetadataReadResult(release: nil, problems: [problem])
+        case .bytes(let bytes): read(bytes: bytes, relativePath: relativePath, settings: settings)
         }
-        return read(bytes: bytes, relativePath: relativePath, settings: settings)
     }
 
     /// Reads `release.json` from bytes already in memory.
@@ -40,8 +33,8 @@ public struct ReleaseJSONReader: MetadataReader {
         func fail(_ code: ProblemCode, _ location: String, _ message: String) -> MetadataReadResult {
             MetadataReadResult(release: nil, problems: [.error(code, at: location, message)])
         }
-        guard bytes.count <= settings.maxMetadataBytes else {
-            return fail(.metadataTooLarge, relativePath, "the file is larger than the \(settings.maxMetadataBytes)-byte limit (intake.max_metadata_bytes)")
+        if let problem = MetadataFile.sizeProblem(bytes.count, relativePath: relativePath, maxBytes: settings.maxMetadataBytes) {
+            return MetadataReadResult(release: nil, problems: [problem])
         }
         let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         guard bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {

@@ -2,6 +2,7 @@ import Foundation
 
 /// A label package found in an inbound folder and marked complete.
 public struct DiscoveredPackage: Sendable, Hashable {
+    /// How the package arrived, which decides how it is claimed and read.
     public enum Kind: String, Sendable, Hashable {
         /// A folder holding `READY` at its top level.
         case folder

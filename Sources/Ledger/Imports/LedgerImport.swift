@@ -5,7 +5,8 @@ import DDEXModel
 public enum LedgerImportKind: String, Sendable, CaseIterable, Codable {
     /// `icpn,isrc,title,display_artist[,account]`
     case catalog
-    /// `isrc,payee,share_bp`, rows of one ISRC in split order, shares summing to 10000
+    /// `isrc,payee,share_bp`, rows of one ISRC in split order, shares summing to 10000: read by the one splits
+    /// reader, `SplitsCSVReader`, with its rules and codes
     case splits
     /// `payee,currency,amount[,account]`
     case advances
@@ -17,7 +18,7 @@ public enum LedgerImportKind: String, Sendable, CaseIterable, Codable {
     public var header: [String] {
         switch self {
         case .catalog: ["icpn", "isrc", "title", "display_artist"]
-        case .splits: ["isrc", "payee", "share_bp"]
+        case .splits: SplitsCSVReader.header
         case .advances: ["payee", "currency", "amount"]
         case .rates: ["currency", "period", "rate"]
         case .accounts: ["account", "commission_bp"]
@@ -103,45 +104,14 @@ public enum LedgerImport {
         return entries
     }
 
-    /// Parses splits.csv: payees in row order per ISRC; every ISRC's shares must sum to 10000 bp.
+    /// Parses splits.csv with the one splits reader (`SplitsCSVReader`, the same rules and codes as a package's
+    /// splits.csv): payees in row order per ISRC; any problem rejects the file.
     public static func splits(path: String) throws -> [Split] {
-        var splits: [Split] = []
-        var index: [ISRC: (Int, String)] = [:]
-        try read(.splits, path: path) { f, location, problems in
-            let isrc: ISRC
-            do throws(IdentifierError) { isrc = try ISRC(validating: f[0]) } catch {
-                problems.append(error.problem(at: location))
-                return
-            }
-            let payee = f[1].trimmingCharacters(in: .whitespaces)
-            guard !payee.isEmpty, payee == f[1] else {
-                problems.append(.error(.ledgerPayeeInvalid, at: location, "the payee name is empty or has leading or trailing spaces"))
-                return
-            }
-            guard let bp = Int(f[2]), (1...10_000).contains(bp), f[2].allSatisfy(\.isASCII) else {
-                problems.append(.error(.ledgerShareInvalid, at: location, "share_bp '\(f[2])' is not a whole number of basis points from 1 to 10000"))
-                return
-            }
-            if let (i, _) = index[isrc] {
-                guard !splits[i].shares.contains(where: { $0.payee == payee }) else {
-                    problems.append(.error(.ledgerDuplicateRow, at: location, "\(payee) is listed twice in the split of \(isrc)"))
-                    return
-                }
-                splits[i].shares.append(PayeeShare(payee: payee, basisPoints: bp))
-            } else {
-                index[isrc] = (splits.count, location)
-                splits.append(Split(isrc: isrc, shares: [PayeeShare(payee: payee, basisPoints: bp)]))
-            }
+        let result = SplitsCSVReader().read(bytes: try CSVReader(path: path).bytes(), relativePath: path)
+        if !result.problems.isEmpty { throw LedgerError(problems: Array(result.problems.prefix(problemLimit))) }
+        return result.tracks.map { track in
+            Split(isrc: track.isrc, shares: track.splits.map { PayeeShare(payee: $0.payee, basisPoints: $0.shareBasisPoints) })
         }
-        var problems: [Problem] = []
-        for split in splits {
-            let sum = split.shares.reduce(0) { $0 + $1.basisPoints }
-            if sum != 10_000, let (_, location) = index[split.isrc] {
-                problems.append(.error(.ledgerSplitSum, at: location, "the shares of \(split.isrc) sum to \(sum) bp, not 10000"))
-            }
-        }
-        if !problems.isEmpty { throw LedgerError(problems: Array(problems.prefix(problemLimit))) }
-        return splits
     }
 
     /// Parses advances.csv. Amounts are exact and never negative; with `accountingCurrency`, every row must use it.

@@ -1,6 +1,7 @@
 /// A type-erased `LedgerInput`, for code that picks its input at run time (the CLI). The erasure costs one
 /// indirect call per summary and per line walk, not per line.
 public struct AnyLedgerInput: LedgerInput {
+    /// The lines of one summary, behind the same erasure as the input.
     public struct Lines: LineSequence {
         let walk: ((UsageLine) throws -> Void) throws -> Void
         let cells: ((LineCells) throws -> Void) throws -> Void

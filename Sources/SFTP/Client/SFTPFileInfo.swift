@@ -2,6 +2,7 @@ import Foundation
 
 /// What `stat` and `list` tell about a remote file.
 public struct SFTPFileInfo: Sendable, Hashable {
+    /// The file's type, from the permission bits the server sent.
     public enum FileType: String, Sendable, Hashable {
         case regular
         case directory

@@ -24,6 +24,7 @@ public struct SFTPServerProfile: Sendable, Equatable, Codable {
     /// How files are put under their final names on this server, and how strong the never-overwrite guarantee is.
     public var placement: Placement
 
+    /// The algorithms the SSH session agreed on, as `--probe` reports them.
     public struct Algorithms: Sendable, Equatable, Codable {
         public var keyExchange: String
         public var hostKey: String
@@ -35,11 +36,13 @@ public struct SFTPServerProfile: Sendable, Equatable, Codable {
         public var compressionServerToClient: String
     }
 
+    /// An SFTP extension the server announced in its version reply, with its data (usually a version number).
     public struct Extension: Sendable, Equatable, Codable {
         public var name: String
         public var data: String
     }
 
+    /// What the server's `limits@openssh.com` reply says.
     public struct Limits: Sendable, Equatable, Codable {
         public var maximumPacket: UInt64
         public var maximumRead: UInt64

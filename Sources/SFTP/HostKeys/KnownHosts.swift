@@ -11,11 +11,13 @@ import Foundation
 public struct KnownHosts: Sendable {
     /// One key line.
     public struct Entry: Sendable, Hashable {
+        /// OpenSSH's line marker: `@revoked` keys are refused even where another line would accept them.
         public enum Marker: Sendable, Hashable {
             case none
             case revoked
         }
 
+        /// Which hosts the line is for, as written or hashed (`HashKnownHosts`).
         public enum Hosts: Sendable, Hashable {
             /// Comma-separated patterns, lowercased.
             case patterns([String])

@@ -22,6 +22,7 @@ import GRDB
 public final class StoreDatabase: Sendable {
     /// Settings applied to every connection as it opens.
     public struct Options: Sendable {
+        /// SQLite's `synchronous` pragma: how much durability each commit buys with an `fsync`.
         public enum Synchronous: String, Sendable {
             /// Every commit is durable (one `fsync` of the WAL per commit). The default.
             case full = "FULL"

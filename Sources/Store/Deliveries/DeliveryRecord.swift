@@ -2,6 +2,7 @@ import DDEXModel
 
 /// One delivery as stored: a package's bundle for one DSP, its state, and the files to place.
 public struct DeliveryRecord: Sendable, Hashable {
+    /// What the delivery carries: a release (with its resources) or a takedown of one already delivered.
     public enum Kind: String, Sendable, Hashable {
         case newRelease = "new-release"
         case takedown
@@ -36,6 +37,7 @@ public struct DeliveryRecord: Sendable, Hashable {
 
 /// A file of a delivery, in upload order (`seq`): resources, then release XMLs, then the completion file.
 public struct DeliveryFile: Sendable, Hashable {
+    /// What the file is to the choreography, which decides when it may be placed.
     public enum Role: String, Sendable, Hashable {
         case resource
         case message

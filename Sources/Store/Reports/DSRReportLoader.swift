@@ -5,6 +5,7 @@ import GRDB
 
 /// What loading a report did.
 public struct DSRLoadResult: Sendable, Hashable {
+    /// How the report relates to the ones already stored for its context.
     public enum Outcome: Sendable, Hashable {
         /// The report was loaded and is the newest for its context.
         case loaded

@@ -38,6 +38,8 @@ public final class SpoolLock: @unchecked Sendable {
     }
 }
 
+/// Why the spool lock was not taken: `SPOOL_LOCKED` (another ddexd works on this spool; exit 2) or
+/// `SPOOL_LOCK_FAILED` (the lock file could not be opened or locked).
 public struct SpoolLockError: CodedError {
     public let code: String
     public let message: String

@@ -210,28 +210,6 @@ public final class XMLStreamWriter {
         endElement()
     }
 
-    /// `<name>text</name>`.
-    public func element(_ name: String, _ value: String) {
-        startElement(name)
-        text(value)
-        endElement()
-    }
-
-    /// `<name a="v" …>text</name>`.
-    public func element(_ name: String, attributes: KeyValuePairs<String, String>, _ value: String) {
-        startElement(name)
-        for (k, v) in attributes { attribute(k, v) }
-        text(value)
-        endElement()
-    }
-
-    /// `<name>` + the decimal digits of `value` + `</name>`.
-    public func element(_ name: String, _ value: Int) {
-        startElement(name)
-        integer(value)
-        endElement()
-    }
-
     /// Writes the decimal digits of `value` as character data (no allocation).
     public func integer(_ value: Int) {
         guard firstError == nil else { return }
@@ -358,7 +336,7 @@ public final class XMLStreamWriter {
                 case 0x0A: replacement = inAttribute ? "&#10;" : nil
                 case 0x00...0x1F:
                     firstError = XMLWriteError(.invalidCharacter,
-                                               "U+\(hex4(UInt32(b))) cannot appear in XML 1.0 (in \(depth > 0 ? names[depth - 1] : "document")\(inAttribute ? " attribute" : ""))")
+                                               "\(TextRules.codePoint(Unicode.Scalar(b))) cannot appear in XML 1.0 (in \(depth > 0 ? names[depth - 1] : "document")\(inAttribute ? " attribute" : ""))")
                     return
                 case 0xEF where i + 2 < n && utf8[i + 1] == 0xBF && (utf8[i + 2] == 0xBE || utf8[i + 2] == 0xBF):
                     firstError = XMLWriteError(.invalidCharacter,
@@ -376,11 +354,6 @@ public final class XMLStreamWriter {
             if runStart < n { appendRaw(UnsafeBufferPointer(rebasing: utf8[runStart..<n])) }
         }
         if count >= flushThreshold { flush() }
-    }
-
-    private func hex4(_ v: UInt32) -> String {
-        let s = String(v, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, 4 - s.count)) + s
     }
 
     /// Writes the buffer to the file (no-op for memory writers).
@@ -403,25 +376,4 @@ public final class XMLStreamWriter {
         flushedCount += count
         count = 0
     }
-}
-
-/// Why an XML document could not be written.
-public struct XMLWriteError: CodedError, Equatable {
-    public enum Kind: String, Sendable {
-        case invalidCharacter = "XML_WRITE_INVALID_CHARACTER"
-        case unbalanced = "XML_WRITE_UNBALANCED"
-        case misplacedAttribute = "XML_WRITE_MISPLACED_ATTRIBUTE"
-        case io = "XML_WRITE_IO"
-    }
-
-    public var kind: Kind
-    public var message: String
-
-    public init(_ kind: Kind, _ message: String) {
-        self.kind = kind
-        self.message = message
-    }
-
-    public var code: String { kind.rawValue }
-    public var description: String { "\(code): \(message)" }
 }

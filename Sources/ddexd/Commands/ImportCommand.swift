@@ -22,7 +22,7 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "What the file holds: catalog, splits, advances, rates or accounts.")
-    var kind: String
+    var kind: LedgerImportKind
 
     @Argument(help: "The CSV file (RFC 4180, UTF-8, with a header row).")
     var file: String
@@ -31,17 +31,13 @@ struct ImportCommand: ParsableCommand {
     var account: String?
 
     func validate() throws {
-        guard LedgerImportKind(rawValue: kind) != nil else {
-            throw ValidationError("the kind must be catalog, splits, advances, rates or accounts, not '\(kind)'")
-        }
-        if account != nil, kind != LedgerImportKind.catalog.rawValue {
+        if account != nil, kind != .catalog {
             throw ValidationError("--account applies to catalog imports only")
         }
     }
 
     func run() throws {
         let configuration = try global.loadConfiguration()
-        guard let kind = LedgerImportKind(rawValue: kind) else { return }
         // The account of catalogue rows without an account column: --account, else the only configured account;
         // with several configured, none (such a row is refused, naming its line).
         let account: String?

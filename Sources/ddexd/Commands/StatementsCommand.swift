@@ -24,11 +24,11 @@ struct StatementsCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Statement period, e.g. 2026-10, 2026-Q4 or 2026-10-01--2026-10-31.")
-    var period: String
+    @Option(help: "Statement period, e.g. 2026-10, 2026-Q4 or 2026-10-01--2026-10-31.", transform: StatementPeriod.argument)
+    var period: StatementPeriod
 
     @Option(help: "Output format: json (dsrgen expected.json shape plus statements), csv or html.")
-    var format: String = "json"
+    var format: StatementFormat = .json
 
     @Option(help: "Output folder (default: <spool>/state/statements/<period>, and /<account> with --account).")
     var out: String?
@@ -39,19 +39,8 @@ struct StatementsCommand: ParsableCommand {
     @Flag(help: "Record what this run recouped, so the next period opens with these closing balances.")
     var final = false
 
-    func validate() throws {
-        guard StatementFormat(rawValue: format) != nil else {
-            throw ValidationError("--format must be json, csv or html, not '\(format)'")
-        }
-        do { _ = try StatementPeriod(parsing: period) } catch {
-            throw ValidationError("--period \(error.description)")
-        }
-    }
-
     func run() throws {
         let configuration = try global.loadConfiguration()
-        let period = try StatementPeriod(parsing: self.period)
-        let format = StatementFormat(rawValue: self.format) ?? .json
         let backend = try LedgerBackend.open(configuration)
         let engine = try LedgerEngine(settings: LedgerSettings(configuration: configuration), reference: backend.store.referenceData())
         let folder = out ?? configuration.spool.state + "/statements/" + period.description + (account.map { "/" + $0 } ?? "")

@@ -3,6 +3,7 @@
 /// Objects keep their members in order and with duplicates, so readers can report duplicate keys
 /// (most JSON parsers silently keep one of them).
 public struct JSONValue: Sendable {
+    /// The JSON value itself; its place in the file is on `JSONValue`.
     public enum Kind: Sendable {
         case null
         case bool(Bool)
@@ -13,6 +14,7 @@ public struct JSONValue: Sendable {
         case object([Member])
     }
 
+    /// One `"key": value` of an object, in file order (duplicates kept, so they can be reported).
     public struct Member: Sendable {
         public var key: String
         public var value: JSONValue

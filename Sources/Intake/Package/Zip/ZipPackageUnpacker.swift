@@ -33,6 +33,7 @@ public struct ZipPackageUnpacker: Sendable {
         self.availableBytes = availableBytes
     }
 
+    /// Where the unpacked package is, or why it was refused.
     public struct Result: Sendable {
         /// The package root inside the destination: the destination itself, or the single folder the zip wraps
         /// its content in (zipping a folder often does that). Nil when unpacking was refused.
