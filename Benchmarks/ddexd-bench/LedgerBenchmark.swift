@@ -70,7 +70,7 @@ func runLedgerBenchmark(arguments: [String]) throws {
     if !keepDatabase {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
-    let database = try Database.openMigrated(path: path, options: Database.Options(synchronous: .normal, cacheSizeKiB: 65536, mmapSizeBytes: 1 << 34))
+    let database = try Database.openMigrated(path: path, options: .scanning)
     let reports = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("DSR_") }.map { dir + "/" + $0 }
     var t = ContinuousClock.now
     let loader = DSRReportLoader(database: database)
@@ -118,24 +118,21 @@ func runLedgerBenchmark(arguments: [String]) throws {
     try runBreakdowns(path: path, dir: dir, engine: engine, period: period, balances: balances)
 }
 
-/// The CSV and HTML statements, each from its own run with the breakdown aggregated in SQL.
+/// The CSV and HTML statements, each from its own run keeping the compact breakdown.
 private func runBreakdowns(path: String, dir: String, engine: LedgerEngine, period: StatementPeriod,
                            balances: [String: MicroAmount]) throws {
-    let database = try Database.openMigrated(path: path, options: Database.Options(synchronous: .normal, cacheSizeKiB: 65536, mmapSizeBytes: 1 << 34))
+    let database = try Database.openMigrated(path: path, options: .scanning)
     let input = try SQLiteLedgerInput(database: database)
     for (kind, target) in [(StatementFormat.csv, "6"), (.html, "10")] {
-        let rssBeforeBreakdown = residentMegabytes()
+        let rssBeforeBreakdown = residentMegabytes("RssAnon")
         let t = ContinuousClock.now
-        let breakdown = try SQLiteBreakdown(database: database)
-        engine.breakdownSink = breakdown
-        let detailed = try engine.run(period: period, input: input)
-        try breakdown.finish(engine: engine)
+        let detailed = try engine.run(period: period, input: input, options: LedgerRunOptions(collectDetail: true, linesInResult: false))
         let runTime = seconds(since: t)
         let detailedSet = StatementSet(result: detailed, openingBalances: balances)
         let folder = dir + "/ledger-" + kind.rawValue
         try? FileManager.default.removeItem(atPath: folder)
-        let files = try BreakdownStatementWriter.write(detailedSet, breakdown: breakdown, format: kind, to: folder)
-        print("ledger: statement run with breakdown (\(kind.rawValue.uppercased()), \(files.count) files): \(format(seconds(since: t))) (run and SQL rows \(format(runTime)), \(try breakdown.rowCount) rows), RSS +\(residentMegabytes() - rssBeforeBreakdown) MB, peak RSS \(peakRSSMegabytes()) MB  (target ≤ \(target) s)")
+        let files = try StatementWriter.write(detailedSet, format: kind, to: folder)
+        print("ledger: statement run with breakdown (\(kind.rawValue.uppercased()), \(files.count) files): \(format(seconds(since: t))) (run \(format(runTime)), \(detailed.breakdown?.rowCount ?? 0) rows), allocated +\(residentMegabytes("RssAnon") - rssBeforeBreakdown) MB, peak RSS \(peakRSSMegabytes()) MB  (target ≤ \(target) s)")
     }
 }
 

@@ -179,38 +179,41 @@ final class SQLiteLedgerTests: XCTestCase {
         XCTAssertEqual(try harness.store.referenceData().catalogue.map(\.title), ["Song 1", "Song 2"])
     }
 
-    /// The breakdown aggregated in SQL (flushed often, so keys are summed across flushes) equals the engine's
-    /// in-memory breakdown, payee by payee, and the totals are unchanged.
-    func testBreakdownInSQLEqualsTheInMemoryBreakdown() throws {
+    /// The compact breakdown a run keeps equals each payee's lines, and the CSV written from it equals, byte for
+    /// byte, the CSV written from the statements' own lines (two independent paths through the writer).
+    func testCompactBreakdownEqualsTheLinesAndWritesTheSameCSV() throws {
         let harness = try StoreHarness()
         try harness.roundTrip(.seed9TwoGzipFilesNegative)
-        let inMemory = try harness.statements(collectDetail: true)
+        let withLines = try harness.statements(collectDetail: true)
         let engine = try LedgerEngine(settings: LedgerSettings(accountingCurrency: "EUR", commission: CommissionPolicy(defaultBasisPoints: 1500)),
                                       reference: harness.store.referenceData())
-        let breakdown = try SQLiteBreakdown(database: harness.database)
-        breakdown.flushThreshold = 97
-        engine.breakdownSink = breakdown
-        let result = try engine.run(period: StatementPeriod(parsing: "2020-06"), input: SQLiteLedgerInput(database: harness.database))
-        try breakdown.finish(engine: engine)
-        XCTAssertEqual(result.total, inMemory.result.total)
-        XCTAssertTrue(result.payees.allSatisfy(\.lines.isEmpty), "the sink keeps the breakdown out of memory")
+        let period = try StatementPeriod(parsing: "2020-06")
+        let result = try engine.run(period: period, input: SQLiteLedgerInput(database: harness.database),
+                                    options: LedgerRunOptions(collectDetail: true, linesInResult: false))
+        XCTAssertEqual(result.total, withLines.result.total)
+        XCTAssertTrue(result.payees.allSatisfy(\.lines.isEmpty), "the lines stay in the compact breakdown")
+        let breakdown = try XCTUnwrap(result.breakdown)
         var rows = 0
-        for payee in inMemory.result.payees {
-            let lines = try breakdown.lines(for: payee.payee)
+        for payee in withLines.result.payees {
+            let lines = breakdown.lines(for: payee.payee)
             XCTAssertEqual(lines, payee.lines, payee.payee)
             XCTAssertEqual(lines.reduce(MicroAmount.zero) { $0 + $1.net }, payee.earnings)
             rows += lines.count
         }
         XCTAssertGreaterThan(rows, 100)
-        XCTAssertGreaterThan(try breakdown.rowCount, rows, "rows were flushed in several batches and summed by GROUP BY")
+        XCTAssertEqual(breakdown.rowCount, rows)
 
-        let set = StatementSet(result: result, openingBalances: try harness.store.openingBalances(for: StatementPeriod(parsing: "2020-06"), currency: "EUR").balances)
-        try harness.verify(set, against: .seed9TwoGzipFilesNegative)
-        let out = harness.dir.path + "/csv"
-        try BreakdownStatementWriter.write(set, breakdown: breakdown, format: .csv, to: out)
-        let csv = try String(contentsOfFile: out + "/statement-lines.csv", encoding: .utf8)
+        let balances = try harness.store.openingBalances(for: period, currency: "EUR").balances
+        let compact = StatementSet(result: result, openingBalances: balances)
+        try harness.verify(compact, against: .seed9TwoGzipFilesNegative)
+        var plain = withLines
+        plain.result.breakdown = nil
+        try StatementWriter.write(compact, format: .csv, to: harness.dir.path + "/compact")
+        try StatementWriter.write(plain, format: .csv, to: harness.dir.path + "/plain")
+        let csv = try String(contentsOfFile: harness.dir.path + "/compact/statement-lines.csv", encoding: .utf8)
+        XCTAssertEqual(csv, try String(contentsOfFile: harness.dir.path + "/plain/statement-lines.csv", encoding: .utf8))
         XCTAssertEqual(csv.components(separatedBy: "\r\n").count - 2, rows)
-        try BreakdownStatementWriter.write(set, breakdown: breakdown, format: .html, to: harness.dir.path + "/html")
+        try StatementWriter.write(compact, format: .html, to: harness.dir.path + "/html")
         XCTAssertTrue(FileManager.default.fileExists(atPath: harness.dir.path + "/html/index.html"))
     }
 }

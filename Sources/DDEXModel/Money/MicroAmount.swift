@@ -75,15 +75,40 @@ public struct MicroAmount: Sendable, Hashable, Comparable, Codable, CustomString
 
     /// Rounded half-even to `decimals` (0...6) places, for display only.
     public func formatted(decimals: Int) -> String {
+        var bytes: [UInt8] = []
+        appendFormatted(decimals: decimals, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `formatted(decimals:)`'s text to `bytes` without building a `String` (renderers writing millions
+    /// of amounts).
+    public func appendFormatted(decimals: Int, to bytes: inout [UInt8]) {
         precondition((0...6).contains(decimals))
         let step = Int64(pow10(6 - decimals))
         let rounded = MicroAmount.divideHalfEven(micro, by: step)
-        let sign = rounded < 0 ? "-" : ""
+        if rounded < 0 { bytes.append(UInt8(ascii: "-")) }
         let mag = rounded.magnitude
-        guard decimals > 0 else { return "\(sign)\(mag)" }
+        guard decimals > 0 else { return Self.appendDigits(mag, minimumCount: 1, to: &bytes) }
         let scale = UInt64(pow10(decimals))
-        let frac = String(mag % scale)
-        return "\(sign)\(mag / scale).\(String(repeating: "0", count: decimals - frac.count))\(frac)"
+        Self.appendDigits(mag / scale, minimumCount: 1, to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        Self.appendDigits(mag % scale, minimumCount: decimals, to: &bytes)
+    }
+
+    /// Appends the decimal digits of `value`, left-padded with zeros to `minimumCount`.
+    public static func appendDigits(_ value: UInt64, minimumCount: Int, to bytes: inout [UInt8]) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits, without allocating
+        var count = 0
+        var v = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+                count += 1
+            } while v > 0
+            for _ in count..<max(count, minimumCount) { bytes.append(UInt8(ascii: "0")) }
+            for i in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[i]) }
+        }
     }
 
     private func pow10(_ n: Int) -> Int { (0..<n).reduce(1) { r, _ in r * 10 } }

@@ -38,21 +38,6 @@ public enum StatementCSVRenderer {
                         })
     }
 
-    /// One row per payee × DSP × territory × release × track × use type.
-    public static func renderLines(_ set: StatementSet) -> String {
-        let c = set.currency
-        var rows: [[String]] = []
-        for s in set.statements {
-            for l in s.lines {
-                rows.append([text(s.payee), text(l.dsp), text(l.territory), text(l.releaseICPN), text(l.isrc), text(l.title),
-                             text(l.displayArtist), text(l.useType), String(l.usages), amount(l.gross, c), amount(l.commission, c),
-                             amount(l.net, c)])
-            }
-        }
-        return document(["payee", "dsp", "territory", "release_icpn", "isrc", "title", "display_artist", "use_type", "usages",
-                         "gross", "commission", "net"], rows)
-    }
-
     /// One row per unmatched ISRC (or ICPN/resource id).
     public static func renderUnmatched(_ set: StatementSet) -> String {
         let c = set.currency

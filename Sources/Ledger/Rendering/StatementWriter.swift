@@ -10,7 +10,8 @@ public enum StatementFormat: String, Sendable, CaseIterable, Codable {
 
 /// Writes a statement set into a folder in one format.
 public enum StatementWriter {
-    /// Writes the files and returns their names (relative to `folder`).
+    /// Writes the files and returns their names (relative to `folder`). The breakdown comes from the run's compact
+    /// `LedgerBreakdown` when it kept one, else from the statements' `lines`; either way one payee at a time.
     @discardableResult
     public static func write(_ set: StatementSet, format: StatementFormat, to folder: String, issuer: String? = nil) throws -> [String] {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -20,15 +21,17 @@ public enum StatementWriter {
             files.append(("statements.json", try SummaryJSONRenderer.render(set, includeStatements: true)))
         case .csv:
             files.append(("statements.csv", Data(StatementCSVRenderer.renderSummary(set).utf8)))
-            files.append(("statement-lines.csv", Data(StatementCSVRenderer.renderLines(set).utf8)))
             files.append(("unmatched.csv", Data(StatementCSVRenderer.renderUnmatched(set).utf8)))
+            try StatementCSVRenderer.writeLines(set, to: URL(fileURLWithPath: folder).appendingPathComponent("statement-lines.csv").path)
         case .html:
-            return try StatementHTMLFiles.write(set, to: folder, issuer: issuer) { $0.lines }
+            return try StatementHTMLFiles.write(set, to: folder, issuer: issuer) { s in
+                set.result.breakdown.map { $0.lines(for: s.payee) } ?? s.lines
+            }
         }
         for (name, data) in files {
             try data.write(to: URL(fileURLWithPath: folder).appendingPathComponent(name), options: .atomic)
         }
-        return files.map(\.0)
+        return format == .csv ? ["statements.csv", "statement-lines.csv", "unmatched.csv"] : files.map(\.0)
     }
 
     /// A file-name fragment: ASCII letters and digits, other runs as one hyphen, at most 40 characters.

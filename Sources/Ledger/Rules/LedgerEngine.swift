@@ -42,10 +42,6 @@ public final class LedgerEngine {
 
     var fault: Fault?
 
-    /// Where a run with `collectDetail` sends the breakdown, line by line, instead of keeping it in memory
-    /// (e.g. `SQLiteBreakdown`, which aggregates it in SQL). nil keeps the breakdown in the result.
-    public var breakdownSink: (any LedgerBreakdownSink)?
-
     /// Builds the indexes. Throws when the reference data breaks a rule the imports enforce (a split not
     /// summing to 10000 bp), so a run never starts from data it cannot account for exactly.
     public init(settings: LedgerSettings, reference: LedgerReferenceData) throws {
@@ -91,17 +87,10 @@ public final class LedgerEngine {
     public func run<Input: LedgerInput>(period: StatementPeriod, input: Input,
                                         options: LedgerRunOptions = LedgerRunOptions()) throws -> LedgerResult
     {
-        let run = LedgerRun(engine: self, period: period, options: options)
+        var run = LedgerRun(engine: self, period: period, options: options)
         try input.forEachSummary(in: period) { summary, lines in
             try run.process(summary, lines)
         }
         return try run.finish()
     }
-}
-
-/// Receives every payee share of a run's matched lines with its breakdown key (DSP × territory × release ×
-/// track × use type), so the breakdown can be aggregated outside memory.
-public protocol LedgerBreakdownSink: AnyObject {
-    func record(payee: String, dsp: String, territory: String, releaseICPN: String, isrc: String, useType: String,
-                usages: Int64, commission: Int64, net: Int64) throws
 }

@@ -22,6 +22,8 @@ public struct LedgerResult: Sendable {
     public var summaries: [SummaryOutcome]
     /// Per account: what its tracks earned, by DSP, territory and track (empty without `collectDetail`).
     public var accounts: [AccountActivity]
+    /// The statement breakdown of every payee, compact (with `collectDetail`).
+    public var breakdown: LedgerBreakdown?
     /// Per account, in name order: its lines, their amounts, its commission and its payees (always kept).
     public var accountFigures: [AccountFigures]
     /// The account of every payee the run knows of (from the splits, the advances, or the only account).

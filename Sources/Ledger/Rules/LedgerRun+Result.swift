@@ -1,15 +1,15 @@
 import DDEXModel
 
 extension LedgerRun {
-    func finish() throws -> LedgerResult {
+    mutating func finish() throws -> LedgerResult {
         // 7. The invariant, from independent sums.
         let total = accumulator.total, commission = accumulator.commission, unmatched = accumulator.unmatched
         var shares: Int64 = 0
-        for e in accumulator.earnings { try add(&shares, e, "the sum of payee shares") }
+        for e in accumulator.earnings { try Self.add(&shares, e, "the sum of payee shares", at: location) }
         var right = shares
-        try add(&right, commission, "shares + commission")
-        try add(&right, unmatched, "shares + commission + unmatched")
-        try add(&right, unallocated, "shares + commission + unmatched + unallocated")
+        try Self.add(&right, commission, "shares + commission", at: location)
+        try Self.add(&right, unmatched, "shares + commission + unmatched", at: location)
+        try Self.add(&right, unallocated, "shares + commission + unmatched + unallocated", at: location)
         guard right == total else {
             throw LedgerError(.ledgerInvariantBroken, at: location,
                               "Σ converted summaries \(MicroAmount(micro: total)) ≠ payee shares \(MicroAmount(micro: shares)) + commission \(MicroAmount(micro: commission)) + unmatched \(MicroAmount(micro: unmatched)) + unallocated \(MicroAmount(micro: unallocated)) (difference \(total &- right) micro-units); no statement is produced")
@@ -28,32 +28,40 @@ extension LedgerRun {
 
         var payeeResults: [PayeeEarnings] = []
         payeeResults.reserveCapacity(engine.payees.count)
+        var rows: [LedgerBreakdown.Row] = []
+        var offsets: [Int] = [0]
         for p in 0..<engine.payees.count {
             var lines: [EarningsLine] = []
             if options.collectDetail {
-                var entries = Array(accumulator.detail[p])
+                let first = rows.count
+                for (key, value) in accumulator.detail[p] {
+                    payeeByAccount[Int(accumulator.account(of: key.track))][p] &+= value.net
+                    rows.append(LedgerBreakdown.Row(dsp: key.dsp, territory: key.territory, release: key.release, track: key.track,
+                                                    useType: key.useType, usages: value.usages, commission: value.commission, net: value.net))
+                }
                 accumulator.detail[p] = [:]
-                entries.sort { a, b in
-                    let x = a.key, y = b.key
+                rows[first...].sort { x, y in
                     if x.dsp != y.dsp { return dspRank[Int(x.dsp)] < dspRank[Int(y.dsp)] }
                     if x.territory != y.territory { return territoryRank[Int(x.territory)] < territoryRank[Int(y.territory)] }
                     if x.release != y.release { return releaseRank[Int(x.release)] < releaseRank[Int(y.release)] }
                     if x.track != y.track { return trackRank[Int(x.track)] < trackRank[Int(y.track)] }
                     return useTypeRank[Int(x.useType)] < useTypeRank[Int(y.useType)]
                 }
-                lines.reserveCapacity(entries.count)
-                for (key, value) in entries {
-                    let track = engine.tracks[Int(key.track)]
-                    payeeByAccount[Int(track.account)][p] &+= value.net
-                    lines.append(EarningsLine(dsp: dsps[key.dsp], territory: territories[key.territory],
-                                              releaseICPN: resolver.releases.name(key.release), isrc: track.isrc, title: track.title,
-                                              displayArtist: track.displayArtist, useType: resolver.useTypes.name(key.useType),
-                                              usages: value.usages, commission: MicroAmount(micro: value.commission),
-                                              net: MicroAmount(micro: value.net)))
-                }
+                offsets.append(rows.count)
             }
             payeeResults.append(PayeeEarnings(payee: engine.payees[Int32(p)], earnings: MicroAmount(micro: accumulator.earnings[p]),
                                               commission: MicroAmount(micro: accumulator.payeeCommission[p]), lines: lines))
+        }
+        var breakdown: LedgerBreakdown?
+        if options.collectDetail {
+            var payeeIds: [String: Int32] = [:]
+            for p in 0..<engine.payees.count { payeeIds[engine.payees[Int32(p)]] = Int32(p) }
+            breakdown = LedgerBreakdown(rows: rows, offsets: offsets, payeeIds: payeeIds, dsps: dsps.names, territories: territories.names,
+                                        releases: resolver.releases.names, useTypes: resolver.useTypes.names,
+                                        tracks: engine.tracks.map { LedgerBreakdown.Track(isrc: $0.isrc, title: $0.title, displayArtist: $0.displayArtist) })
+            if options.linesInResult {
+                for p in payeeResults.indices { payeeResults[p].lines = breakdown!.lines(for: payeeResults[p].payee) }
+            }
         }
         payeeResults.sort { $0.payee < $1.payee }
 
@@ -89,7 +97,7 @@ extension LedgerRun {
                             commission: MicroAmount(micro: commission), unmatched: MicroAmount(micro: unmatched),
                             unallocated: MicroAmount(micro: unallocated), payees: payeeResults,
                             unmatchedEntries: resolver.unmatched.sorted { $0.key < $1.key }, summaries: outcomes,
-                            accounts: accountResults, accountFigures: try accountFigures(), payeeAccounts: engine.payeeAccounts,
+                            accounts: accountResults, breakdown: breakdown, accountFigures: try accountFigures(), payeeAccounts: engine.payeeAccounts,
                             problems: problems)
     }
 }

@@ -2,7 +2,10 @@ import DDEXModel
 
 /// One statement run: reads each summary's lines once, resolved to ids (`LineResolver`), allocates the summary's
 /// amount over them (ACCOUNTING.md §1–§2) and applies the per-line rules (`LineAccumulator`).
-final class LedgerRun {
+///
+/// A value type, like its parts: a run mutates its sums ten million times, and a class's stored properties
+/// would cost a dynamic exclusivity check on each access.
+struct LedgerRun {
     let engine: LedgerEngine
     let period: StatementPeriod
     let options: LedgerRunOptions
@@ -28,13 +31,13 @@ final class LedgerRun {
         self.period = period
         self.options = options
         self.location = "statement run \(period)"
-        accumulator = LineAccumulator(engine: engine, collectDetail: options.collectDetail, keepsBreakdown: engine.breakdownSink == nil)
-        resolver = LineResolver(engine: engine)
+        accumulator = LineAccumulator(engine: engine, collectDetail: options.collectDetail)
+        resolver = LineResolver(engine: engine, resolvesBreakdownKeys: options.collectDetail)
     }
 
     // MARK: Summaries
 
-    func process<Lines: LineSequence>(_ summary: SummaryInput, _ lines: Lines) throws {
+    mutating func process<Lines: LineSequence>(_ summary: SummaryInput, _ lines: Lines) throws {
         let place = "report \(summary.report.id) summary \(summary.summaryId)"
         reportIds.insert(summary.report.id)
         var outcome = SummaryOutcome(reportId: summary.report.id, dsp: summary.report.dsp, month: summary.report.month, summaryId: summary.summaryId,
@@ -74,7 +77,7 @@ final class LedgerRun {
             amount = summary.netRevenue.micro
         }
         outcome.converted = MicroAmount(micro: amount)
-        try add(&accumulator.total, amount, "the total of converted summaries")
+        try Self.add(&accumulator.total, amount, "the total of converted summaries", at: location)
 
         // 2. Allocation, first half: read and resolve the lines; keep them unless the summary is too large.
         kept.removeAll(keepingCapacity: true)
@@ -105,7 +108,7 @@ final class LedgerRun {
         var summaryUnallocated: Int64 = 0
         if allocation == nil, amount != 0 {
             summaryUnallocated = amount
-            if engine.fault != .skipUnallocated { try add(&unallocated, amount, "the unallocated bucket") }
+            if engine.fault != .skipUnallocated { try Self.add(&unallocated, amount, "the unallocated bucket", at: location) }
         }
         if let stated = summary.totalUsages, allocation?.totalUsages ?? 0 != UInt64(max(stated, 0)) || stated < 0 {
             problems.append(.warning(.ledgerUsageMismatch, at: place,
@@ -159,7 +162,7 @@ final class LedgerRun {
     // MARK: Lines
 
     @inline(__always)
-    private func apply(_ line: ResolvedLine, rate: ExchangeRate?, allocation: inout SummaryAllocation?, sums: inout SummarySums,
+    private mutating func apply(_ line: ResolvedLine, rate: ExchangeRate?, allocation: inout SummaryAllocation?, sums: inout SummarySums,
                        context: inout LineAccumulator.SummaryContext) throws
     {
         sums.lines += 1
@@ -175,22 +178,22 @@ final class LedgerRun {
             } else {
                 share = line.ownAmount
             }
-            try add(&accumulator.total, share, "the total with lines' own amounts")
+            try Self.add(&accumulator.total, share, "the total with lines' own amounts", at: location)
         } else {
             sums.allocatedLines += 1
             sums.allocatedUsages &+= UInt64(line.usages)
             share = allocation?.share(usages: UInt64(line.usages)) ?? 0
-            try add(&sums.allocated, share, "the allocated amount")
+            try Self.add(&sums.allocated, share, "the allocated amount", at: location)
         }
         guard line.track >= 0 else {
-            try add(&accumulator.unmatched, share, "the unmatched bucket")
+            try Self.add(&accumulator.unmatched, share, "the unmatched bucket", at: location)
             guard resolver.addUnmatched(line, amount: share) else {
                 throw LedgerError(.ledgerAmountOverflow, at: context.place, "the unmatched amount of \(resolver.unmatched[Int(line.unmatchedEntry)].key) overflows 64-bit micro-units")
             }
             return
         }
         // 4. Commission, at the rate of the track's account for this DSP.
-        let account = Int(engine.tracks[Int(line.track)].account)
+        let account = Int(accumulator.account(of: line.track))
         var basisPoints = context.commissionRates[account]
         if basisPoints < 0 {
             basisPoints = engine.settings.commission.basisPoints(account: engine.accounts[Int32(account)], dsp: context.dspName)
@@ -204,21 +207,12 @@ final class LedgerRun {
             throw LedgerError(.ledgerAmountOverflow, at: context.place,
                               "the commission, the total of account \(engine.accounts[Int32(account)]) or a payee's earnings overflows 64-bit micro-units")
         }
-        if options.collectDetail, let sink = engine.breakdownSink {
-            let track = engine.tracks[Int(line.track)]
-            for j in 0..<accumulator.splitCount(of: line.track) {
-                try sink.record(payee: engine.payees[accumulator.payee(of: line.track, share: j)], dsp: dsps[context.dsp],
-                                territory: territories[context.territory], releaseICPN: resolver.releases.name(line.release),
-                                isrc: track.isrc, useType: resolver.useTypes.name(line.useType), usages: line.usages,
-                                commission: accumulator.commissionShares[j], net: accumulator.shares[j])
-            }
-        }
     }
 
     // MARK: Checked arithmetic
 
     @inline(__always)
-    func add(_ sum: inout Int64, _ value: Int64, _ what: @autoclosure () -> String) throws {
+    static func add(_ sum: inout Int64, _ value: Int64, _ what: @autoclosure () -> String, at location: String) throws {
         let (s, o) = sum.addingReportingOverflow(value)
         guard !o else {
             throw LedgerError(.ledgerAmountOverflow, at: location, "\(what()) overflows 64-bit micro-units")

@@ -25,8 +25,13 @@ public struct LedgerRunOptions: Sendable, Hashable {
     /// its allocation; a larger one is read twice, so memory stays bounded whatever the summary's size.
     public var keptLinesLimit: Int
 
-    public init(collectDetail: Bool = true, keptLinesLimit: Int = 2_000_000) {
+    /// With `collectDetail`, also copy each payee's breakdown into `PayeeEarnings.lines` (convenient for small
+    /// runs and tests); without it, the breakdown stays compact in `LedgerResult.breakdown` only.
+    public var linesInResult: Bool
+
+    public init(collectDetail: Bool = true, keptLinesLimit: Int = 2_000_000, linesInResult: Bool = true) {
         self.collectDetail = collectDetail
+        self.linesInResult = linesInResult
         self.keptLinesLimit = keptLinesLimit
     }
 }

@@ -10,8 +10,6 @@ struct LineAccumulator {
     private let splitWeights: [UInt64]
     private let dropPayeeMicro: Bool
     let collectDetail: Bool
-    /// Whether the breakdown rows are kept here (`detail`) rather than sent to a sink line by line.
-    let keepsBreakdown: Bool
 
     // Totals, each accumulated on its own so the invariant compares independent sums.
     var total: Int64 = 0
@@ -28,9 +26,9 @@ struct LineAccumulator {
     var detail: [[DetailKey: DetailValue]]
     var accountTotals: [AccountTotals]
 
-    /// The last line's payee shares and their commission parts (`count` entries), for a breakdown sink.
-    private(set) var shares: [Int64]
-    private(set) var commissionShares: [Int64]
+    /// The current line's payee shares and their commission parts (scratch, one entry per payee of its split).
+    private var shares: [Int64]
+    private var commissionShares: [Int64]
     private var remainders: [UInt64]
 
     struct DetailKey: Hashable {
@@ -69,8 +67,7 @@ struct LineAccumulator {
         var commissionRates: [Int]
     }
 
-    init(engine: LedgerEngine, collectDetail: Bool, keepsBreakdown: Bool) {
-        self.keepsBreakdown = keepsBreakdown
+    init(engine: LedgerEngine, collectDetail: Bool) {
         tracks = engine.tracks
         splitPayees = engine.splitPayees
         splitWeights = engine.splitWeights
@@ -125,7 +122,7 @@ struct LineAccumulator {
     {
         let key = DetailKey(dsp: context.dsp, territory: context.territory, release: line.release, track: line.track, useType: line.useType)
         let start = Int(track.splitStart)
-        for j in 0..<count where keepsBreakdown {
+        for j in 0..<count {
             let p = Int(splitPayees[start + j])
             detail[p][key, default: DetailValue()].add(usages: line.usages, commission: commissionShares[j], net: shares[j])
         }
@@ -140,11 +137,8 @@ struct LineAccumulator {
         accountTotals[a].byTrack[line.track, default: (0, 0)].usages &+= line.usages
     }
 
-    /// The payee id of the `j`-th share of `track`'s split.
-    func payee(of track: Int32, share j: Int) -> Int32 { splitPayees[Int(tracks[Int(track)].splitStart) + j] }
-
-    /// The split size of `track`.
-    func splitCount(of track: Int32) -> Int { Int(tracks[Int(track)].splitCount) }
+    /// The account id of `track`.
+    @inline(__always) func account(of track: Int32) -> Int32 { tracks[Int(track)].account }
 
     @inline(__always)
     private func add(_ sum: inout Int64, _ value: Int64, _ overflow: inout Bool) {

@@ -8,7 +8,7 @@ struct ResolvedLine {
     var ownAmount: Int64
     /// The catalogue track, or -1 when the line goes to the unmatched bucket.
     var track: Int32
-    /// The release ICPN, as an id of `LineResolver.releases` (the empty cell has one too).
+    /// The release ICPN, as an id of `LineResolver.releases` (the empty cell has one too); -1 when not resolved.
     var release: Int32
     var useType: Int32
     /// The unmatched entry (an index of `LineResolver.unmatched`) when `track` is -1.
@@ -22,6 +22,7 @@ struct ResolvedLine {
 struct LineResolver {
     private var isrcs: ByteTable
     private let engine: LedgerEngine
+    private let tracks: [LedgerEngine.Track]
     private(set) var releases = ByteTable()
     private(set) var useTypes = ByteTable()
     /// The unmatched entries, by key, in the order first seen; their counts and amounts are the run's.
@@ -29,8 +30,14 @@ struct LineResolver {
     private var unmatchedKeys = ByteTable()
     private var scratch: [UInt8] = []
 
-    init(engine: LedgerEngine) {
+    /// Whether every line's release and use type are resolved (for the breakdown), or only an unmatched line's
+    /// release (for its entry).
+    private let resolvesBreakdownKeys: Bool
+
+    init(engine: LedgerEngine, resolvesBreakdownKeys: Bool) {
         self.engine = engine
+        self.tracks = engine.tracks
+        self.resolvesBreakdownKeys = resolvesBreakdownKeys
         self.isrcs = engine.isrcTable
     }
 
@@ -43,12 +50,13 @@ struct LineResolver {
             track = engine.mappingIndex[key] ?? -1
         }
         var entry: Int32 = -1
-        if track < 0 || engine.tracks[Int(track)].splitCount == 0 {
+        if track < 0 || tracks[Int(track)].splitCount == 0 {
             entry = unmatchedEntry(cells, reason: track >= 0 ? .noSplit : .notInCatalogue)
             track = -1
         }
         return ResolvedLine(usages: cells.usages, ownAmount: cells.ownAmountMicro ?? 0, track: track,
-                            release: releases.id(cells.releaseICPN), useType: useTypes.id(cells.useType),
+                            release: resolvesBreakdownKeys || entry >= 0 ? releases.id(cells.releaseICPN) : -1,
+                            useType: resolvesBreakdownKeys ? useTypes.id(cells.useType) : -1,
                             unmatchedEntry: entry, hasOwnAmount: cells.ownAmountMicro != nil)
     }
 

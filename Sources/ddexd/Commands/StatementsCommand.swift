@@ -51,32 +51,18 @@ struct StatementsCommand: ParsableCommand {
             if let account { return [(try whole.restricted(to: account), folder)] }
             return [(whole, folder)] + (try whole.accountNames.map { (try whole.restricted(to: $0), folder + "/" + $0) })
         }
-        if format == .json {
-            // Totals only: memory holds the payees and unmatched keys, never the lines.
-            let result = try engine.run(period: period, input: backend.input, options: LedgerRunOptions(collectDetail: false))
-            let (balances, problems) = try backend.store.openingBalances(for: period, currency: engine.settings.accountingCurrency)
-            set = StatementSet(result: result, openingBalances: balances, problems: problems)
-            for (part, target) in try targets(set) {
-                files += try StatementWriter.write(part, format: format, to: target, issuer: configuration.sender.name)
-            }
-        } else {
-            // The breakdown goes to a temporary SQL table, aggregated there and read back payee by payee.
-            let breakdown = try SQLiteBreakdown(database: backend.database)
-            engine.breakdownSink = breakdown
-            let result = try engine.run(period: period, input: backend.input)
-            try breakdown.finish(engine: engine)
-            var previous: LedgerResult?
-            if format == .html, let p = period.previous {
-                engine.breakdownSink = DiscardedBreakdown()
-                let earlier = try engine.run(period: p, input: backend.input)
-                if earlier.summaryCount > 0 { previous = earlier }
-            }
-            let (balances, problems) = try backend.store.openingBalances(for: period, currency: engine.settings.accountingCurrency)
-            set = StatementSet(result: result, openingBalances: balances, previous: previous, problems: problems)
-            for (part, target) in try targets(set) {
-                files += try BreakdownStatementWriter.write(part, breakdown: breakdown, format: format, to: target,
-                                                            issuer: configuration.sender.name)
-            }
+        // JSON keeps totals only (memory: the payees and unmatched keys); CSV and HTML keep the compact breakdown.
+        let result = try engine.run(period: period, input: backend.input,
+                                    options: LedgerRunOptions(collectDetail: format != .json, linesInResult: false))
+        var previous: LedgerResult?
+        if format == .html, let p = period.previous {
+            let earlier = try engine.run(period: p, input: backend.input, options: LedgerRunOptions(linesInResult: false))
+            if earlier.summaryCount > 0 { previous = earlier }
+        }
+        let (balances, problems) = try backend.store.openingBalances(for: period, currency: engine.settings.accountingCurrency)
+        set = StatementSet(result: result, openingBalances: balances, previous: previous, problems: problems)
+        for (part, target) in try targets(set) {
+            files += try StatementWriter.write(part, format: format, to: target, issuer: configuration.sender.name)
         }
         // Recoupment is recorded for the whole ledger only: one account's run must not close the others' balances.
         if final, account == nil { try backend.store.recordRecoupment(period: period, recouped: set.recouped) }
@@ -114,10 +100,4 @@ struct LedgerBackend {
         return LedgerBackend(database: database, store: SQLiteLedgerStore(database: database),
                              input: AnyLedgerInput(try SQLiteLedgerInput(database: database, configuration: configuration)))
     }
-}
-
-/// The previous period's run feeds only the account overviews' comparison; its breakdown is not kept.
-private final class DiscardedBreakdown: LedgerBreakdownSink {
-    func record(payee: String, dsp: String, territory: String, releaseICPN: String, isrc: String, useType: String,
-                usages: Int64, commission: Int64, net: Int64) {}
 }
