@@ -96,6 +96,7 @@ func runLedgerBenchmark(arguments: [String]) throws {
     let anonBefore = residentMegabytes("RssAnon")
     let fileBefore = residentMegabytes("RssFile")
     t = ContinuousClock.now
+    let cpuBefore = cpuSeconds()
     let engine = try LedgerEngine(settings: settings, reference: store.referenceData())
     let indexes = seconds(since: t)
     let input = try SQLiteLedgerInput(database: database)
@@ -104,7 +105,8 @@ func runLedgerBenchmark(arguments: [String]) throws {
     let set = StatementSet(result: result, openingBalances: balances)
     let json = try SummaryJSONRenderer.render(set)
     let elapsed = seconds(since: t)
-    print("ledger: statement run over SQLite \(result.lineCount) lines, \(result.summaryCount) summaries, \(set.statements.count) payees: \(format(elapsed)) (reference data and indexes \(format(indexes))), \(String(format: "%.0f", Double(result.lineCount) / elapsed)) lines/s, RSS +\(residentMegabytes() - rssBefore) MB (allocated +\(residentMegabytes("RssAnon") - anonBefore) MB, memory-mapped store +\(residentMegabytes("RssFile") - fileBefore) MB), peak RSS \(peakRSSMegabytes()) MB")
+    let cpu = cpuSeconds() - cpuBefore
+    print("ledger: statement run over SQLite \(result.lineCount) lines, \(result.summaryCount) summaries, \(set.statements.count) payees: \(format(elapsed)) wall, \(format(cpu)) CPU (reference data and indexes \(format(indexes))), \(String(format: "%.0f", Double(result.lineCount) / elapsed)) lines/s, RSS +\(residentMegabytes() - rssBefore) MB (allocated +\(residentMegabytes("RssAnon") - anonBefore) MB, memory-mapped store +\(residentMegabytes("RssFile") - fileBefore) MB), peak RSS \(peakRSSMegabytes()) MB")
     let actual = dir + "/ledger-actual.json"
     try json.write(to: URL(fileURLWithPath: actual))
     let check = try runTool("python3", [dsrgen, "--verify", dir + "/expected.json", "--actual", actual])
@@ -126,13 +128,14 @@ private func runBreakdowns(path: String, dir: String, engine: LedgerEngine, peri
     for (kind, target) in [(StatementFormat.csv, "6"), (.html, "10")] {
         let rssBeforeBreakdown = residentMegabytes("RssAnon")
         let t = ContinuousClock.now
+        let cpuBefore = cpuSeconds()
         let detailed = try engine.run(period: period, input: input, options: LedgerRunOptions(collectDetail: true, linesInResult: false))
         let runTime = seconds(since: t)
         let detailedSet = StatementSet(result: detailed, openingBalances: balances)
         let folder = dir + "/ledger-" + kind.rawValue
         try? FileManager.default.removeItem(atPath: folder)
         let files = try StatementWriter.write(detailedSet, format: kind, to: folder)
-        print("ledger: statement run with breakdown (\(kind.rawValue.uppercased()), \(files.count) files): \(format(seconds(since: t))) (run \(format(runTime)), \(detailed.breakdown?.rowCount ?? 0) rows), allocated +\(residentMegabytes("RssAnon") - rssBeforeBreakdown) MB, peak RSS \(peakRSSMegabytes()) MB  (target ≤ \(target) s)")
+        print("ledger: statement run with breakdown (\(kind.rawValue.uppercased()), \(files.count) files): \(format(seconds(since: t))) wall, \(format(cpuSeconds() - cpuBefore)) CPU (run \(format(runTime)), \(detailed.breakdown?.rowCount ?? 0) rows), allocated +\(residentMegabytes("RssAnon") - rssBeforeBreakdown) MB, peak RSS \(peakRSSMegabytes()) MB  (target ≤ \(target) s)")
     }
 }
 

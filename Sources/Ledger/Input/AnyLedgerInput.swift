@@ -4,10 +4,10 @@ public struct AnyLedgerInput: LedgerInput {
     /// The lines of one summary, behind the same erasure as the input.
     public struct Lines: LineSequence {
         let walk: ((UsageLine) throws -> Void) throws -> Void
-        let cells: ((LineCells) throws -> Void) throws -> Void
+        let cells: ((LineCells, () -> LineTextCells) throws -> Void) throws -> Void
 
         public func forEachLine(_ body: (UsageLine) throws -> Void) throws { try walk(body) }
-        public func forEachCells(_ body: (LineCells) throws -> Void) throws { try cells(body) }
+        public func forEachCells(_ body: (LineCells, () -> LineTextCells) throws -> Void) throws { try cells(body) }
     }
 
     private let summaries: (StatementPeriod, (SummaryInput, Lines) throws -> Void) throws -> Void

@@ -22,20 +22,22 @@ public protocol LineSequence {
     func forEachLine(_ body: (UsageLine) throws -> Void) throws
 
     /// Calls `body` for every line, in report order, with its cells; they are valid only during the call.
-    /// The default reads `forEachLine`.
-    func forEachCells(_ body: (LineCells) throws -> Void) throws
+    /// `body` reads the line's other text cells through `more`, which it calls only when it needs them (most
+    /// lines match by ISRC, and a store reads a cell only when asked). The default reads `forEachLine`.
+    func forEachCells(_ body: (_ cells: LineCells, _ more: () -> LineTextCells) throws -> Void) throws
 }
 
 extension LineSequence {
-    public func forEachCells(_ body: (LineCells) throws -> Void) throws {
+    public func forEachCells(_ body: (_ cells: LineCells, _ more: () -> LineTextCells) throws -> Void) throws {
         try forEachLine { line in
             var isrc = line.isrc ?? "", icpn = line.releaseICPN ?? "", resource = line.dspResourceId ?? "", useType = line.useType
             try isrc.withUTF8 { isrc in
                 try icpn.withUTF8 { icpn in
                     try resource.withUTF8 { resource in
                         try useType.withUTF8 { useType in
-                            try body(LineCells(isrc: isrc, releaseICPN: icpn, dspResourceId: resource, useType: useType,
-                                               usages: line.usages, ownAmountMicro: line.ownAmount?.micro))
+                            try body(LineCells(isrc: isrc, usages: line.usages, ownAmountMicro: line.ownAmount?.micro)) {
+                                LineTextCells(releaseICPN: icpn, dspResourceId: resource, useType: useType)
+                            }
                         }
                     }
                 }
@@ -44,27 +46,32 @@ extension LineSequence {
     }
 }
 
-/// One usage line as its cells: the bytes of the text cells (empty when absent), valid only during the call
-/// that passes them, and the numbers.
+/// What every usage line is read for: its ISRC (the bytes as written, empty when the block names none, valid
+/// only during the call that passes them), its usage count and its own money.
 public struct LineCells {
-    /// ISRC as written (a run compares it case-insensitively); empty when the block names none.
     public var isrc: UnsafeBufferPointer<UInt8>
-    public var releaseICPN: UnsafeBufferPointer<UInt8>
-    public var dspResourceId: UnsafeBufferPointer<UInt8>
-    public var useType: UnsafeBufferPointer<UInt8>
     public var usages: Int64
     /// Money the line carries itself, in micro-units of the summary's currency.
     public var ownAmountMicro: Int64?
 
-    public init(isrc: UnsafeBufferPointer<UInt8>, releaseICPN: UnsafeBufferPointer<UInt8>, dspResourceId: UnsafeBufferPointer<UInt8>,
-                useType: UnsafeBufferPointer<UInt8>, usages: Int64, ownAmountMicro: Int64?)
-    {
+    public init(isrc: UnsafeBufferPointer<UInt8>, usages: Int64, ownAmountMicro: Int64?) {
         self.isrc = isrc
+        self.usages = usages
+        self.ownAmountMicro = ownAmountMicro
+    }
+}
+
+/// A usage line's other text cells (empty when absent), read only when needed: for the breakdown, and for a
+/// line its ISRC does not match.
+public struct LineTextCells {
+    public var releaseICPN: UnsafeBufferPointer<UInt8>
+    public var dspResourceId: UnsafeBufferPointer<UInt8>
+    public var useType: UnsafeBufferPointer<UInt8>
+
+    public init(releaseICPN: UnsafeBufferPointer<UInt8>, dspResourceId: UnsafeBufferPointer<UInt8>, useType: UnsafeBufferPointer<UInt8>) {
         self.releaseICPN = releaseICPN
         self.dspResourceId = dspResourceId
         self.useType = useType
-        self.usages = usages
-        self.ownAmountMicro = ownAmountMicro
     }
 }
 

@@ -99,14 +99,30 @@ struct ByteTable {
         }
     }
 
-    /// FNV-1a, 64-bit, from a random seed: the keys are short (an ISRC is 12 bytes); a collision costs a probe,
-    /// never a wrong id.
+    /// A seeded 64-bit hash reading 8 bytes at a time (keys are short: an ISRC is 12 bytes, an ICPN 13); a
+    /// collision costs a probe, never a wrong id.
     @inline(__always)
     private func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
-        for byte in key {
-            h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        let n = key.count
+        var h = seed ^ (UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15)
+        guard n >= 8, let base = key.baseAddress else {
+            for byte in key { h = Self.mix(h ^ UInt64(byte)) }
+            return Self.mix(h)
         }
-        return h ^ (h >> 29)
+        let raw = UnsafeRawPointer(base)
+        var offset = 0
+        while offset + 8 < n {
+            h = Self.mix(h ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset += 8
+        }
+        // The last 8 bytes (overlapping the previous chunk when n is not a multiple of 8).
+        return Self.mix(h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+    }
+
+    @inline(__always)
+    private static func mix(_ x: UInt64) -> UInt64 {
+        var z = (x ^ (x >> 32)) &* 0xD6E8_FEB8_6659_FD93
+        z = (z ^ (z >> 32)) &* 0xD6E8_FEB8_6659_FD93
+        return z ^ (z >> 32)
     }
 }

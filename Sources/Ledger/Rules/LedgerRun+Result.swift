@@ -15,53 +15,15 @@ extension LedgerRun {
                               "Σ converted summaries \(MicroAmount(micro: total)) ≠ payee shares \(MicroAmount(micro: shares)) + commission \(MicroAmount(micro: commission)) + unmatched \(MicroAmount(micro: unmatched)) + unallocated \(MicroAmount(micro: unallocated)) (difference \(total &- right) micro-units); no statement is produced")
         }
 
-        // The breakdown: sorted by integer ranks of the interned names (comparing strings per row is slow at
-        // millions of rows), converted payee by payee, each payee's dictionary freed as soon as it is read.
-        func ranks(_ names: [String]) -> [Int32] {
-            var rank = [Int32](repeating: 0, count: names.count)
-            for (r, i) in names.indices.sorted(by: { names[$0] < names[$1] }).enumerated() { rank[i] = Int32(r) }
-            return rank
-        }
-        let dspRank = ranks(dsps.names), territoryRank = ranks(territories.names), releaseRank = ranks(resolver.releases.names)
-        let useTypeRank = ranks(resolver.useTypes.names), trackRank = options.collectDetail ? ranks(engine.tracks.map(\.isrc)) : []
         var payeeByAccount = options.collectDetail ? Array(repeating: [Int64](repeating: 0, count: engine.payees.count), count: engine.accounts.count) : []
-
+        let breakdown = options.collectDetail ? makeBreakdown(payeeByAccount: &payeeByAccount) : nil
         var payeeResults: [PayeeEarnings] = []
         payeeResults.reserveCapacity(engine.payees.count)
-        var rows: [LedgerBreakdown.Row] = []
-        var offsets: [Int] = [0]
         for p in 0..<engine.payees.count {
-            var lines: [EarningsLine] = []
-            if options.collectDetail {
-                let first = rows.count
-                for (key, value) in accumulator.detail[p] {
-                    payeeByAccount[Int(accumulator.account(of: key.track))][p] &+= value.net
-                    rows.append(LedgerBreakdown.Row(dsp: key.dsp, territory: key.territory, release: key.release, track: key.track,
-                                                    useType: key.useType, usages: value.usages, commission: value.commission, net: value.net))
-                }
-                accumulator.detail[p] = [:]
-                rows[first...].sort { x, y in
-                    if x.dsp != y.dsp { return dspRank[Int(x.dsp)] < dspRank[Int(y.dsp)] }
-                    if x.territory != y.territory { return territoryRank[Int(x.territory)] < territoryRank[Int(y.territory)] }
-                    if x.release != y.release { return releaseRank[Int(x.release)] < releaseRank[Int(y.release)] }
-                    if x.track != y.track { return trackRank[Int(x.track)] < trackRank[Int(y.track)] }
-                    return useTypeRank[Int(x.useType)] < useTypeRank[Int(y.useType)]
-                }
-                offsets.append(rows.count)
-            }
-            payeeResults.append(PayeeEarnings(payee: engine.payees[Int32(p)], earnings: MicroAmount(micro: accumulator.earnings[p]),
-                                              commission: MicroAmount(micro: accumulator.payeeCommission[p]), lines: lines))
-        }
-        var breakdown: LedgerBreakdown?
-        if options.collectDetail {
-            var payeeIds: [String: Int32] = [:]
-            for p in 0..<engine.payees.count { payeeIds[engine.payees[Int32(p)]] = Int32(p) }
-            breakdown = LedgerBreakdown(rows: rows, offsets: offsets, payeeIds: payeeIds, dsps: dsps.names, territories: territories.names,
-                                        releases: resolver.releases.names, useTypes: resolver.useTypes.names,
-                                        tracks: engine.tracks.map { LedgerBreakdown.Track(isrc: $0.isrc, title: $0.title, displayArtist: $0.displayArtist) })
-            if options.linesInResult {
-                for p in payeeResults.indices { payeeResults[p].lines = breakdown!.lines(for: payeeResults[p].payee) }
-            }
+            let name = engine.payees[Int32(p)]
+            payeeResults.append(PayeeEarnings(payee: name, earnings: MicroAmount(micro: accumulator.earnings[p]),
+                                              commission: MicroAmount(micro: accumulator.payeeCommission[p]),
+                                              lines: options.linesInResult ? breakdown?.lines(for: name) ?? [] : []))
         }
         payeeResults.sort { $0.payee < $1.payee }
 
@@ -76,10 +38,10 @@ extension LedgerRun {
             for a in 0..<engine.accounts.count {
                 let totals = accumulator.accountTotals[a]
                 var byTrack: [String: TrackActivity] = [:]
-                for (t, v) in totals.byTrack {
-                    let track = engine.tracks[Int(t)]
+                for t in engine.tracks.indices where accumulator.trackSeen[t] && engine.tracks[t].account == Int32(a) {
+                    let track = engine.tracks[t]
                     byTrack[track.isrc] = TrackActivity(isrc: track.isrc, title: track.title, displayArtist: track.displayArtist,
-                                                        gross: MicroAmount(micro: v.gross), usages: v.usages)
+                                                        gross: MicroAmount(micro: accumulator.trackGross[t]), usages: accumulator.trackUsages[t])
                 }
                 accountResults.append(AccountActivity(
                     account: engine.accounts[Int32(a)], gross: MicroAmount(micro: totals.gross),
@@ -103,6 +65,47 @@ extension LedgerRun {
 }
 
 extension LedgerRun {
+    /// The run's breakdown, compact: the table's rows grouped by payee (a counting sort), each payee's rows sorted
+    /// by the integer ranks of their names (comparing strings per row is slow at millions of rows). Adds each
+    /// row's net to its payee's part of its track's account.
+    private mutating func makeBreakdown(payeeByAccount: inout [[Int64]]) -> LedgerBreakdown {
+        func ranks(_ names: [String]) -> [Int32] {
+            var rank = [Int32](repeating: 0, count: names.count)
+            for (r, i) in names.indices.sorted(by: { names[$0] < names[$1] }).enumerated() { rank[i] = Int32(r) }
+            return rank
+        }
+        let dspRank = ranks(dsps.names), territoryRank = ranks(territories.names), releaseRank = ranks(resolver.releases.names)
+        let useTypeRank = ranks(resolver.useTypes.names), trackRank = ranks(engine.tracks.map(\.isrc))
+        let entries = accumulator.breakdown.takeEntries()
+        var offsets = [Int](repeating: 0, count: engine.payees.count + 1)
+        for e in entries { offsets[Int(e.key.payee) + 1] += 1 }
+        for p in 0..<engine.payees.count { offsets[p + 1] += offsets[p] }
+        var next = offsets
+        var rows = [LedgerBreakdown.Row](repeating: LedgerBreakdown.Row(dsp: 0, territory: 0, release: 0, track: 0, useType: 0, usages: 0,
+                                                                       commission: 0, net: 0), count: entries.count)
+        for e in entries {
+            let k = e.key
+            rows[next[Int(k.payee)]] = LedgerBreakdown.Row(dsp: k.dsp, territory: k.territory, release: k.release, track: k.track,
+                                                           useType: k.useType, usages: e.usages, commission: e.commission, net: e.net)
+            next[Int(k.payee)] += 1
+            payeeByAccount[Int(accumulator.account(of: k.track))][Int(k.payee)] &+= e.net
+        }
+        for p in 0..<engine.payees.count {
+            rows[offsets[p]..<offsets[p + 1]].sort { x, y in
+                if x.dsp != y.dsp { return dspRank[Int(x.dsp)] < dspRank[Int(y.dsp)] }
+                if x.territory != y.territory { return territoryRank[Int(x.territory)] < territoryRank[Int(y.territory)] }
+                if x.release != y.release { return releaseRank[Int(x.release)] < releaseRank[Int(y.release)] }
+                if x.track != y.track { return trackRank[Int(x.track)] < trackRank[Int(y.track)] }
+                return useTypeRank[Int(x.useType)] < useTypeRank[Int(y.useType)]
+            }
+        }
+        var payeeIds: [String: Int32] = [:]
+        for p in 0..<engine.payees.count { payeeIds[engine.payees[Int32(p)]] = Int32(p) }
+        return LedgerBreakdown(rows: rows, offsets: offsets, payeeIds: payeeIds, dsps: dsps.names, territories: territories.names,
+                               releases: resolver.releases.names, useTypes: resolver.useTypes.names,
+                               tracks: engine.tracks.map { LedgerBreakdown.Track(isrc: $0.isrc, title: $0.title, displayArtist: $0.displayArtist) })
+    }
+
     /// Every account's figures, in name order, each checked: its lines' amounts = its payees' shares + its commission.
     private func accountFigures() throws -> [AccountFigures] {
         var payeesOf: [String: [String]] = [:]

@@ -56,7 +56,7 @@ struct LedgerRun {
                 outcome.rateSource = .summary
             } else {
                 // Held unconverted: counted and reported, never guessed.
-                try lines.forEachCells { cells in
+                try lines.forEachCells { cells, _ in
                     outcome.lines += 1
                     outcome.usages &+= cells.usages
                 }
@@ -84,7 +84,7 @@ struct LedgerRun {
         usageBuffer.removeAll(keepingCapacity: true)
         var lineTotal = 0
         var keeping = true
-        try lines.forEachCells { cells in
+        try lines.forEachCells { cells, more in
             guard cells.usages >= 0 else {
                 throw LedgerError(.ledgerInputInconsistent, at: place, "a line has a negative usage count \(cells.usages)")
             }
@@ -92,7 +92,7 @@ struct LedgerRun {
             if cells.ownAmountMicro == nil { usageBuffer.append(UInt64(cells.usages)) }
             if keeping {
                 if kept.count < options.keptLinesLimit {
-                    kept.append(resolver.resolve(cells))
+                    kept.append(resolver.resolve(cells, more))
                 } else {
                     keeping = false
                     kept.removeAll()
@@ -127,13 +127,14 @@ struct LedgerRun {
                 try apply(line, rate: outcome.rate, allocation: &allocation, sums: &sums, context: &context)
             }
         } else {
-            try lines.forEachCells { cells in
+            try lines.forEachCells { cells, more in
                 guard sums.lines < lineTotal, cells.usages >= 0 else {
                     throw LedgerError(.ledgerInputInconsistent, at: place, "the summary's lines changed between the two passes")
                 }
-                try apply(resolver.resolve(cells), rate: outcome.rate, allocation: &allocation, sums: &sums, context: &context)
+                try apply(resolver.resolve(cells, more), rate: outcome.rate, allocation: &allocation, sums: &sums, context: &context)
             }
         }
+        accumulator.endSummary(context)
         guard sums.lines == lineTotal, sums.allocatedLines == allocatedLines, sums.allocatedUsages == allocation?.totalUsages ?? 0 else {
             throw LedgerError(.ledgerInputInconsistent, at: place, "the summary's lines changed between the two passes")
         }

@@ -22,28 +22,22 @@ struct LineAccumulator {
     var accountTotal: [Int64]
     var accountCommission: [Int64]
 
-    /// The statement breakdown, per payee (with `collectDetail`).
-    var detail: [[DetailKey: DetailValue]]
+    /// The statement breakdown (with `collectDetail`).
+    var breakdown = BreakdownTable()
+    /// Per account, its activity (with `collectDetail`); by DSP, territory and month added per summary.
     var accountTotals: [AccountTotals]
+    /// Per track: its lines' amounts and usages, and whether it had any line (with `collectDetail`).
+    var trackGross: [Int64]
+    var trackUsages: [Int64]
+    var trackSeen: [Bool]
+    /// Per account: the matched lines of the current summary and their amounts.
+    private var summaryLines: [Int]
+    private var summaryGross: [Int64]
 
     /// The current line's payee shares and their commission parts (scratch, one entry per payee of its split).
     private var shares: [Int64]
     private var commissionShares: [Int64]
     private var remainders: [UInt64]
-
-    struct DetailKey: Hashable {
-        var dsp: Int32
-        var territory: Int32
-        var release: Int32
-        var track: Int32
-        var useType: Int32
-    }
-
-    struct DetailValue {
-        var usages: Int64 = 0
-        var commission: Int64 = 0
-        var net: Int64 = 0
-    }
 
     struct AccountTotals {
         var gross: Int64 = 0
@@ -52,7 +46,6 @@ struct LineAccumulator {
         var byDSP: [Int32: Int64] = [:]
         var byTerritory: [Int32: Int64] = [:]
         var byMonth: [Int32: Int64] = [:]
-        var byTrack: [Int32: (gross: Int64, usages: Int64)] = [:]
     }
 
     /// What the lines of one summary share: where they come from, and the commission rate per account.
@@ -78,8 +71,12 @@ struct LineAccumulator {
         accountLines = Array(repeating: 0, count: engine.accounts.count)
         accountTotal = Array(repeating: 0, count: engine.accounts.count)
         accountCommission = Array(repeating: 0, count: engine.accounts.count)
-        detail = collectDetail ? Array(repeating: [:], count: engine.payees.count) : []
         accountTotals = collectDetail ? Array(repeating: AccountTotals(), count: engine.accounts.count) : []
+        trackGross = collectDetail ? Array(repeating: 0, count: engine.tracks.count) : []
+        trackUsages = collectDetail ? Array(repeating: 0, count: engine.tracks.count) : []
+        trackSeen = collectDetail ? Array(repeating: false, count: engine.tracks.count) : []
+        summaryGross = Array(repeating: 0, count: engine.accounts.count)
+        summaryLines = Array(repeating: 0, count: engine.accounts.count)
         shares = Array(repeating: 0, count: engine.maxSplitCount)
         commissionShares = Array(repeating: 0, count: engine.maxSplitCount)
         remainders = Array(repeating: 0, count: engine.maxSplitCount)
@@ -117,24 +114,40 @@ struct LineAccumulator {
     }
 
     /// The breakdown rows and the account's activity of a matched line.
+    @inline(__always)
     private mutating func collect(_ line: ResolvedLine, track: LedgerEngine.Track, amount: Int64, commission c: Int64, count: Int,
                                   context: SummaryContext)
     {
-        let key = DetailKey(dsp: context.dsp, territory: context.territory, release: line.release, track: line.track, useType: line.useType)
         let start = Int(track.splitStart)
         for j in 0..<count {
-            let p = Int(splitPayees[start + j])
-            detail[p][key, default: DetailValue()].add(usages: line.usages, commission: commissionShares[j], net: shares[j])
+            let key = BreakdownTable.Key(payee: splitPayees[start + j], dsp: context.dsp, territory: context.territory, release: line.release,
+                                         track: line.track, useType: line.useType)
+            breakdown.add(key, usages: line.usages, commission: commissionShares[j], net: shares[j])
         }
         let a = Int(track.account)
         accountTotals[a].gross &+= amount
         accountTotals[a].commission &+= c
         accountTotals[a].usages &+= line.usages
-        accountTotals[a].byDSP[context.dsp, default: 0] &+= amount
-        accountTotals[a].byTerritory[context.territory, default: 0] &+= amount
-        accountTotals[a].byMonth[context.month, default: 0] &+= amount
-        accountTotals[a].byTrack[line.track, default: (0, 0)].gross &+= amount
-        accountTotals[a].byTrack[line.track, default: (0, 0)].usages &+= line.usages
+        summaryGross[a] &+= amount
+        summaryLines[a] += 1
+        let t = Int(line.track)
+        trackGross[t] &+= amount
+        trackUsages[t] &+= line.usages
+        trackSeen[t] = true
+    }
+
+    /// Adds the summary's amounts per account to the accounts' activity by DSP, territory and month (constant
+    /// within a summary, so added once per summary rather than per line).
+    mutating func endSummary(_ context: SummaryContext) {
+        guard collectDetail else { return }
+        for a in summaryGross.indices where summaryLines[a] > 0 {
+            let amount = summaryGross[a]
+            accountTotals[a].byDSP[context.dsp, default: 0] &+= amount
+            accountTotals[a].byTerritory[context.territory, default: 0] &+= amount
+            accountTotals[a].byMonth[context.month, default: 0] &+= amount
+            summaryGross[a] = 0
+            summaryLines[a] = 0
+        }
     }
 
     /// The account id of `track`.
@@ -148,11 +161,3 @@ struct LineAccumulator {
     }
 }
 
-extension LineAccumulator.DetailValue {
-    @inline(__always)
-    mutating func add(usages u: Int64, commission c: Int64, net n: Int64) {
-        usages &+= u
-        commission &+= c
-        net &+= n
-    }
-}

@@ -41,23 +41,28 @@ struct LineResolver {
         self.isrcs = engine.isrcTable
     }
 
-    mutating func resolve(_ cells: LineCells) -> ResolvedLine {
+    /// Resolves a line, reading its other text cells (`more`) only for the breakdown or when its ISRC does not
+    /// match a track with a split.
+    mutating func resolve(_ cells: LineCells, _ more: () -> LineTextCells) -> ResolvedLine {
         var track: Int32 = -1
         if !cells.isrc.isEmpty { track = findTrack(isrc: cells.isrc) }
-        if track < 0, !cells.releaseICPN.isEmpty, !cells.dspResourceId.isEmpty {
-            let key = LedgerEngine.mappingKey(String(decoding: cells.releaseICPN, as: UTF8.self),
-                                              String(decoding: cells.dspResourceId, as: UTF8.self))
+        var line = ResolvedLine(usages: cells.usages, ownAmount: cells.ownAmountMicro ?? 0, track: track, release: -1, useType: -1,
+                                unmatchedEntry: -1, hasOwnAmount: cells.ownAmountMicro != nil)
+        guard resolvesBreakdownKeys || track < 0 || tracks[Int(track)].splitCount == 0 else { return line }
+        let text = more()
+        if track < 0, !text.releaseICPN.isEmpty, !text.dspResourceId.isEmpty {
+            let key = LedgerEngine.mappingKey(String(decoding: text.releaseICPN, as: UTF8.self),
+                                              String(decoding: text.dspResourceId, as: UTF8.self))
             track = engine.mappingIndex[key] ?? -1
         }
-        var entry: Int32 = -1
+        line.track = track
         if track < 0 || tracks[Int(track)].splitCount == 0 {
-            entry = unmatchedEntry(cells, reason: track >= 0 ? .noSplit : .notInCatalogue)
-            track = -1
+            line.unmatchedEntry = unmatchedEntry(cells, text, reason: track >= 0 ? .noSplit : .notInCatalogue)
+            line.track = -1
         }
-        return ResolvedLine(usages: cells.usages, ownAmount: cells.ownAmountMicro ?? 0, track: track,
-                            release: resolvesBreakdownKeys || entry >= 0 ? releases.id(cells.releaseICPN) : -1,
-                            useType: resolvesBreakdownKeys ? useTypes.id(cells.useType) : -1,
-                            unmatchedEntry: entry, hasOwnAmount: cells.ownAmountMicro != nil)
+        if resolvesBreakdownKeys || line.track < 0 { line.release = releases.id(text.releaseICPN) }
+        if resolvesBreakdownKeys { line.useType = useTypes.id(text.useType) }
+        return line
     }
 
     /// The track of an ISRC cell, compared in upper case as the catalogue stores it.
@@ -74,14 +79,14 @@ struct LineResolver {
     }
 
     /// The unmatched entry of a line, keyed by its ISRC, else by ICPN/resource id, created when new.
-    private mutating func unmatchedEntry(_ cells: LineCells, reason: UnmatchedReason) -> Int32 {
+    private mutating func unmatchedEntry(_ cells: LineCells, _ text: LineTextCells, reason: UnmatchedReason) -> Int32 {
         scratch.removeAll(keepingCapacity: true)
         if !cells.isrc.isEmpty {
             uppercased(cells.isrc)
-        } else if !cells.releaseICPN.isEmpty, !cells.dspResourceId.isEmpty {
-            scratch.append(contentsOf: cells.releaseICPN)
+        } else if !text.releaseICPN.isEmpty, !text.dspResourceId.isEmpty {
+            scratch.append(contentsOf: text.releaseICPN)
             scratch.append(UInt8(ascii: "/"))
-            scratch.append(contentsOf: cells.dspResourceId)
+            scratch.append(contentsOf: text.dspResourceId)
         } else {
             scratch.append(contentsOf: "(no identifier)".utf8)
         }
@@ -90,7 +95,7 @@ struct LineResolver {
         if Int(id) == known {
             let key = String(decoding: scratch, as: UTF8.self)
             unmatched.append(UnmatchedEntry(key: key, isrc: cells.isrc.isEmpty ? nil : key, releaseICPNs: [],
-                                            dspResourceId: cells.dspResourceId.isEmpty ? nil : String(decoding: cells.dspResourceId, as: UTF8.self),
+                                            dspResourceId: text.dspResourceId.isEmpty ? nil : String(decoding: text.dspResourceId, as: UTF8.self),
                                             reason: reason, lines: 0, usages: 0, amount: .zero))
         }
         return id
@@ -105,7 +110,7 @@ struct LineResolver {
         guard !overflow else { return false }
         unmatched[e].amount = MicroAmount(micro: sum)
         if unmatched[e].releaseICPNs.count < 16 {
-            let icpn = releases.name(line.release)
+            let icpn = line.release >= 0 ? releases.name(line.release) : ""
             if !icpn.isEmpty, !unmatched[e].releaseICPNs.contains(icpn) { unmatched[e].releaseICPNs.append(icpn) }
         }
         return true

@@ -30,18 +30,24 @@ public final class SQLiteLedgerInput: LedgerInput {
         let reportId: Int64
         let summaryRecordId: String
 
-        public func forEachCells(_ body: (LineCells) throws -> Void) throws {
-            try reader.forEachLine(reportId: reportId, summaryRecordId: summaryRecordId) { isrc, icpn, resource, useType, usages, own in
-                try body(LineCells(isrc: isrc, releaseICPN: icpn, dspResourceId: resource, useType: useType, usages: usages,
-                                   ownAmountMicro: own))
+        public func forEachCells(_ body: (LineCells, () -> LineTextCells) throws -> Void) throws {
+            try reader.forEachLine(reportId: reportId, summaryRecordId: summaryRecordId) { isrc, usages, own, more in
+                // `more` is only ever called during `body`; the compiler cannot see through the re-wrapping.
+                try withoutActuallyEscaping(more) { more in
+                    try body(LineCells(isrc: isrc, usages: usages, ownAmountMicro: own)) {
+                        let text = more()
+                        return LineTextCells(releaseICPN: text.icpn, dspResourceId: text.dspResourceId, useType: text.useType)
+                    }
+                }
             }
         }
 
         public func forEachLine(_ body: (UsageLine) throws -> Void) throws {
             func text(_ cell: UnsafeBufferPointer<UInt8>) -> String? { cell.isEmpty ? nil : String(decoding: cell, as: UTF8.self) }
-            try reader.forEachLine(reportId: reportId, summaryRecordId: summaryRecordId) { isrc, icpn, resource, useType, usages, own in
-                try body(UsageLine(isrc: text(isrc)?.uppercased(), releaseICPN: text(icpn), dspResourceId: text(resource), usages: usages,
-                                   ownAmount: own.map(MicroAmount.init(micro:)), useType: text(useType) ?? ""))
+            try reader.forEachLine(reportId: reportId, summaryRecordId: summaryRecordId) { isrc, usages, own, more in
+                let rest = more()
+                try body(UsageLine(isrc: text(isrc)?.uppercased(), releaseICPN: text(rest.icpn), dspResourceId: text(rest.dspResourceId),
+                                   usages: usages, ownAmount: own.map(MicroAmount.init(micro:)), useType: text(rest.useType) ?? ""))
             }
         }
     }

@@ -75,19 +75,20 @@ public final class DSRLedgerReader {
         return result
     }
 
-    /// The cells of one line: text cells as bytes (empty when NULL or empty), valid only during the call.
-    public typealias LineCellsBody = (_ isrc: UnsafeBufferPointer<UInt8>, _ icpn: UnsafeBufferPointer<UInt8>,
-                                      _ dspResourceId: UnsafeBufferPointer<UInt8>, _ useType: UnsafeBufferPointer<UInt8>,
-                                      _ usages: Int64, _ ownAmountMicro: Int64?) throws -> Void
-
-    /// Calls `body` with the cells of every line of a summary, in report order (file number, then line number).
-    public func forEachLine(reportId: Int64, summaryRecordId: String, _ body: LineCellsBody) throws {
+    /// Calls `body` with the ISRC, usage count and own amount of every line of a summary, in report order (file
+    /// number, then line number). Text cells are bytes (empty when NULL), valid only during the call; `more`
+    /// reads the line's ICPN, DSP resource id and use type, which SQLite decodes only when asked.
+    public func forEachLine(reportId: Int64, summaryRecordId: String,
+                            _ body: (_ isrc: UnsafeBufferPointer<UInt8>, _ usages: Int64, _ ownAmountMicro: Int64?,
+                                     _ more: () -> (icpn: UnsafeBufferPointer<UInt8>, dspResourceId: UnsafeBufferPointer<UInt8>,
+                                                    useType: UnsafeBufferPointer<UInt8>)) throws -> Void) throws
+    {
         let s = linesStatement
         defer { s.reset() }
         try s.bind(reportId, at: 1)
         try s.bind(summaryRecordId, at: 2)
         while try s.step() {
-            try body(s.bytes(0), s.bytes(1), s.bytes(2), s.bytes(5), s.int64(3), s.optionalInt64(4))
+            try body(s.bytes(0), s.int64(3), s.optionalInt64(4)) { (s.bytes(1), s.bytes(2), s.bytes(5)) }
         }
     }
 }
