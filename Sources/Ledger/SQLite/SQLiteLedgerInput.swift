@@ -31,23 +31,18 @@ public final class SQLiteLedgerInput: LedgerInput {
         let summaryRecordId: String
 
         public func forEachCells(_ body: (LineCells, () -> LineTextCells) throws -> Void) throws {
-            try reader.forEachLine(reportId: reportId, summaryRecordId: summaryRecordId) { isrc, usages, own, more in
-                // `more` is only ever called during `body`; the compiler cannot see through the re-wrapping.
-                try withoutActuallyEscaping(more) { more in
-                    try body(LineCells(isrc: isrc, usages: usages, ownAmountMicro: own)) {
-                        let text = more()
-                        return LineTextCells(releaseICPN: text.icpn, dspResourceId: text.dspResourceId, useType: text.useType)
-                    }
+            try reader.forEachLine(reportId: reportId, summaryRecordId: summaryRecordId) { row in
+                try body(LineCells(isrc: row.isrc, usages: row.usages, ownAmountMicro: row.ownAmountMicro)) {
+                    LineTextCells(releaseICPN: row.icpn, dspResourceId: row.dspResourceId, useType: row.useType)
                 }
             }
         }
 
         public func forEachLine(_ body: (UsageLine) throws -> Void) throws {
             func text(_ cell: UnsafeBufferPointer<UInt8>) -> String? { cell.isEmpty ? nil : String(decoding: cell, as: UTF8.self) }
-            try reader.forEachLine(reportId: reportId, summaryRecordId: summaryRecordId) { isrc, usages, own, more in
-                let rest = more()
-                try body(UsageLine(isrc: text(isrc)?.uppercased(), releaseICPN: text(rest.icpn), dspResourceId: text(rest.dspResourceId),
-                                   usages: usages, ownAmount: own.map(MicroAmount.init(micro:)), useType: text(rest.useType) ?? ""))
+            try reader.forEachLine(reportId: reportId, summaryRecordId: summaryRecordId) { row in
+                try body(UsageLine(isrc: text(row.isrc)?.uppercased(), releaseICPN: text(row.icpn), dspResourceId: text(row.dspResourceId),
+                                   usages: row.usages, ownAmount: row.ownAmountMicro.map(MicroAmount.init(micro:)), useType: text(row.useType) ?? ""))
             }
         }
     }

@@ -75,22 +75,33 @@ public final class DSRLedgerReader {
         return result
     }
 
-    /// Calls `body` with the ISRC, usage count and own amount of every line of a summary, in report order (file
-    /// number, then line number). Text cells are bytes (empty when NULL), valid only during the call; `more`
-    /// reads the line's ICPN, DSP resource id and use type, which SQLite decodes only when asked.
-    public func forEachLine(reportId: Int64, summaryRecordId: String,
-                            _ body: (_ isrc: UnsafeBufferPointer<UInt8>, _ usages: Int64, _ ownAmountMicro: Int64?,
-                                     _ more: () -> (icpn: UnsafeBufferPointer<UInt8>, dspResourceId: UnsafeBufferPointer<UInt8>,
-                                                    useType: UnsafeBufferPointer<UInt8>)) throws -> Void) throws
-    {
+    /// Calls `body` with every line of a summary, in report order (file number, then line number), as a
+    /// `DSRLedgerRow` valid only during the call.
+    public func forEachLine(reportId: Int64, summaryRecordId: String, _ body: (DSRLedgerRow) throws -> Void) throws {
         let s = linesStatement
         defer { s.reset() }
         try s.bind(reportId, at: 1)
         try s.bind(summaryRecordId, at: 2)
+        let row = DSRLedgerRow(statement: s)
         while try s.step() {
-            try body(s.bytes(0), s.int64(3), s.optionalInt64(4)) { (s.bytes(1), s.bytes(2), s.bytes(5)) }
+            try body(row)
         }
     }
+}
+
+/// The current usage line of a `DSRLedgerReader` walk. Text cells are bytes (empty when NULL), valid only
+/// until the walk moves on; each is decoded by SQLite only when read, so a ledger that matches a line by its
+/// ISRC never pays for its other cells.
+public struct DSRLedgerRow {
+    let statement: RawStatement
+
+    public var isrc: UnsafeBufferPointer<UInt8> { statement.bytes(0) }
+    public var icpn: UnsafeBufferPointer<UInt8> { statement.bytes(1) }
+    public var dspResourceId: UnsafeBufferPointer<UInt8> { statement.bytes(2) }
+    public var usages: Int64 { statement.int64(3) }
+    /// `AllocatedNetRevenue` in micro-units, nil when the line carries no money of its own.
+    public var ownAmountMicro: Int64? { statement.optionalInt64(4) }
+    public var useType: UnsafeBufferPointer<UInt8> { statement.bytes(5) }
 }
 
 /// A prepared statement read column by column without copying cells it does not need. `Statement` hides its
