@@ -26,6 +26,8 @@ public struct BundleBuilder: Sendable {
     /// fallback across file systems anyway).
     public var alwaysCopyResources = false
 
+    /// A builder for `sender`, validating against `schemas`. `messageIds` must never hand out an id twice (the
+    /// daemon gives a persisted one); `clock` dates messages and batch ids (replaceable in tests).
     public init(sender: SenderSettings, schemas: ERNSchemaSet, messageIds: any MessageIdProvider = TimeRandomMessageIdProvider(),
                 indentWidth: Int = 2, clock: @escaping @Sendable () -> MessageTimestamp = { MessageTimestamp.now() })
     {

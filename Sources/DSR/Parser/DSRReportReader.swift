@@ -50,6 +50,8 @@ public final class DSRReportReader {
     public private(set) var finishedFiles: [DSRFileSummary] = []
     private var done = false
 
+    /// A reader of the report's files in file-number order; nothing is opened until the first `next()`. At most
+    /// `warningLimit` warnings are kept per code, then one saying that more follow.
     public init(report: DSRReportFiles, warningLimit: Int = 50) {
         self.report = report
         self.warningLimit = warningLimit

@@ -30,6 +30,8 @@ public final class DSRPoller {
     /// The subfolder of `dsr_folder` that `after_fetch = "move"` moves loaded reports to.
     public static let processedFolder = "processed"
 
+    /// A poller for `profile` over `transport` (already made; `poll` uses it as it is), archiving under
+    /// `<archiveRoot>/dsr/<dsp>/`; `now` stamps the store's rows.
     public init(database: StoreDatabase, transport: any DeliveryTransport, profile: DSPProfile, archiveRoot: String,
                 logger: Logger, now: @escaping @Sendable () -> Date = { Date() })
     {
@@ -51,6 +53,10 @@ public final class DSRPoller {
         var semaphores: [String] = []
     }
 
+    /// One pass over the profile's `dsr_folder`: lists it, then takes each report in report-name order. Never throws:
+    /// every failure is in the summary (a folder that cannot be listed in `errors`, a report not yet complete in
+    /// `waiting`, one that does not load in `failed`). Empty when the profile has no `dsr_folder`. Blocking: runs on
+    /// the caller's thread (network, files and the store).
     public func poll() -> DSRPollSummary {
         var summary = DSRPollSummary()
         guard let configured = profile.dsrFolder else { return summary }

@@ -13,6 +13,7 @@ public struct ERN43Writer: Sendable {
     /// The version of the AVS file the message is validated against (the shipped ern43 folder holds AVS 3).
     public var avsVersionId: String
 
+    /// A writer stamping messages with `avsVersionId`: it must name the AVS the shipped XSDs import.
     public init(avsVersionId: String = "3") {
         self.avsVersionId = avsVersionId
     }
