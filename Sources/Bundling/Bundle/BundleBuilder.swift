@@ -26,6 +26,8 @@ public struct BundleBuilder: Sendable {
     /// fallback across file systems anyway).
     public var alwaysCopyResources = false
 
+    /// A builder for `sender`, validating against `schemas`. `messageIds` must never hand out an id twice (the
+    /// daemon gives a persisted one); `clock` dates messages and batch ids (replaceable in tests).
     public init(sender: SenderSettings, schemas: ERNSchemaSet, messageIds: any MessageIdProvider = TimeRandomMessageIdProvider(),
                 indentWidth: Int = 2, clock: @escaping @Sendable () -> MessageTimestamp = { MessageTimestamp.now() })
     {
@@ -53,175 +55,51 @@ public struct BundleBuilder: Sendable {
     /// The bundle for one DSP directly inside `dspFolder` (created if needed): `dspFolder/<bundle folder>`
     /// and `dspFolder/<bundle folder>.bundle.json`.
     public func build(_ validated: ValidatedRelease, for profile: DSPProfile, into dspFolder: String) -> BundleResult {
-        func fail(_ problems: [Problem]) -> BundleResult { BundleResult(dsp: profile.name, bundle: nil, problems: problems) }
-        let release = validated.release
-        var warnings: [Problem] = []
-
-        let names: [String: String]
-        switch checkNames(validated, for: profile) {
-        case .failure(let refusal): return fail(refusal.problems)
-        case .success(let n): names = n
-        }
-        // A BatchId no existing bundle of this DSP uses (two builds in one millisecond get the next one).
-        let releaseId = release.primaryId
-        var now = clock()
-        var layout = BundleLayout(profile: profile, releaseId: releaseId, batchId: now.compactUTC)
-        while FileOperations.exists(dspFolder + "/" + layout.folderName) {
-            now = now.adding(milliseconds: 1)
-            layout = BundleLayout(profile: profile, releaseId: releaseId, batchId: now.compactUTC)
-        }
-
-        // The message, with a MessageId issued only now that the DSP can take the release.
-        let messageId: String
-        do {
-            messageId = try messageIds.nextMessageId(sender: sender.dpid, at: now)
+        do throws(Refusal) {
+            return try buildOrRefuse(validated, for: profile, into: dspFolder)
         } catch {
-            return fail([.error(.bundleMessageIdFailed, at: "dsp.\(profile.name)", "no MessageId: \(error)")])
+            return BundleResult(dsp: profile.name, bundle: nil, problems: error.problems)
         }
-        let prepared: PreparedMessage
-        switch prepareMessage(validated, for: profile, names: names, messageId: messageId, at: now) {
-        case .failure(let refusal): return fail(refusal.problems)
-        case .success(let p): prepared = p
-        }
-        let message = prepared.message
-        let context = prepared.context
-        warnings += prepared.warnings
-        let isTakedown = release.takedown
+    }
+
+    /// `build`'s steps in order: the checks, a free BatchId, the MessageId, the message, then the hidden
+    /// folder with the resources (not for a takedown), the message and the completion file, and publication.
+    private func buildOrRefuse(_ validated: ValidatedRelease, for profile: DSPProfile,
+                               into dspFolder: String) throws(Refusal) -> BundleResult
+    {
+        let release = validated.release
+        let names = try checkNames(validated, for: profile).get()
+        let (layout, now) = freeLayout(for: profile, releaseId: release.primaryId, in: dspFolder)
+        // The message, with a MessageId issued only now that the DSP can take the release.
+        let messageId = try nextMessageId(for: profile, at: now)
+        let prepared = try prepareMessage(validated, for: profile, names: names, messageId: messageId, at: now).get()
 
         // Build in a hidden folder beside the target, then rename.
-        let temp = dspFolder + "/.building-" + layout.folderName + "-" + String(UInt32.random(in: .min ... .max), radix: 16)
-        do throws(BundleIOError) {
-            try FileOperations.makeDirectory(temp + "/" + layout.releaseFolder)
-        } catch {
-            return fail([.error(.bundleIOFailed, at: "dsp.\(profile.name)", error.description)])
-        }
+        let staging = try Staging.make(profile: profile, layout: layout, in: dspFolder, at: now)
         var published = false
-        defer { if !published { FileOperations.removeTree(temp) } }
+        defer { if !published { FileOperations.removeTree(staging.folder) } }
 
         var files: [DeliveryBundle.File] = []
-        // 1. Resources (not for a takedown): tracks in order, then the cover.
-        if !isTakedown {
-            do throws(BundleIOError) {
-                try FileOperations.makeDirectory(temp + "/" + layout.resourcesFolder)
-            } catch {
-                return fail([.error(.bundleIOFailed, at: "dsp.\(profile.name)", error.description)])
-            }
-            let ordered = release.tracks.sorted { ($0.disc, $0.number) < ($1.disc, $1.number) }.map(\.file)
-                + (release.cover.map { [$0.file] } ?? [])
-            for file in ordered {
-                guard let measured = validated.measured(file), let name = names[file.path] else {
-                    return fail([.error(.bundleResourceChanged, at: "dsp.\(profile.name): \(file.path)", "the resource was not measured at intake")])
-                }
-                let source = validated.packageRoot + "/" + file.path
-                guard let size = FileOperations.regularFileSize(source), size == measured.digest.size else {
-                    return fail([.error(.bundleResourceChanged, at: file.path,
-                                        "the file is missing or its size changed since it was validated (expected \(measured.digest.size) bytes)")])
-                }
-                let relative = layout.resourcesFolder + name
-                do throws(BundleIOError) {
-                    if alwaysCopyResources {
-                        try FileOperations.copy(from: source, to: temp + "/" + relative)
-                    } else {
-                        _ = try FileOperations.linkOrCopy(from: source, to: temp + "/" + relative)
-                    }
-                } catch {
-                    return fail([.error(.bundleIOFailed, at: file.path, error.description)])
-                }
-                files.append(DeliveryBundle.File(path: relative, role: .resource, size: measured.digest.size,
-                                                 md5: measured.digest.md5, sha256: measured.digest.sha256))
-            }
+        if !release.takedown {
+            files += try placeResources(validated, names: names, in: staging)
         }
-
-        // 2. The release message, streamed to its file, then validated in-process.
-        let writer = ERNWriter(version: profile.ernVersion, indentWidth: indentWidth)
-        let messagePath = temp + "/" + layout.messagePath
-        do throws(XMLWriteError) {
-            try writer.write(message, toFileAt: messagePath)
-        } catch {
-            return fail([.error(.ernWriteFailed, at: "dsp.\(profile.name): \(layout.messagePath)", error.description)])
-        }
-        let messageIssues = schemas.problems(validatingFileAt: messagePath, against: { try schemas.schema(for: profile.ernVersion) },
-                                             location: "dsp.\(profile.name): \(layout.messagePath)")
-        guard messageIssues.isEmpty else { return fail(messageIssues) }
-        let messageDigest: FileDigest
-        do throws(BundleIOError) {
-            messageDigest = try FileOperations.digest(ofFileAt: messagePath)
-        } catch {
-            return fail([.error(.bundleIOFailed, at: layout.messagePath, error.description)])
-        }
+        let messageDigest = try writeMessage(prepared.message, in: staging)
         files.append(DeliveryBundle.File(path: layout.messagePath, role: .message, size: messageDigest.size,
                                          md5: messageDigest.md5, sha256: messageDigest.sha256))
-
-        // 3. The completion file (batch only), last.
         var completion = DeliveryBundle.Completion.none
         if let manifestPath = layout.manifestPath {
-            let path = temp + "/" + manifestPath
-            if case .newRelease = message {
-                let (algorithm, _) = ERNMessageBuilder.hashAlgorithm(for: profile)
-                let manifest = ERNManifest(
-                    sender: context.header.sender, recipient: context.header.recipient, createdAt: now,
-                    isTest: profile.testMode, rootDirectory: layout.folderName,
-                    entries: [ERNManifest.Entry(
-                        messageId: messageId, url: layout.messagePath,
-                        releaseId: ERNReleaseId(grid: release.grid, icpn: release.icpn, catalogNumber: release.catalogNumber,
-                                                proprietaryIds: release.proprietaryIds),
-                        deliveryType: isTakedown ? "TakeDown" : "NewReleaseDelivery",
-                        hashSum: HashSum(algorithm: algorithm, hex: messageDigest.hex(for: algorithm)))])
-                do throws(XMLWriteError) {
-                    let w = try XMLStreamWriter(fileAt: path, indentWidth: indentWidth)
-                    ManifestWriter().write(manifest, to: w)
-                    try w.finish()
-                } catch {
-                    return fail([.error(.ernWriteFailed, at: "dsp.\(profile.name): \(manifestPath)", error.description)])
-                }
-                let issues = schemas.problems(validatingFileAt: path, against: { try schemas.choreography() },
-                                              location: "dsp.\(profile.name): \(manifestPath)")
-                guard issues.isEmpty else { return fail(issues) }
-                completion = .manifest
-            } else {
-                do throws(BundleIOError) {
-                    try FileOperations.writeAtomically([], to: path)
-                } catch {
-                    return fail([.error(.bundleIOFailed, at: manifestPath, error.description)])
-                }
-                completion = .zeroByteSemaphore
-            }
-            do throws(BundleIOError) {
-                let d = try FileOperations.digest(ofFileAt: path)
-                files.append(DeliveryBundle.File(path: manifestPath, role: .manifest, size: d.size, md5: d.md5, sha256: d.sha256))
-            } catch {
-                return fail([.error(.bundleIOFailed, at: manifestPath, error.description)])
-            }
+            completion = try writeCompletion(at: manifestPath, for: prepared, release: release, messageId: messageId,
+                                             messageDigest: messageDigest, in: staging)
+            files.append(try completionFile(at: manifestPath, in: staging))
         }
 
-        // 4. Publish: one rename, then the description beside the folder.
-        let folder = dspFolder + "/" + layout.folderName
         let bundle = DeliveryBundle(
             dsp: profile.name, choreography: profile.choreography, batchId: layout.batchId, folderName: layout.folderName,
-            folder: folder, releaseId: releaseId, messageId: messageId, messageType: message.messageType,
-            ernVersion: profile.ernVersion, isTakedown: isTakedown, isTest: profile.testMode, completion: completion,
-            createdAt: now.iso8601, files: files, warnings: warnings)
-        let json: [UInt8]
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            json = Array(try encoder.encode(bundle))
-        } catch {
-            return fail([.error(.bundleIOFailed, at: bundle.descriptionPath, "cannot encode the bundle description: \(error)")])
-        }
-        do throws(BundleIOError) {
-            guard !FileOperations.exists(folder) else {
-                throw BundleIOError(path: folder, message: "a bundle with this name appeared while building")
-            }
-            try FileOperations.rename(temp, folder)
-            published = true
-            FileOperations.syncDirectory(dspFolder)
-            try FileOperations.writeAtomically(json, to: bundle.descriptionPath)
-        } catch {
-            if published { FileOperations.removeTree(folder) }
-            return fail([.error(.bundleIOFailed, at: "dsp.\(profile.name)", error.description)])
-        }
-        return BundleResult(dsp: profile.name, bundle: bundle, problems: warnings)
+            folder: dspFolder + "/" + layout.folderName, releaseId: release.primaryId, messageId: messageId,
+            messageType: prepared.message.messageType, ernVersion: profile.ernVersion, isTakedown: release.takedown,
+            isTest: profile.testMode, completion: completion, createdAt: now.iso8601, files: files, warnings: prepared.warnings)
+        try publish(bundle, from: staging, into: dspFolder, published: &published)
+        return BundleResult(dsp: profile.name, bundle: bundle, problems: prepared.warnings)
     }
 
     /// Removes what interrupted builds left in a DSP's outbound folder: hidden `.building-*` folders, bundle

@@ -15,6 +15,8 @@ public struct BundleLayout: Sendable, Hashable {
     /// Folder of the release inside the bundle folder, with trailing `/` (`""` for release-by-release).
     public var releaseFolder: String
 
+    /// The names under the profile's choreography and priority prefix. `releaseId` and `batchId` are used as they
+    /// are: check them with `isSafeName` first.
     public init(profile: DSPProfile, releaseId: String, batchId: String) {
         choreography = profile.choreography
         self.batchId = batchId

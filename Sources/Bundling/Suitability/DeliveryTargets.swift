@@ -14,6 +14,8 @@ public struct DeliveryTargets: Sendable {
     /// DSPs the release names that it cannot go to, each with its one problem.
     public var refused: [DSPVerdict]
 
+    /// The targets by the rule above; `account` is the inbound account the package came from (nil: no account list
+    /// applies).
     public init(release: Release, account: String?, configuration: Configuration) {
         let accountList = account.flatMap { configuration.accounts[$0]?.dsps } ?? []
         guard let named = release.dsps else {

@@ -2,7 +2,10 @@
 ///
 /// Values are stored in canonical form (no separators, upper case). Decoding from JSON validates too.
 public protocol ValidatedIdentifier: Sendable, Hashable, Codable, CustomStringConvertible, LosslessStringConvertible {
+    /// The canonical form (no separators, upper case), as written in ERN and stored.
     var value: String { get }
+    /// The identifier of `string` in canonical form (each type says which written forms it accepts), or
+    /// `IdentifierError` with the problem code and the reason (length, characters, check character).
     init(validating string: String) throws(IdentifierError)
 }
 

@@ -77,5 +77,6 @@ public protocol CodedError: Error, CustomStringConvertible {
 /// An error that knows whether trying again later can help (network, timeout, server gone, disk full)
 /// or not (authentication, host key, permission, bad input).
 public protocol RetryableError: CodedError {
+    /// True when the same operation may succeed later without anyone changing anything (the retry loops read it).
     var isRetryable: Bool { get }
 }

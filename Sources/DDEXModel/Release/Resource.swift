@@ -61,6 +61,7 @@ public struct FileDigest: Sendable, Hashable, Codable {
         self.sha256 = sha256
     }
 
+    /// The digest in lowercase hex for `algorithm` (both were computed in the same read).
     public func hex(for algorithm: HashAlgorithm) -> String {
         switch algorithm {
         case .md5: md5
@@ -172,5 +173,6 @@ public struct ValidatedRelease: Sendable, Hashable, Codable {
         self.warnings = warnings
     }
 
+    /// What intake measured for `file` (by package path); nil for a file intake did not measure.
     public func measured(_ file: ResourceFile) -> MeasuredResource? { resources[file.path] }
 }

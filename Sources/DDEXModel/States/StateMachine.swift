@@ -5,6 +5,7 @@
 /// `InvalidTransition`. Each machine is persisted through one store method, and tested over the whole
 /// state × event table (`allCases` × `Event.allCases`).
 public protocol StateMachine: RawRepresentable, Hashable, Sendable, Codable, CaseIterable where RawValue == String {
+    /// What can happen to the thing the machine tracks; `CaseIterable` so tests can walk the whole table.
     associatedtype Event: Sendable, Hashable, CaseIterable
 
     /// The state `event` leads to from `self`, or nil when the event is not allowed here.

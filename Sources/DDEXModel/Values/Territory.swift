@@ -40,6 +40,8 @@ public struct TerritorySet: Sendable, Hashable, Codable {
         self.excluded = excluded
     }
 
+    /// Whether a deal with these territories covers `territory`: named or under `Worldwide`, and not excluded
+    /// (an exclusion wins).
     public func contains(_ territory: Territory) -> Bool {
         guard !excluded.contains(territory) else { return false }
         return included.contains(where: { $0.isWorldwide || $0 == territory })

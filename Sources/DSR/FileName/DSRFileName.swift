@@ -142,6 +142,8 @@ public struct DSRPeriod: Sendable, Hashable {
     public var text: String
     public var kind: Kind
 
+    /// The period `text` names, or nil when it has none of the forms above, names a day, month, quarter or week that
+    /// does not exist, or a range that ends before it starts.
     public init?(_ text: String) {
         self.text = text
         let b = Array(text.utf8)

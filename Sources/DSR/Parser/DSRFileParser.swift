@@ -99,20 +99,34 @@ public final class DSRFileParser {
         }
     }
 
+    /// The line as a record: split into cells, checked for UTF-8 and its cell count against its type's layout, then
+    /// taken by `item` in the file's order of records.
     private func record(_ line: UnsafeRawBufferPointer, number: Int) throws(DSRError) -> DSRFileItem {
         // One pass finds the tabs, whether any backslash escapes them, and whether the line is all ASCII.
         let scan = CellEscapes.split(line, into: &bounds)
-        let escaped = scan.escaped
         let bounds = self.bounds.offsets
-        if !scan.ascii, let bad = UTF8Validation.firstInvalidOffset(line) {
-            var cell = 0
-            while cell + 1 < bounds.count / 2, bounds[2 * cell + 1] < bad { cell += 1 }
-            let type = String(decoding: UnsafeRawBufferPointer(rebasing: line[bounds[0]..<bounds[1]]), as: UTF8.self)
-            let column = RecordLayout.known[type]?.columnName(at: cell)
-            throw DSRError(.encoding, file: fileName, line: number, cell: cell + 1, column: column,
-                           "byte 0x\(String(line[bad], radix: 16, uppercase: true)) at offset \(bad + 1) of the line is not valid UTF-8")
-        }
+        if !scan.ascii { try checkEncoding(line, bounds: bounds, number: number) }
         let layout = try layoutOf(UnsafeRawBufferPointer(rebasing: line[bounds[0]..<bounds[1]]), number: number)
+        try checkCellCount(bounds, layout: layout, number: number)
+        let row = DSRRow(line: line, bounds: bounds, escaped: scan.escaped, layout: layout, file: fileName, lineNumber: number)
+        lineNumber = number
+        return try item(row, layout: layout, lineLength: line.count, number: number)
+    }
+
+    /// A line that is not all ASCII must be valid UTF-8; the error names the cell (and its column) of the first bad
+    /// byte.
+    private func checkEncoding(_ line: UnsafeRawBufferPointer, bounds: UnsafeBufferPointer<Int>, number: Int) throws(DSRError) {
+        guard let bad = UTF8Validation.firstInvalidOffset(line) else { return }
+        var cell = 0
+        while cell + 1 < bounds.count / 2, bounds[2 * cell + 1] < bad { cell += 1 }
+        let type = String(decoding: UnsafeRawBufferPointer(rebasing: line[bounds[0]..<bounds[1]]), as: UTF8.self)
+        let column = RecordLayout.known[type]?.columnName(at: cell)
+        throw DSRError(.encoding, file: fileName, line: number, cell: cell + 1, column: column,
+                       "byte 0x\(String(line[bad], radix: 16, uppercase: true)) at offset \(bad + 1) of the line is not valid UTF-8")
+    }
+
+    /// At least the layout's required cells; beyond its columns, only empty padding.
+    private func checkCellCount(_ bounds: UnsafeBufferPointer<Int>, layout: RecordLayout, number: Int) throws(DSRError) {
         let cells = bounds.count / 2
         if cells > layout.columns.count {
             for index in layout.columns.count..<cells where bounds[2 * index] != bounds[2 * index + 1] {
@@ -124,9 +138,10 @@ public final class DSRFileParser {
             throw DSRError(.cellCount, file: fileName, line: number, cell: cells + 1, column: layout.columnName(at: cells),
                            "\(layout.recordType) needs at least \(layout.requiredCellCount) of its \(layout.columns.count) cells; this record has \(cells)")
         }
-        let row = DSRRow(line: line, bounds: bounds, escaped: escaped, layout: layout, file: fileName, lineNumber: number)
-        lineNumber = number
+    }
 
+    /// The record of `row`, in the order a file must follow (HEAD, summaries, blocks, FOOT); moves the phase on.
+    private func item(_ row: DSRRow, layout: RecordLayout, lineLength: Int, number: Int) throws(DSRError) -> DSRFileItem {
         switch layout.family {
         case .header:
             guard phase == .beforeHead else {
@@ -157,7 +172,7 @@ public final class DSRFileParser {
             case .release: return .record(.release(try makeRelease(row)))
             case .resource: return .record(.resource(try makeResource(row)))
             case .usage:
-                arena.reset(forLineOf: line.count)
+                arena.reset(forLineOf: lineLength)
                 usage = try makeUsage(row)
                 return .usage
             case .licensor: return .record(.licensor(try makeLicensor(row)))

@@ -50,6 +50,8 @@ public final class DSRReportReader {
     public private(set) var finishedFiles: [DSRFileSummary] = []
     private var done = false
 
+    /// A reader of the report's files in file-number order; nothing is opened until the first `next()`. At most
+    /// `warningLimit` warnings are kept per code, then one saying that more follow.
     public init(report: DSRReportFiles, warningLimit: Int = 50) {
         self.report = report
         self.warningLimit = warningLimit
@@ -81,10 +83,7 @@ public final class DSRReportReader {
                 continue
             }
             guard let item = try parser.nextItem() else {
-                let summary = try finishFile(parser, name: currentName ?? report.files[fileIndex].name)
-                self.parser = nil
-                self.currentName = nil
-                return .event(.fileFinished(summary))
+                return .event(.fileFinished(try closeFile(parser)))
             }
             // The file name is a struct of many strings: it is only copied on the rare paths below.
             let position = DSRPosition(fileNumber: currentFileNumber, line: parser.lineNumber)
@@ -92,52 +91,67 @@ public final class DSRReportReader {
                 parserBlockCount = parser.blockCount
                 startBlock()
             }
-            let record: DSRRecord
             switch consume item {
             case .usage:
-                try checkSummariesComplete(line: position.line)
-                lastSalesLine = position
-                var view = parser.usage
-                view.position = position
-                resolve(&view)
-                usage = view
+                try lendUsage(of: parser, at: position)
                 return .usage
-            case .record(let typed):
-                record = typed
-            }
-            switch consume record {
-            case .header(let header):
-                let name = report.files[fileIndex].name
-                try checkHeader(header, name: name, line: position.line)
-                return .event(.fileStarted(name, header))
-            case .summary(let summary):
-                if let event = try takeSummary(summary, name: report.files[fileIndex].name, position: position) { return .event(event) }
-            case .release(let release):
-                releaseOrdinal += 1
-                blockReleases.insert(release.releaseReference, value: release.icpn, ordinal: releaseOrdinal)
-                return .event(.release(release, position, blockOrdinal: blockOrdinal))
-            case .resource(let resource):
-                resourceOrdinal += 1
-                blockResources.insert(resource.resourceReference, value: resource.isrc, ordinal: resourceOrdinal)
-                if !resource.dspResourceId.isEmpty, resource.dspResourceId != resource.resourceReference {
-                    blockResources.insert(resource.dspResourceId, value: resource.isrc, ordinal: resourceOrdinal, replacing: false)
-                }
-                return .event(.resource(resource, position, blockOrdinal: blockOrdinal))
-            case .usage:
-                preconditionFailure("the parser lends usage lines as views")
-            case .licensor(let licensor):
-                try checkSummariesComplete(line: position.line)
-                checkSummary(licensor.summaryRecordId, line: position.line, allowEmpty: false)
-                return .event(.licensor(licensor, position, blockOrdinal: blockOrdinal, parent: lastSalesLine))
-            case .otherBlockRecord:
-                try checkSummariesComplete(line: position.line)
-                continue
-            case .footer:
-                try checkSummariesComplete(line: position.line)
-                continue
+            case .record(let record):
+                if let event = try event(for: record, at: position) { return .event(event) }
             }
         }
         return nil
+    }
+
+    /// Ends the current file: its summary, and no parser until the next file opens.
+    private func closeFile(_ parser: DSRFileParser) throws(DSRError) -> DSRFileSummary {
+        let summary = try finishFile(parser, name: currentName ?? report.files[fileIndex].name)
+        self.parser = nil
+        self.currentName = nil
+        return summary
+    }
+
+    /// Makes the parser's usage line the reader's `usage` view, with its position in the report and its references
+    /// resolved in the current block.
+    private func lendUsage(of parser: DSRFileParser, at position: DSRPosition) throws(DSRError) {
+        try checkSummariesComplete(line: position.line)
+        lastSalesLine = position
+        var view = parser.usage
+        view.position = position
+        resolve(&view)
+        usage = view
+    }
+
+    /// The event a record other than a usage line makes, after the checks that come with it (block references,
+    /// summaries complete before the blocks); nil for a record that makes none.
+    private func event(for record: consuming DSRRecord, at position: DSRPosition) throws(DSRError) -> DSRReportEvent? {
+        switch consume record {
+        case .header(let header):
+            let name = report.files[fileIndex].name
+            try checkHeader(header, name: name, line: position.line)
+            return .fileStarted(name, header)
+        case .summary(let summary):
+            return try takeSummary(summary, name: report.files[fileIndex].name, position: position)
+        case .release(let release):
+            releaseOrdinal += 1
+            blockReleases.insert(release.releaseReference, value: release.icpn, ordinal: releaseOrdinal)
+            return .release(release, position, blockOrdinal: blockOrdinal)
+        case .resource(let resource):
+            resourceOrdinal += 1
+            blockResources.insert(resource.resourceReference, value: resource.isrc, ordinal: resourceOrdinal)
+            if !resource.dspResourceId.isEmpty, resource.dspResourceId != resource.resourceReference {
+                blockResources.insert(resource.dspResourceId, value: resource.isrc, ordinal: resourceOrdinal, replacing: false)
+            }
+            return .resource(resource, position, blockOrdinal: blockOrdinal)
+        case .usage:
+            preconditionFailure("the parser lends usage lines as views")
+        case .licensor(let licensor):
+            try checkSummariesComplete(line: position.line)
+            checkSummary(licensor.summaryRecordId, line: position.line, allowEmpty: false)
+            return .licensor(licensor, position, blockOrdinal: blockOrdinal, parent: lastSalesLine)
+        case .otherBlockRecord, .footer:
+            try checkSummariesComplete(line: position.line)
+            return nil
+        }
     }
 
     private func openNextFile() throws(DSRError) {

@@ -22,6 +22,7 @@ public struct LineLogHandler: LogHandler {
     private let stream: Stream
     private let journald: Bool
 
+    /// A handler for `label` writing to `stream`; `environment` decides the journald form (`JOURNAL_STREAM` set).
     public init(label: String, stream: Stream = .standardError,
                 environment: [String: String] = ProcessInfo.processInfo.environment)
     {
@@ -30,11 +31,13 @@ public struct LineLogHandler: LogHandler {
         journald = environment["JOURNAL_STREAM"] != nil
     }
 
+    /// The handler's own metadata (added to every line; an event's metadata wins on the same key).
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
+    /// Writes the event as one line (see `format`), in one write call per line.
     public func log(event: LogEvent) {
         let line = format(level: event.level, message: event.message, metadata: event.metadata, date: Date())
         let data = Data((line + "\n").utf8)
@@ -58,6 +61,7 @@ public struct LineLogHandler: LogHandler {
         return line
     }
 
+    /// The level named by the environment variable `name` (`debug`, `INFO`, …, any case); nil when unset or unknown.
     public static func level(fromEnvironment name: String) -> Logger.Level? {
         ProcessInfo.processInfo.environment[name].flatMap { Logger.Level(rawValue: $0.lowercased()) }
     }

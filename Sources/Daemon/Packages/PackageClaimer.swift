@@ -18,6 +18,7 @@ public struct PackageClaimer: Sendable {
     public let spool: SpoolSettings
     public let packages: any PackageRepository
 
+    /// A claimer for the spool's inbound and work folders, recording claims in `packages`.
     public init(spool: SpoolSettings, packages: any PackageRepository) {
         self.spool = spool
         self.packages = packages

@@ -25,6 +25,8 @@ public struct PackageProcessor: Sendable {
     public let schemas: ERNSchemaSet
     public let logger: Logger
 
+    /// A processor for the configuration in force; `schemas` shares compiled XSDs (compiled here when nil, which
+    /// takes a noticeable fraction of a second).
     public init(configuration: Configuration, packages: any PackageRepository, deliveries: any DeliveryRepository,
                 messageIds: any MessageIdRepository, catalogue: SharedDatabase, schemas: ERNSchemaSet? = nil, logger: Logger)
     {
@@ -187,8 +189,11 @@ public struct PersistedMessageIds: MessageIdProvider {
     public let store: any MessageIdRepository
     private let base = TimeRandomMessageIdProvider()
 
+    /// MessageIds made by `TimeRandomMessageIdProvider` and claimed in `store` before use.
     public init(store: any MessageIdRepository) { self.store = store }
 
+    /// A MessageId never issued before for `sender`: candidates are drawn until the store accepts one. Throws the
+    /// store's error (nothing is issued then). Blocking: it writes to the store.
     public func nextMessageId(sender: DPID, at time: MessageTimestamp) throws -> String {
         while true {
             let id = try base.nextMessageId(sender: sender, at: time)

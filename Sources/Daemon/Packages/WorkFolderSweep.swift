@@ -17,6 +17,7 @@ public struct WorkFolderSweep: Sendable {
     public let spool: SpoolSettings
     public let packages: any PackageRepository
 
+    /// A sweep of the spool's `work/` folder, judging each folder by its package's state in `packages`.
     public init(spool: SpoolSettings, packages: any PackageRepository) {
         self.spool = spool
         self.packages = packages

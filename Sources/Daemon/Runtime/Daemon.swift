@@ -26,6 +26,7 @@ public struct Daemon: Sendable {
 
     public let runtime: DaemonRuntime
 
+    /// A daemon over `runtime`; nothing starts until it is run.
     public init(runtime: DaemonRuntime) { self.runtime = runtime }
 
     /// Recovers what a previous process left half-done, then runs every service until SIGTERM or SIGINT.

@@ -43,6 +43,9 @@ public final class DaemonRuntime: Sendable {
     /// What start-up recovered, for the "ddexd started" line the status service logs once the services run.
     public let startup = Locked<Logger.Metadata>([:])
 
+    /// Everything the services share, from the configuration in force at start: the repositories over `store`,
+    /// the blocking pool sized to the DSPs' sessions and the services, and `startedAt` (now). Starts no thread of
+    /// its own beyond the pool's.
     public init(configuration: Configuration, store: StoreDatabase, configPath: String,
                 spoolOverride: String?, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(),
                 makeTransport: @escaping MakeTransport = TransportFactory.make)
@@ -120,10 +123,14 @@ public final class DaemonRuntime: Sendable {
 
     public var health: [String: DSPRuntimeHealth] { state.withLock { $0.health } }
 
+    /// Notes that `dsp` just worked (a delivery or a poll reached it), for the status files' `last_success_at`.
+    /// Safe from any thread.
     public func recordSuccess(dsp: String) {
         state.withLock { $0.health[dsp, default: DSPRuntimeHealth()].lastSuccessAt = Timestamp.format() }
     }
 
+    /// Notes the last error met with `dsp` (its stable code and message, stamped now) for the status files; it does
+    /// not block the DSP (see `block`). Safe from any thread.
     public func recordError(dsp: String, code: String, message: String) {
         state.withLock { $0.health[dsp, default: DSPRuntimeHealth()].lastError = StatusError(code: code, message: message, at: Timestamp.format()) }
     }

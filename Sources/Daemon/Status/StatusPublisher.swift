@@ -12,6 +12,7 @@ public struct StatusPublisher: Sendable {
     public let packages: any PackageRepository
     public let deliveries: any DeliveryRepository
 
+    /// Publishes through `writer` what `packages` and `deliveries` hold; it reads, and never writes, the store.
     public init(writer: StatusWriter, packages: any PackageRepository, deliveries: any DeliveryRepository) {
         self.writer = writer
         self.packages = packages

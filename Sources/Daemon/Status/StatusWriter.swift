@@ -6,10 +6,12 @@ import Store
 public struct StatusWriter: Sendable {
     public let folder: String
 
+    /// Writes under `folder` (normally `<spool>/status`); nothing is created until the first write.
     public init(folder: String) { self.folder = folder }
 
     public var daemonFile: String { folder + "/ddexd.json" }
     public var prometheusFile: String { folder + "/ddexd.prom" }
+    /// `packages/<package id>.json` under the status folder: one file per package, replaced on each write.
     public func packageFile(_ packageId: String) -> String { folder + "/packages/\(packageId).json" }
 
     private static func encoder() -> JSONEncoder {
@@ -18,19 +20,26 @@ public struct StatusWriter: Sendable {
         return encoder
     }
 
+    /// Replaces `ddexd.json` and then `ddexd.prom`, each atomically (a reader sees the old file or the new one,
+    /// never half of one). Throws the encoder's or the file system's error; a failed write leaves the old file.
     public func write(_ status: DaemonStatus) throws {
         try AtomicFile.write(try Self.encoder().encode(status), to: daemonFile)
         try AtomicFile.write(Data(PrometheusText.render(status).utf8), to: prometheusFile)
     }
 
+    /// Replaces the package's status file atomically; throws the encoder's or the file system's error.
     public func write(_ status: PackageStatus) throws {
         try AtomicFile.write(try Self.encoder().encode(status), to: packageFile(status.packageId))
     }
 
+    /// The last `ddexd.json` written (by this process or a running daemon); throws when it is missing or does not
+    /// decode, e.g. when no daemon has run on this spool.
     public func readDaemonStatus() throws -> DaemonStatus {
         try JSONDecoder().decode(DaemonStatus.self, from: Data(contentsOf: URL(fileURLWithPath: daemonFile)))
     }
 
+    /// Every package status file, sorted by file name (hidden temporaries skipped); empty when the folder does not
+    /// exist yet. Throws when a file does not decode.
     public func readPackageStatuses() throws -> [PackageStatus] {
         let dir = folder + "/packages"
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
@@ -42,6 +51,8 @@ public struct StatusWriter: Sendable {
 
 /// The daemon status in the Prometheus text exposition format, for node_exporter's textfile collector.
 public enum PrometheusText {
+    /// The text of `ddexd.prom`: `# HELP`/`# TYPE` then samples per metric, DSP names escaped as label values;
+    /// timestamps in Unix seconds.
     public static func render(_ status: DaemonStatus) -> String {
         var out = ""
         func metric(_ name: String, _ help: String, _ type: String, _ samples: [(labels: String, value: String)]) {

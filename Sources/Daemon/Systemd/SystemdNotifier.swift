@@ -13,6 +13,8 @@ public struct SystemdNotifier: Sendable {
     /// Half of `$WATCHDOG_USEC` (systemd's advice), when the watchdog is on for this process.
     public let watchdogInterval: Duration?
 
+    /// Reads `$NOTIFY_SOCKET` and the watchdog settings (`$WATCHDOG_USEC`, for this process only when
+    /// `$WATCHDOG_PID` names it) from `environment`; opens nothing until a message is sent.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         socketPath = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
         if let usec = environment["WATCHDOG_USEC"].flatMap(UInt64.init), usec > 0,
@@ -26,15 +28,22 @@ public struct SystemdNotifier: Sendable {
 
     public var isActive: Bool { socketPath != nil }
 
+    /// `READY=1` (and the status line): start-up is over; under `Type=notify` systemd waits for it before
+    /// starting units ordered after ddexd.
     public func ready(status: String? = nil) { send(["READY=1"] + (status.map { ["STATUS=\($0)"] } ?? [])) }
+    /// `RELOADING=1` with the monotonic clock: a reload (SIGHUP) began; send `ready()` when it is over.
     public func reloading() {
         // RELOADING=1 wants MONOTONIC_USEC since systemd 253 (Type=notify-reload); older versions ignore it.
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         send(["RELOADING=1", "MONOTONIC_USEC=\(UInt64(ts.tv_sec) * 1_000_000 + UInt64(ts.tv_nsec) / 1000)"])
     }
+    /// `STOPPING=1`: the shutdown began, so systemd shows the unit as deactivating.
     public func stopping() { send(["STOPPING=1"]) }
+    /// `WATCHDOG=1`: the daemon is alive. Send it every `watchdogInterval` (half systemd's limit); past the limit
+    /// without one, systemd restarts the unit.
     public func watchdog() { send(["WATCHDOG=1"]) }
+    /// `STATUS=…`: the one-line status `systemctl status` shows.
     public func status(_ text: String) { send(["STATUS=\(text)"]) }
 
     /// Sends one datagram of newline-separated assignments. Failures are ignored: systemd

@@ -28,6 +28,8 @@ public final class InotifyWatcher: @unchecked Sendable {
     public let changes: AsyncStream<Set<String>>
     private let continuation: AsyncStream<Set<String>>.Continuation
 
+    /// Opens a non-blocking inotify instance and the pipe that wakes its reader on `stop()`; watches nothing yet.
+    /// Throws `WatcherError` when the kernel refuses (`fs.inotify.max_user_instances` reached, no descriptors left).
     public init() throws {
         fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard fd >= 0 else { throw WatcherError(message: "inotify_init1: \(String(cString: strerror(errno)))") }
@@ -57,6 +59,7 @@ public final class InotifyWatcher: @unchecked Sendable {
         }
     }
 
+    /// Stops watching `path`; a path not watched is ignored. Safe from any thread (the watch table is locked).
     public func unwatch(_ path: String) {
         watches.withLock { watches in
             guard let wd = watches.descriptorsByPath.removeValue(forKey: path) else { return }

@@ -18,6 +18,8 @@ public final class DSPDeliveryWorker: Sendable {
     private let logger: Logger
     private let now: @Sendable () -> Date
 
+    /// A worker for `profile` with its own session pool (`max_sessions` connections made with `makeTransport` as
+    /// needed), running its blocking work on `pool`; no connection is made until a delivery is due.
     public init(profile: DSPProfile, store: any DeliveryRepository, makeTransport: @escaping MakeTransport, pool: BlockingPool,
                 logger: Logger, now: @escaping @Sendable () -> Date = { Date() })
     {

@@ -19,6 +19,8 @@ public struct DeliveryPass: Sendable {
     /// no new one.
     public let shouldStop: @Sendable () -> Bool
 
+    /// A pass over the deliveries in `store`, with transports from `makeTransport`; `shouldStop` is asked before each
+    /// delivery is claimed.
     public init(store: any DeliveryRepository, makeTransport: @escaping MakeTransport, logger: Logger,
                 now: @escaping @Sendable () -> Date = { Date() }, shouldStop: @escaping @Sendable () -> Bool = { false })
     {
@@ -125,6 +127,8 @@ public struct DSPIssue: Sendable, Codable, Equatable {
         self.blocked = blocked
     }
 
+    /// The issue an error makes: its stable code and description (`TRANSPORT_UNAVAILABLE` for an error without a
+    /// code), blocked when a `TransportError`'s kind needs a person.
     public init(_ error: any Error) {
         let coded = error as? any CodedError
         self.init(code: coded?.code ?? "TRANSPORT_UNAVAILABLE", message: coded?.description ?? "\(error)",

@@ -27,6 +27,7 @@ public struct DeliveryRunner: Sendable {
     private let now: @Sendable () -> Date
     private var profile: DSPProfile { sessions.profile }
 
+    /// A runner over the DSP's `sessions`, persisting each step in `store`; `now` dates retries and stamps rows.
     public init(store: any DeliveryRepository, sessions: SessionPool, pool: BlockingPool, logger: Logger,
                 now: @escaping @Sendable () -> Date = { Date() })
     {

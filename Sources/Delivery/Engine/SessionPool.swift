@@ -26,6 +26,8 @@ public final class SessionPool: Sendable {
     private let makeTransport: MakeTransport
     private let state = Locked(State())
 
+    /// A pool of up to `max_sessions` (at least 1) transports made with `makeTransport` on first need; none is made
+    /// here.
     public init(profile: DSPProfile, makeTransport: @escaping MakeTransport) {
         self.profile = profile
         self.makeTransport = makeTransport

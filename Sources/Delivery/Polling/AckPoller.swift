@@ -37,6 +37,8 @@ public final class AckPoller {
     public var maxAckBytes: UInt64 = 16 * 1024 * 1024
     private let now: @Sendable () -> Date
 
+    /// A poller for `profile` over `transport`, archiving under `<archiveRoot>/acks/<dsp>/`; `now` decides which
+    /// deliveries are due to be listed and stamps the store's rows.
     public init(database: StoreDatabase, transport: any DeliveryTransport, profile: DSPProfile, archiveRoot: String,
                 logger: Logger, now: @escaping @Sendable () -> Date = { Date() })
     {

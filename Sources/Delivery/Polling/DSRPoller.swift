@@ -30,6 +30,8 @@ public final class DSRPoller {
     /// The subfolder of `dsr_folder` that `after_fetch = "move"` moves loaded reports to.
     public static let processedFolder = "processed"
 
+    /// A poller for `profile` over `transport` (already made; `poll` uses it as it is), archiving under
+    /// `<archiveRoot>/dsr/<dsp>/`; `now` stamps the store's rows.
     public init(database: StoreDatabase, transport: any DeliveryTransport, profile: DSPProfile, archiveRoot: String,
                 logger: Logger, now: @escaping @Sendable () -> Date = { Date() })
     {
@@ -47,10 +49,14 @@ public final class DSRPoller {
     /// A report found on the server.
     struct RemoteReport {
         var key: DSRReportKey
-        var files: [(name: DSRFileName, entry: RemoteEntry, path: String)] = []
+        var files: [RemoteFile] = []
         var semaphores: [String] = []
     }
 
+    /// One pass over the profile's `dsr_folder`: lists it, then takes each report in report-name order. Never throws:
+    /// every failure is in the summary (a folder that cannot be listed in `errors`, a report not yet complete in
+    /// `waiting`, one that does not load in `failed`). Empty when the profile has no `dsr_folder`. Blocking: runs on
+    /// the caller's thread (network, files and the store).
     public func poll() -> DSRPollSummary {
         var summary = DSRPollSummary()
         guard let configured = profile.dsrFolder else { return summary }
@@ -110,7 +116,11 @@ public final class DSRPoller {
         return byKey.values.filter { !$0.files.isEmpty }.sorted { $0.key.description < $1.key.description }
     }
 
-    /// Fetches, loads and settles one report found on the server.
+    /// One of a report's files on the server: its parsed name, its listing entry and its path.
+    typealias RemoteFile = (name: DSRFileName, entry: RemoteEntry, path: String)
+
+    /// Fetches, loads and settles one report found on the server: it waits until its semaphore and all its files
+    /// are there; files settled by an earlier pass are not fetched again.
     private func take(_ report: RemoteReport, folder: String, summary: inout DSRPollSummary) {
         let key = report.key.description
         let remoteFiles = report.files.sorted { $0.name.fileNumber < $1.name.fileNumber }
@@ -122,77 +132,112 @@ public final class DSRPoller {
             summary.waiting.append(item)
             return
         }
-        let expected = remoteFiles[0].name.numberOfFiles
-        let numbers = remoteFiles.map(\.name.fileNumber)
-        if remoteFiles.contains(where: { $0.name.numberOfFiles != expected }) || Set(numbers).count != numbers.count
-            || Set(numbers) != Set(1...expected)
-        {
-            let missing = (1...expected).filter { !numbers.contains($0) }
-            item.code = missing.isEmpty ? DSRError.Code.reportInconsistent.rawValue : DSRError.Code.missingFile.rawValue
-            item.detail = missing.isEmpty
-                ? "the files disagree on the number of files or repeat a file number"
-                : "the semaphore is there, but file(s) \(missing.map(String.init).joined(separator: ", ")) of \(expected) are missing"
+        if let incomplete = Self.incompleteness(of: remoteFiles) {
+            item.code = incomplete.code
+            item.detail = incomplete.detail
             summary.waiting.append(item)
             log.warning("DSR report not complete", metadata: ["detail": "\(item.detail ?? "")"])
             return
         }
         do {
-            // Files settled by an earlier pass are not fetched again.
             let known = try remoteFiles.map { try reports.fetch(dsp: profile.name, remotePath: $0.path, size: $0.entry.size) }
-            let settled = known.compactMap { $0 }
-            if settled.count == remoteFiles.count, settled.allSatisfy({ $0.state != .fetched }) {
-                if settled.allSatisfy({ $0.state == .loaded }), settled.contains(where: { $0.afterFetch == nil }) {
-                    // Loaded, but the process stopped before the after-fetch step.
-                    try afterFetch(report, folder: folder, ids: settled.map(\.id), summary: &summary, log: log)
-                }
+            if try settledEarlier(report, known: known, folder: folder, summary: &summary, log: log) {
                 summary.done.append(key)
                 return
             }
-            var records: [DSRFetchRecord] = []
-            for (remote, record) in zip(remoteFiles, known) {
-                if let record, ArchiveDownloader.size(of: record.localPath) == remote.entry.size {
-                    records.append(record)
-                    continue
-                }
-                let local = archiveFolder + "/" + remote.name.text
-                let fetched = try ArchiveDownloader(transport: transport).fetch(remote.path, size: remote.entry.size, to: local)
-                summary.fetched.append(remote.path)
-                records.append(try reports.recordFetched(NewDSRFetch(
-                    dsp: profile.name, remotePath: remote.path, fileName: remote.name.text, size: remote.entry.size,
-                    remoteModified: remote.entry.modified, sha256: fetched.sha256, localPath: fetched.path,
-                    reportKey: report.key), now: Timestamp.format(now())))
-                log.info("DSR file fetched", metadata: ["file": "\(remote.path)", "bytes": "\(remote.entry.size)"])
-            }
-            let ids = records.map(\.id)
-            do {
-                // The load publishes the fetched files with the report, in its last transaction.
-                let result = try load(localPaths: records.map(\.localPath))
-                item.reportId = result.reportId
-                switch result.outcome {
-                case .loaded: item.detail = "loaded"
-                case .alreadyLoaded: item.detail = "already-loaded"
-                case .loadedSuperseded(let newer): item.detail = "loaded-superseded by report \(newer)"
-                }
-                summary.loaded.append(item)
-                log.notice("DSR report loaded", metadata: ["report_id": "\(result.reportId)", "outcome": "\(item.detail ?? "")",
-                                                           "usage_lines": "\(result.usageLineCount)"])
-            } catch {
-                let coded = error as? any CodedError
-                item.code = coded?.code ?? "DSR_LOAD_FAILED"
-                item.detail = coded?.description ?? "\(error)"
-                summary.failed.append(item)
-                log.error("DSR report failed to load; kept in the archive", metadata: ["code": "\(item.code ?? "")", "error": "\(item.detail ?? "")"])
-                // Content errors are final for these bytes; a store failure (busy, disk) is tried again next pass.
-                if error is DSRError || error is InvalidTransition {
-                    try reports.apply(.fail, to: report.key, failure: (code: item.code ?? "", message: item.detail ?? ""),
-                                      now: Timestamp.format(now()))
-                }
-                return
-            }
-            try afterFetch(report, folder: folder, ids: ids, summary: &summary, log: log)
+            let records = try fetchMissing(report, remoteFiles: remoteFiles, known: known, summary: &summary, log: log)
+            guard try load(records, of: report, item: item, summary: &summary, log: log) else { return }
+            try afterFetch(report, folder: folder, ids: records.map(\.id), summary: &summary, log: log)
         } catch {
             summary.errors.append(PollIssue(path: key, error: error))
             log.warning("DSR report not taken; trying again next pass", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Why a report whose semaphore is there cannot be taken yet: files missing (`missingFile`), or files that
+    /// disagree on their count or repeat a number (`reportInconsistent`); nil when files 1…Y are all there.
+    static func incompleteness(of remoteFiles: [RemoteFile]) -> (code: String, detail: String)? {
+        let expected = remoteFiles[0].name.numberOfFiles
+        let numbers = remoteFiles.map(\.name.fileNumber)
+        guard remoteFiles.contains(where: { $0.name.numberOfFiles != expected }) || Set(numbers).count != numbers.count
+            || Set(numbers) != Set(1...expected)
+        else { return nil }
+        let missing = (1...expected).filter { !numbers.contains($0) }
+        if missing.isEmpty {
+            return (DSRError.Code.reportInconsistent.rawValue, "the files disagree on the number of files or repeat a file number")
+        }
+        return (DSRError.Code.missingFile.rawValue,
+                "the semaphore is there, but file(s) \(missing.map(String.init).joined(separator: ", ")) of \(expected) are missing")
+    }
+
+    /// Whether an earlier pass settled every file of the report (loaded or failed); a report loaded by a process
+    /// that stopped before the after-fetch step gets that step now.
+    private func settledEarlier(_ report: RemoteReport, known: [DSRFetchRecord?], folder: String,
+                                summary: inout DSRPollSummary, log: Logger) throws -> Bool
+    {
+        let settled = known.compactMap { $0 }
+        guard settled.count == report.files.count, settled.allSatisfy({ $0.state != .fetched }) else { return false }
+        if settled.allSatisfy({ $0.state == .loaded }), settled.contains(where: { $0.afterFetch == nil }) {
+            try afterFetch(report, folder: folder, ids: settled.map(\.id), summary: &summary, log: log)
+        }
+        return true
+    }
+
+    /// The fetch records of the report's files, in file order: a file already archived at its listed size is
+    /// kept, any other is downloaded into the archive and recorded.
+    private func fetchMissing(_ report: RemoteReport, remoteFiles: [RemoteFile], known: [DSRFetchRecord?],
+                              summary: inout DSRPollSummary, log: Logger) throws -> [DSRFetchRecord]
+    {
+        var records: [DSRFetchRecord] = []
+        for (remote, record) in zip(remoteFiles, known) {
+            if let record, ArchiveDownloader.size(of: record.localPath) == remote.entry.size {
+                records.append(record)
+                continue
+            }
+            let local = archiveFolder + "/" + remote.name.text
+            let fetched = try ArchiveDownloader(transport: transport).fetch(remote.path, size: remote.entry.size, to: local)
+            summary.fetched.append(remote.path)
+            records.append(try reports.recordFetched(NewDSRFetch(
+                dsp: profile.name, remotePath: remote.path, fileName: remote.name.text, size: remote.entry.size,
+                remoteModified: remote.entry.modified, sha256: fetched.sha256, localPath: fetched.path,
+                reportKey: report.key), now: Timestamp.format(now())))
+            log.info("DSR file fetched", metadata: ["file": "\(remote.path)", "bytes": "\(remote.entry.size)"])
+        }
+        return records
+    }
+
+    /// Loads the archived files as one report; false when the load failed (reported in `summary.failed`; a content
+    /// error also fails the report in the store, so those bytes are not tried again). Throws what the store throws
+    /// while recording that failure.
+    private func load(_ records: [DSRFetchRecord], of report: RemoteReport, item: DSRPollReport,
+                      summary: inout DSRPollSummary, log: Logger) throws -> Bool
+    {
+        var item = item
+        do {
+            // The load publishes the fetched files with the report, in its last transaction.
+            let result = try load(localPaths: records.map(\.localPath))
+            item.reportId = result.reportId
+            switch result.outcome {
+            case .loaded: item.detail = "loaded"
+            case .alreadyLoaded: item.detail = "already-loaded"
+            case .loadedSuperseded(let newer): item.detail = "loaded-superseded by report \(newer)"
+            }
+            summary.loaded.append(item)
+            log.notice("DSR report loaded", metadata: ["report_id": "\(result.reportId)", "outcome": "\(item.detail ?? "")",
+                                                       "usage_lines": "\(result.usageLineCount)"])
+            return true
+        } catch {
+            let coded = error as? any CodedError
+            item.code = coded?.code ?? "DSR_LOAD_FAILED"
+            item.detail = coded?.description ?? "\(error)"
+            summary.failed.append(item)
+            log.error("DSR report failed to load; kept in the archive", metadata: ["code": "\(item.code ?? "")", "error": "\(item.detail ?? "")"])
+            // Content errors are final for these bytes; a store failure (busy, disk) is tried again next pass.
+            if error is DSRError || error is InvalidTransition {
+                try reports.apply(.fail, to: report.key, failure: (code: item.code ?? "", message: item.detail ?? ""),
+                                  now: Timestamp.format(now()))
+            }
+            return false
         }
     }
 

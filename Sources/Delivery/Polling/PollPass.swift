@@ -14,6 +14,7 @@ public struct PollPass: Sendable {
     public let logger: Logger
     public let now: @Sendable () -> Date
 
+    /// A pass over `database`, opening one transport per DSP with `makeTransport`; `now` is the pollers' clock.
     public init(database: StoreDatabase, archiveRoot: String, makeTransport: @escaping MakeTransport, logger: Logger,
                 now: @escaping @Sendable () -> Date = { Date() })
     {
@@ -42,6 +43,9 @@ public struct PollPass: Sendable {
         return out
     }
 
+    /// Polls one DSP over one new connection, acknowledgements first, then reports, as `scope` asks, and closes it.
+    /// Never throws: a DSP that cannot be reached is in the summary's `errors` (and `blockedBy` when it needs a
+    /// person). Blocking: runs on the caller's thread.
     public func run(profile: DSPProfile, scope: Scope = .all) -> DSPPollSummary {
         var summary = DSPPollSummary()
         var log = logger

@@ -15,6 +15,8 @@ public struct FilePlacement: Sendable, Hashable {
     /// so that an interrupted upload can be resumed.
     public var temporaryPath: String { Self.temporaryPath(for: remotePath) }
 
+    /// `<folder>/.<name>.ddexd-part` for `<folder>/<name>`: a pure function of the final name, so every attempt
+    /// and every process finds the same partial file.
     public static func temporaryPath(for remotePath: String) -> String {
         guard let slash = remotePath.lastIndex(of: "/") else { return "." + remotePath + ".ddexd-part" }
         return String(remotePath[...slash]) + "." + remotePath[remotePath.index(after: slash)...] + ".ddexd-part"

@@ -11,6 +11,7 @@ public final class LocalFolderTransport: DeliveryTransport, Sendable {
     public let root: String
     private static let chunk = 1 << 20
 
+    /// A transport whose paths are relative to the local folder `root` (created by `connect()` when missing).
     public init(root: String) { self.root = root }
 
     /// The checked absolute path: `..`, `.`, empty components and NUL are refused, so no name leaves the root.

@@ -23,6 +23,7 @@ public final class SFTPTransport: DeliveryTransport, @unchecked Sendable {
     /// The session, while there is a healthy one.
     private var client: SFTPClient?
 
+    /// A transport that connects on first use (or `connect()`); paths are relative to `remoteRoot` on the server.
     public init(configuration: SFTPClientConfiguration, remoteRoot: String = "") {
         self.configuration = configuration
         self.remoteRoot = remoteRoot

@@ -73,6 +73,7 @@ public struct Acknowledgement: Sendable, Hashable {
 public struct AcknowledgementFileName: Sendable, Hashable {
     public var parts: [String]
 
+    /// The `_`-separated parts between `ACK_` and `.xml` (the extension in any case); nil for a name of another form.
     public init?(_ name: String) {
         guard name.hasPrefix("ACK_"), name.lowercased().hasSuffix(".xml") else { return nil }
         parts = name.dropFirst(4).dropLast(4).split(separator: "_", omittingEmptySubsequences: false).map(String.init)

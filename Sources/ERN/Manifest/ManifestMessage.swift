@@ -58,11 +58,14 @@ public struct ManifestWriter: Sendable {
     public var avsVersionId: String
     public var indentWidth: Int
 
+    /// A writer stamping `avsVersionId` (the AVS the choreography XSD imports) and indenting by `indentWidth`.
     public init(avsVersionId: String = "3", indentWidth: Int = 2) {
         self.avsVersionId = avsVersionId
         self.indentWidth = indentWidth
     }
 
+    /// Writes the ManifestMessage (header, test flag, root directory, one `MessageInBatch` per entry) as one
+    /// document to `w`; the caller finishes `w`.
     public func write(_ m: ERNManifest, to w: XMLStreamWriter) {
         w.startDocument()
         w.startElement("ern-c-sftp:ManifestMessage")
@@ -111,6 +114,7 @@ public struct ManifestWriter: Sendable {
         w.endElement()
     }
 
+    /// The manifest as UTF-8 bytes, in memory (manifests are small); throws `XMLWriteError` when writing fails.
     public func bytes(of manifest: ERNManifest) throws(XMLWriteError) -> [UInt8] {
         let w = XMLStreamWriter(indentWidth: indentWidth)
         write(manifest, to: w)

@@ -16,6 +16,8 @@ public struct MessageTimestamp: Sendable, Hashable, Comparable, CustomStringConv
     /// Offset from UTC in seconds (east positive) used when writing `iso8601`.
     public var utcOffsetSeconds: Int
 
+    /// The instant `millisecondsSinceEpoch` after 1970-01-01T00:00:00Z, written with the offset `utcOffsetSeconds`
+    /// (east positive; the instant does not change with it).
     public init(millisecondsSinceEpoch: Int64, utcOffsetSeconds: Int = 0) {
         self.millisecondsSinceEpoch = millisecondsSinceEpoch
         self.utcOffsetSeconds = utcOffsetSeconds

@@ -332,6 +332,8 @@ public struct ERNNewReleaseMessage: Sendable, Hashable {
     /// Every delivered file, sound recordings first, then images.
     public var deliveredFiles: [ERNDeliveredFile] { soundRecordings.map(\.file) + images.map(\.file) }
 
+    /// The name of the party with local reference `reference` (`P1`…), or nil when the message has none (a linear
+    /// search: messages hold a few parties).
     public func partyName(_ reference: String) -> String? { parties.first { $0.reference == reference }?.name }
 }
 

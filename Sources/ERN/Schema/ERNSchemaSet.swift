@@ -12,6 +12,7 @@ public final class ERNSchemaSet: Sendable {
     public let settings: SchemaSettings
     private let cache = Locked<[String: XSDSchema]>([:])
 
+    /// A set reading the XSDs from `settings`' folders; nothing is read or compiled until a schema is first asked for.
     public init(settings: SchemaSettings) {
         self.settings = settings
     }

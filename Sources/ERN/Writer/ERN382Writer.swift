@@ -17,12 +17,15 @@ public struct ERN382Writer: Sendable {
     /// `ReleaseProfileVersionId` written on NewReleaseMessages (ERN.md §1; Release Profile 1.3 goes with ERN 3.8).
     public var releaseProfileVersionId: String
 
+    /// A writer stamping NewReleaseMessages with `releaseProfileVersionId` (the Audio Album profile by default).
     public init(releaseProfileVersionId: String = "CommonReleaseTypes/14/AudioAlbumMusicOnly") {
         self.releaseProfileVersionId = releaseProfileVersionId
     }
 
     // MARK: - NewReleaseMessage
 
+    /// Writes the whole message as one ERN 3.8.2 document to `w` (the 4.3 model mapped as described above); the
+    /// caller finishes `w`, which is where write errors surface.
     public func write(_ m: ERNNewReleaseMessage, to w: XMLStreamWriter) {
         w.startDocument()
         w.startElement("ern:NewReleaseMessage")
@@ -74,6 +77,7 @@ public struct ERN382Writer: Sendable {
 
     // MARK: - PurgeReleaseMessage
 
+    /// Writes the PurgeReleaseMessage (the release named by its ids and title) as one ERN 3.8.2 document to `w`.
     public func write(_ m: ERNPurgeReleaseMessage, to w: XMLStreamWriter) {
         w.startDocument()
         w.startElement("ern:PurgeReleaseMessage")

@@ -13,12 +13,15 @@ public struct ERN43Writer: Sendable {
     /// The version of the AVS file the message is validated against (the shipped ern43 folder holds AVS 3).
     public var avsVersionId: String
 
+    /// A writer stamping messages with `avsVersionId`: it must name the AVS the shipped XSDs import.
     public init(avsVersionId: String = "3") {
         self.avsVersionId = avsVersionId
     }
 
     // MARK: - NewReleaseMessage
 
+    /// Writes the whole message as one document (parties, resources, releases, deals in the XSD's order) to `w`;
+    /// the caller finishes `w`, which is where write errors surface.
     public func write(_ m: ERNNewReleaseMessage, to w: XMLStreamWriter) {
         w.startDocument()
         w.startElement("ern:NewReleaseMessage")
@@ -31,21 +34,7 @@ public struct ERN43Writer: Sendable {
 
         w.messageHeader(m.header)
 
-        w.startElement("PartyList")
-        for p in m.parties {
-            w.startElement("Party")
-            w.element("PartyReference", p.reference)
-            w.startElement("PartyName")
-            w.element("FullName", p.name)
-            w.endElement()
-            if let isni = p.isni {
-                w.startElement("PartyId")
-                w.element("ISNI", isni.value)
-                w.endElement()
-            }
-            w.endElement()
-        }
-        w.endElement()
+        partyList(m.parties, to: w)
 
         w.startElement("ResourceList")
         let provided = m.resourcesProvided ? "true" : "false"
@@ -59,21 +48,41 @@ public struct ERN43Writer: Sendable {
         w.endElement()
 
         // A takedown sends no DealList at all: "no deal = no deal" (ERN.md §4-5).
-        if !m.releaseDeals.isEmpty {
-            w.startElement("DealList")
-            for rd in m.releaseDeals {
-                w.startElement("ReleaseDeal")
-                for ref in rd.releaseReferences { w.element("DealReleaseReference", ref) }
-                for d in rd.deals {
-                    w.startElement("Deal")
-                    w.startElement("DealTerms")
-                    w.territories(d.territories)
-                    w.validityPeriod(start: d.start, end: d.end)
-                    for cm in d.commercialModels { w.element("CommercialModelType", cm) }
-                    for u in d.useTypes { w.element("UseType", u) }
-                    w.endElement()
-                    w.endElement()
-                }
+        if !m.releaseDeals.isEmpty { dealList(m.releaseDeals, to: w) }
+        w.endElement()
+    }
+
+    private func partyList(_ parties: [ERNParty], to w: XMLStreamWriter) {
+        w.startElement("PartyList")
+        for p in parties {
+            w.startElement("Party")
+            w.element("PartyReference", p.reference)
+            w.startElement("PartyName")
+            w.element("FullName", p.name)
+            w.endElement()
+            if let isni = p.isni {
+                w.startElement("PartyId")
+                w.element("ISNI", isni.value)
+                w.endElement()
+            }
+            w.endElement()
+        }
+        w.endElement()
+    }
+
+    private func dealList(_ releaseDeals: [ERNReleaseDeal], to w: XMLStreamWriter) {
+        w.startElement("DealList")
+        for rd in releaseDeals {
+            w.startElement("ReleaseDeal")
+            for ref in rd.releaseReferences { w.element("DealReleaseReference", ref) }
+            for d in rd.deals {
+                w.startElement("Deal")
+                w.startElement("DealTerms")
+                w.territories(d.territories)
+                w.validityPeriod(start: d.start, end: d.end)
+                for cm in d.commercialModels { w.element("CommercialModelType", cm) }
+                for u in d.useTypes { w.element("UseType", u) }
+                w.endElement()
                 w.endElement()
             }
             w.endElement()
@@ -83,6 +92,7 @@ public struct ERN43Writer: Sendable {
 
     // MARK: - PurgeReleaseMessage
 
+    /// Writes the PurgeReleaseMessage (the release named by its ids and title) as one document to `w`.
     public func write(_ m: ERNPurgeReleaseMessage, to w: XMLStreamWriter) {
         w.startDocument()
         w.startElement("ern:PurgeReleaseMessage")

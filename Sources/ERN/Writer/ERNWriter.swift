@@ -10,6 +10,7 @@ public struct ERNWriter: Sendable {
     /// Indentation of the written XML (0: one line, fastest and smallest).
     public var indentWidth: Int
 
+    /// A writer for `version`, with the per-version writers' settings and the indentation of the XML.
     public init(version: ERNVersion, ern43: ERN43Writer = ERN43Writer(), ern382: ERN382Writer = ERN382Writer(),
                 indentWidth: Int = 2)
     {

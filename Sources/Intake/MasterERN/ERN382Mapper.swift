@@ -16,11 +16,30 @@ struct ERN382Mapper {
         fields = MasterERNFields(log: log, language: root.attribute("LanguageAndScriptCode"))
     }
 
+    /// What the track releases say: each one's primary resources by its reference, and each resource's genre.
+    private struct TrackReleases {
+        var resourcesByTrackRelease: [String: [String]] = [:]
+        var genreByResource: [String: String] = [:]
+    }
+
+    /// The tracks read, in slot order, and their ISRCs by resource reference.
+    private struct Tracks {
+        var tracks: [Track] = []
+        var isrcByResource: [String: ISRC] = [:]
+    }
+
+    /// The identifiers of every `ReleaseId` of the main release.
+    private struct ReleaseIds {
+        var icpn: ICPN?
+        var grid: GRid?
+        var catalogNumber: String?
+        var proprietaryIds: [ProprietaryId]
+    }
+
+    /// The release, or nil when the message has no main release; every problem found on the way is in `log`,
+    /// in document order (resources, the main release's details, tracks, cover, the release's own fields, deals).
     func map() -> Release? {
-        let resourceList = root.child("ResourceList")
-        if resourceList == nil { log.missing("ResourceList", in: root) }
-        let recordings = log.indexByResourceReference(resourceList?.children("SoundRecording") ?? [])
-        let images = log.indexByResourceReference(resourceList?.children("Image") ?? [])
+        let resources = MasterERNResources(root: root, log: log)
         guard let releaseList = root.child("ReleaseList") else {
             log.missing("ReleaseList", in: root)
             return nil
@@ -32,61 +51,113 @@ struct ERN382Mapper {
         }
         let details = byTerritory(main.children("ReleaseDetailsByTerritory"))
         if details == nil { log.missing("ReleaseDetailsByTerritory", in: main) }
+        let trackReleases = readTrackReleases(releases, main: main)
+        let releaseWarning = details.flatMap { ERNNode.preferred($0.children("ParentalWarningType")) }
+        let tracks = readTracks(trackSlots(main, details: details, recordings: resources.recordings), resources: resources,
+                                genreByResource: trackReleases.genreByResource, releaseWarning: releaseWarning?.text)
+        let cover = frontCover(main, details: details, images: resources.images)
+        return release(main, details: details, releaseWarning: releaseWarning, tracks: tracks, cover: cover,
+                       resourcesByTrackRelease: trackReleases.resourcesByTrackRelease)
+    }
 
-        // Track releases: reference → their primary resources, and genre per resource.
-        var resourcesByTrackRelease: [String: [String]] = [:]
-        var genreByResource: [String: String] = [:]
+    // MARK: Tracks
+
+    /// Track releases (every `TrackRelease` but the main one): reference → their primary resources, and genre per
+    /// resource.
+    private func readTrackReleases(_ releases: [ERNNode], main: ERNNode) -> TrackReleases {
+        var read = TrackReleases()
         for release in releases where release.path != main.path && isTrackRelease(release) {
             let resources = release.all("ReleaseResourceReferenceList", "ReleaseResourceReference").map(\.text)
             for reference in release.children("ReleaseReference") {
-                resourcesByTrackRelease[reference.text] = resources
+                read.resourcesByTrackRelease[reference.text] = resources
             }
             if let genre = byTerritory(release.children("ReleaseDetailsByTerritory")).flatMap({
                 ERNNode.preferred($0.children("Genre"), language: fields.language)?.text("GenreText")
             }) {
-                for resource in resources { genreByResource[resource] = genre }
+                for resource in resources { read.genreByResource[resource] = genre }
             }
         }
+        return read
+    }
 
-        // Track order: the ResourceGroup of the release details, else the resource reference list.
-        let slots: [MasterERNFields.Slot]
+    /// Track order: the ResourceGroup of the release details, else the resource reference list (its sound
+    /// recordings, one disc).
+    private func trackSlots(_ main: ERNNode, details: ERNNode?, recordings: [String: ERNNode]) -> [MasterERNFields.Slot] {
         if let group = details?.child("ResourceGroup") {
-            slots = fields.trackSlots(group)
-        } else {
-            slots = main.all("ReleaseResourceReferenceList", "ReleaseResourceReference")
-                .filter { recordings[$0.text] != nil }
-                .enumerated().map { MasterERNFields.Slot(disc: 1, number: $0.offset + 1, reference: $0.element) }
+            return fields.trackSlots(group)
         }
-        let releaseWarning = details.flatMap { ERNNode.preferred($0.children("ParentalWarningType")) }
-        var tracks: [Track] = []
-        var isrcByResource: [String: ISRC] = [:]
+        return main.all("ReleaseResourceReferenceList", "ReleaseResourceReference")
+            .filter { recordings[$0.text] != nil }
+            .enumerated().map { MasterERNFields.Slot(disc: 1, number: $0.offset + 1, reference: $0.element) }
+    }
+
+    private func readTracks(_ slots: [MasterERNFields.Slot], resources: MasterERNResources,
+                            genreByResource: [String: String], releaseWarning: String?) -> Tracks
+    {
+        var read = Tracks()
         for slot in slots {
-            guard let recording = recordings[slot.reference.text] else {
-                if images[slot.reference.text] != nil || resourceList?.element.children.contains(where: {
-                    $0.child("ResourceReference")?.trimmedText == slot.reference.text
-                }) == true {
-                    log.warning(.masterERNIgnored, slot.reference, "resource '\(slot.reference.text)' is not a SoundRecording; ddexd delivers audio tracks only and skips it")
-                } else {
-                    log.error(.masterERNReferenceUnknown, slot.reference, "'\(slot.reference.text)' is not a ResourceReference in ResourceList")
-                }
+            guard let recording = resources.recordings[slot.reference.text] else {
+                resources.logNotARecording(slot.reference, log: log)
                 continue
             }
             guard let track = track(recording, slot: slot, genre: genreByResource[slot.reference.text],
-                                    releaseWarning: releaseWarning?.text)
+                                    releaseWarning: releaseWarning)
             else { continue }
-            isrcByResource[slot.reference.text] = track.isrc
-            tracks.append(track)
+            read.isrcByResource[slot.reference.text] = track.isrc
+            read.tracks.append(track)
         }
+        return read
+    }
 
-        // Cover: a FrontCoverImage among the release's resources, else any.
+    /// Cover: a FrontCoverImage among the release's resources, else any (the first in the document).
+    private func frontCover(_ main: ERNNode, details: ERNNode?, images: [String: ERNNode]) -> ImageResource? {
         let releaseResources = main.all("ReleaseResourceReferenceList", "ReleaseResourceReference").map(\.text)
             + (details?.child("ResourceGroup").map(fields.linkedReferences) ?? [])
         let isCover = { (image: ERNNode) in image.text("ImageType") == "FrontCoverImage" }
         let coverNode = releaseResources.compactMap { images[$0] }.first(where: isCover)
             ?? images.values.sorted { $0.line < $1.line }.first(where: isCover)
-        let cover = coverNode.flatMap(self.cover)
+        return coverNode.flatMap(cover)
+    }
 
-        // Identifiers (every ReleaseId of the main release).
+    // MARK: Release
+
+    private func release(_ main: ERNNode, details: ERNNode?, releaseWarning: ERNNode?, tracks: Tracks,
+                         cover: ImageResource?, resourcesByTrackRelease: [String: [String]]) -> Release
+    {
+        let ids = releaseIds(of: main)
+        let (title, subtitle) = referenceTitle(main)
+        let artists = details.map(displayArtists) ?? []
+        let displayArtist = details.flatMap { ERNNode.preferred($0.children("DisplayArtistName"), language: fields.language) }
+        if displayArtist == nil { log.missing("DisplayArtistName", in: details ?? main) }
+        let label = details.flatMap { ERNNode.preferred($0.children("LabelName"), language: fields.language) }
+        if label == nil { log.missing("LabelName", in: details ?? main) }
+        let genreNode = details.flatMap { ERNNode.preferred($0.children("Genre"), language: fields.language) }
+        let genre = genreNode?.text("GenreText")
+        if genre == nil { log.missing("Genre/GenreText", in: details ?? main) }
+        let releaseType = releaseType(of: main, details: details)
+        let parentalWarning = parentalWarning(releaseWarning, in: details ?? main)
+        let pLine = ERNNode.preferred(main.children("PLine") + (details?.children("PLine") ?? []), language: fields.language)
+        let cLine = ERNNode.preferred(main.children("CLine") + (details?.children("CLine") ?? []), language: fields.language)
+        let language = messageLanguage()
+        let mainReferences = Set(main.children("ReleaseReference").map(\.text))
+        let (deals, takedown) = readDeals(mainReferences: mainReferences, resourcesByTrackRelease: resourcesByTrackRelease,
+                                          isrcByResource: tracks.isrcByResource)
+        return Release(
+            icpn: ids.icpn, grid: ids.grid, catalogNumber: ids.catalogNumber, proprietaryIds: ids.proprietaryIds,
+            title: title, subtitle: subtitle, displayArtist: displayArtist?.text ?? artists.map(\.name).joined(separator: ", "),
+            artists: artists, label: label?.text ?? "",
+            pLine: fields.rightsLine(pLine, textElement: "PLineText"),
+            cLine: fields.rightsLine(cLine, textElement: "CLineText"),
+            genre: genre ?? "", subGenre: genreNode?.text("SubGenre"), releaseType: releaseType,
+            releaseDate: fields.date(main.child("GlobalReleaseDate") ?? details?.child("ReleaseDate")),
+            originalReleaseDate: fields.date(main.child("GlobalOriginalReleaseDate") ?? details?.child("OriginalReleaseDate")),
+            parentalWarning: parentalWarning, language: language, cover: cover, tracks: tracks.tracks, deals: deals,
+            takedown: takedown
+        )
+    }
+
+    /// Identifiers of every ReleaseId of the main release; an ISRC there is ignored with a warning.
+    private func releaseIds(of main: ERNNode) -> ReleaseIds {
         let ids = main.children("ReleaseId")
         let icpn = log.validated(ids.compactMap { $0.child("ICPN") }.first, ICPN.init(validating:))
         let grid = log.validated(ids.compactMap { $0.child("GRid") }.first, GRid.init(validating:))
@@ -102,56 +173,39 @@ struct ERN382Mapper {
         {
             log.missing("ReleaseId/ICPN, GRid, CatalogNumber or ProprietaryId", in: main)
         }
+        return ReleaseIds(icpn: icpn, grid: grid, catalogNumber: catalogNumber, proprietaryIds: proprietaryIds)
+    }
 
-        // Descriptive fields.
-        let (title, subtitle) = referenceTitle(main)
-        let artists = details.map(displayArtists) ?? []
-        let displayArtist = details.flatMap { ERNNode.preferred($0.children("DisplayArtistName"), language: fields.language) }
-        if displayArtist == nil { log.missing("DisplayArtistName", in: details ?? main) }
-        let label = details.flatMap { ERNNode.preferred($0.children("LabelName"), language: fields.language) }
-        if label == nil { log.missing("LabelName", in: details ?? main) }
-        let genreNode = details.flatMap { ERNNode.preferred($0.children("Genre"), language: fields.language) }
-        let genre = genreNode?.text("GenreText")
-        if genre == nil { log.missing("Genre/GenreText", in: details ?? main) }
+    /// The first `ReleaseType` of the release or its details that is not `UserDefined` (else the first), if it
+    /// is an allowed value; else "".
+    private func releaseType(of main: ERNNode, details: ERNNode?) -> String {
         let typeNodes = main.children("ReleaseType") + (details?.children("ReleaseType") ?? [])
-        var releaseType = ""
-        if let typeNode = typeNodes.first(where: { $0.text != "UserDefined" }) ?? typeNodes.first {
-            if log.allowed(typeNode, in: AllowedValues.releaseTypes, "ReleaseType") { releaseType = typeNode.text }
-        } else {
+        guard let typeNode = typeNodes.first(where: { $0.text != "UserDefined" }) ?? typeNodes.first else {
             log.missing("ReleaseType", in: main)
+            return ""
         }
-        var parentalWarning = "NoAdviceAvailable"
-        if let releaseWarning {
-            if log.allowed(releaseWarning, in: AllowedValues.parentalWarningTypes, "ParentalWarningType") {
-                parentalWarning = releaseWarning.text
-            }
-        } else {
-            log.warning(.masterERNMissing, details ?? main, "ParentalWarningType is missing; NoAdviceAvailable is assumed")
+        return log.allowed(typeNode, in: AllowedValues.releaseTypes, "ReleaseType") ? typeNode.text : ""
+    }
+
+    /// The release's `ParentalWarningType` when allowed; missing, `NoAdviceAvailable` with a warning on `place`.
+    private func parentalWarning(_ releaseWarning: ERNNode?, in place: ERNNode) -> String {
+        guard let releaseWarning else {
+            log.warning(.masterERNMissing, place, "ParentalWarningType is missing; NoAdviceAvailable is assumed")
+            return "NoAdviceAvailable"
         }
-        let pLine = ERNNode.preferred(main.children("PLine") + (details?.children("PLine") ?? []), language: fields.language)
-        let cLine = ERNNode.preferred(main.children("CLine") + (details?.children("CLine") ?? []), language: fields.language)
-        // ERN 3.8.2's LanguageAndScriptCode is free text: a value that is no language tag is only a warning.
-        let language = fields.language.flatMap { code -> LanguageTag? in
+        if log.allowed(releaseWarning, in: AllowedValues.parentalWarningTypes, "ParentalWarningType") {
+            return releaseWarning.text
+        }
+        return "NoAdviceAvailable"
+    }
+
+    /// ERN 3.8.2's LanguageAndScriptCode is free text: a value that is no language tag is only a warning.
+    private func messageLanguage() -> LanguageTag? {
+        fields.language.flatMap { code -> LanguageTag? in
             let tag = try? LanguageTag(validating: code)
             if tag == nil { log.warning(.languageInvalid, root, "LanguageAndScriptCode '\(code)' is not a language tag; the release has no language") }
             return tag
         }
-
-        let mainReferences = Set(main.children("ReleaseReference").map(\.text))
-        let (deals, takedown) = readDeals(mainReferences: mainReferences, resourcesByTrackRelease: resourcesByTrackRelease,
-                                          isrcByResource: isrcByResource)
-        return Release(
-            icpn: icpn, grid: grid, catalogNumber: catalogNumber, proprietaryIds: proprietaryIds,
-            title: title, subtitle: subtitle, displayArtist: displayArtist?.text ?? artists.map(\.name).joined(separator: ", "),
-            artists: artists, label: label?.text ?? "",
-            pLine: fields.rightsLine(pLine, textElement: "PLineText"),
-            cLine: fields.rightsLine(cLine, textElement: "CLineText"),
-            genre: genre ?? "", subGenre: genreNode?.text("SubGenre"), releaseType: releaseType,
-            releaseDate: fields.date(main.child("GlobalReleaseDate") ?? details?.child("ReleaseDate")),
-            originalReleaseDate: fields.date(main.child("GlobalOriginalReleaseDate") ?? details?.child("OriginalReleaseDate")),
-            parentalWarning: parentalWarning, language: language, cover: cover, tracks: tracks, deals: deals,
-            takedown: takedown
-        )
     }
 
     // MARK: Parts

@@ -15,18 +15,32 @@ struct ERN43Mapper {
         fields = MasterERNFields(log: log, language: root.attribute("LanguageAndScriptCode"))
     }
 
-    private struct Party {
-        var name: String?
-        var isni: ISNI?
+    /// What the `TrackRelease`s say, by reference: the resource each one releases, and each resource's genre.
+    private struct TrackReleases {
+        var genreByResource: [String: (String, String?)] = [:]
+        var resourceByTrackRelease: [String: ERNNode] = [:]
     }
 
-    func map() -> Release? {
-        let parties = readParties()
-        let resourceList = root.child("ResourceList")
-        if resourceList == nil { log.missing("ResourceList", in: root) }
-        let recordings = log.indexByResourceReference(resourceList?.children("SoundRecording") ?? [])
-        let images = log.indexByResourceReference(resourceList?.children("Image") ?? [])
+    /// The tracks read from the main release's `ResourceGroup`, and their ISRCs by resource reference.
+    private struct Tracks {
+        var tracks: [Track] = []
+        var isrcByResource: [String: ISRC] = [:]
+    }
 
+    /// The main release's identifiers (`ReleaseId`).
+    private struct ReleaseIds {
+        var icpn: ICPN?
+        var grid: GRid?
+        var catalogNumber: String?
+        var proprietaryIds: [ProprietaryId]
+    }
+
+    /// The release, or nil when the message has no main release; every problem found on the way is in `log`,
+    /// in document order (parties, resources, track releases, tracks, cover, then the release's own fields
+    /// and deals).
+    func map() -> Release? {
+        let parties = PartyResolver(parties: readParties(), log: log, fields: fields)
+        let resources = MasterERNResources(root: root, log: log)
         guard let releaseList = root.child("ReleaseList") else {
             log.missing("ReleaseList", in: root)
             return nil
@@ -35,53 +49,20 @@ struct ERN43Mapper {
             log.missing("Release", in: releaseList, "the master ERN must describe its main release")
             return nil
         }
-        let trackReleases = releaseList.children("TrackRelease")
+        let trackReleases = readTrackReleases(releaseList.children("TrackRelease"))
+        let group = main.child("ResourceGroup")
+        if group == nil { log.missing("ResourceGroup", in: main, "it lists the tracks") }
+        let tracks = readTracks(in: group, resources: resources, genreByResource: trackReleases.genreByResource,
+                                parties: parties)
+        let cover = frontCover(in: group, images: resources.images)
+        return release(main, tracks: tracks, cover: cover, parties: parties,
+                       resourceByTrackRelease: trackReleases.resourceByTrackRelease)
+    }
 
-        func party(_ node: ERNNode?, _ role: String) -> Party? {
-            guard let node else { return nil }
-            guard let party = parties[node.text] else {
-                log.error(.masterERNReferenceUnknown, node, "\(role) '\(node.text)' is not a PartyReference in PartyList")
-                return nil
-            }
-            return party
-        }
+    // MARK: Tracks
 
-        func artists(of node: ERNNode) -> [Artist] {
-            let sorted = node.children("DisplayArtist").enumerated().sorted {
-                ($0.element.sequenceNumber ?? Int.max, $0.offset) < ($1.element.sequenceNumber ?? Int.max, $1.offset)
-            }.map(\.element)
-            return sorted.compactMap { artist in
-                guard let reference = artist.child("ArtistPartyReference") else {
-                    log.missing("ArtistPartyReference", in: artist)
-                    return nil
-                }
-                guard let resolved = party(reference, "ArtistPartyReference") else { return nil }
-                guard let name = resolved.name else {
-                    log.error(.masterERNMissing, reference, "party '\(reference.text)' has no PartyName/FullName")
-                    return nil
-                }
-                var role = "MainArtist"
-                if let roleNode = artist.child("DisplayArtistRole") {
-                    if log.allowed(roleNode, in: AllowedValues.displayArtistRoles, "DisplayArtistRole") { role = roleNode.text }
-                } else {
-                    log.missing("DisplayArtistRole", in: artist)
-                }
-                return Artist(name: name, role: role, isni: resolved.isni)
-            }
-        }
-
-        func displayArtistName(of node: ERNNode, artists: [Artist]) -> String {
-            if let name = ERNNode.preferred(node.children("DisplayArtistName"), language: fields.language), !name.text.isEmpty {
-                return name.text
-            }
-            log.missing("DisplayArtistName", in: node)
-            return artists.map(\.name).joined(separator: ", ")
-        }
-
-        // MARK: Tracks
-
-        var genreByResource: [String: (String, String?)] = [:]
-        var resourceByTrackRelease: [String: ERNNode] = [:]
+    private func readTrackReleases(_ trackReleases: [ERNNode]) -> TrackReleases {
+        var read = TrackReleases()
         for trackRelease in trackReleases {
             guard let reference = trackRelease.text("ReleaseReference") else {
                 log.missing("ReleaseReference", in: trackRelease)
@@ -91,38 +72,39 @@ struct ERN43Mapper {
                 log.missing("ReleaseResourceReference", in: trackRelease)
                 continue
             }
-            resourceByTrackRelease[reference] = resource
+            read.resourceByTrackRelease[reference] = resource
             if let genre = ERNNode.preferred(trackRelease.children("Genre"), language: fields.language),
                let text = genre.text("GenreText")
             {
-                genreByResource[resource.text] = (text, genre.text("SubGenre"))
+                read.genreByResource[resource.text] = (text, genre.text("SubGenre"))
             }
         }
+        return read
+    }
 
-        var tracks: [Track] = []
-        var isrcByResource: [String: ISRC] = [:]
-        var cover: ImageResource?
-        var coverReference: String?
-        let group = main.child("ResourceGroup")
-        if group == nil { log.missing("ResourceGroup", in: main, "it lists the tracks") }
+    /// The tracks of the group's slots, in slot order; a slot that names an image or another non-audio
+    /// resource is skipped with a warning, one that names no resource is an error.
+    private func readTracks(in group: ERNNode?, resources: MasterERNResources, genreByResource: [String: (String, String?)],
+                            parties: PartyResolver) -> Tracks
+    {
+        var read = Tracks()
         for slot in group.map(fields.trackSlots) ?? [] {
             let reference = slot.reference.text
-            guard let recording = recordings[reference] else {
-                if images[reference] != nil || resourceList?.element.children.contains(where: {
-                    $0.child("ResourceReference")?.trimmedText == reference
-                }) == true {
-                    log.warning(.masterERNIgnored, slot.reference, "resource '\(reference)' is not a SoundRecording; ddexd delivers audio tracks only and skips it")
-                } else {
-                    log.error(.masterERNReferenceUnknown, slot.reference, "'\(reference)' is not a ResourceReference in ResourceList")
-                }
+            guard let recording = resources.recordings[reference] else {
+                resources.logNotARecording(slot.reference, log: log)
                 continue
             }
-            guard let track = track(recording, slot: slot, genre: genreByResource[reference], party: party,
-                                    artists: artists, displayArtistName: displayArtistName)
+            guard let track = track(recording, slot: slot, genre: genreByResource[reference], parties: parties)
             else { continue }
-            isrcByResource[reference] = track.isrc
-            tracks.append(track)
+            read.isrcByResource[reference] = track.isrc
+            read.tracks.append(track)
         }
+        return read
+    }
+
+    /// The `FrontCoverImage` the group links to, else the first one in `ResourceList`.
+    private func frontCover(in group: ERNNode?, images: [String: ERNNode]) -> ImageResource? {
+        var coverReference: String?
         for reference in group.map(fields.linkedReferences) ?? [] {
             guard let image = images[reference] else { continue }
             if image.text("Type") == "FrontCoverImage" {
@@ -133,12 +115,41 @@ struct ERN43Mapper {
         if coverReference == nil {
             coverReference = images.first { $0.value.text("Type") == "FrontCoverImage" }?.key
         }
-        if let coverReference, let image = images[coverReference] {
-            cover = self.cover(image)
-        }
+        guard let coverReference, let image = images[coverReference] else { return nil }
+        return cover(image)
+    }
 
-        // MARK: Release
+    // MARK: Release
 
+    private func release(_ main: ERNNode, tracks: Tracks, cover: ImageResource?, parties: PartyResolver,
+                         resourceByTrackRelease: [String: ERNNode]) -> Release
+    {
+        let ids = releaseIds(of: main)
+        let (title, subtitle) = title(of: main)
+        let releaseArtists = parties.artists(of: main)
+        let label = label(of: main, parties: parties)
+        let genreNode = ERNNode.preferred(main.children("Genre"), language: fields.language)
+        let genre = genreNode?.text("GenreText")
+        if genre == nil { log.missing("Genre/GenreText", in: main) }
+        let releaseType = releaseType(of: main)
+        let language = messageLanguage()
+        let deals = readDeals(mainReference: main.text("ReleaseReference"), resourceByTrackRelease: resourceByTrackRelease,
+                              isrcByResource: tracks.isrcByResource)
+        return Release(
+            icpn: ids.icpn, grid: ids.grid, catalogNumber: ids.catalogNumber, proprietaryIds: ids.proprietaryIds,
+            title: title, subtitle: subtitle, displayArtist: parties.displayArtistName(of: main, artists: releaseArtists),
+            artists: releaseArtists, label: label,
+            pLine: fields.rightsLine(ERNNode.preferred(main.children("PLine"), language: fields.language), textElement: "PLineText"),
+            cLine: fields.rightsLine(ERNNode.preferred(main.children("CLine"), language: fields.language), textElement: "CLineText"),
+            genre: genre ?? "", subGenre: genreNode?.text("SubGenre"), releaseType: releaseType,
+            releaseDate: fields.date(ERNNode.preferred(main.children("ReleaseDate"))),
+            originalReleaseDate: fields.date(ERNNode.preferred(main.children("OriginalReleaseDate"))),
+            parentalWarning: parentalWarning(of: main) ?? "NoAdviceAvailable", language: language, cover: cover,
+            tracks: tracks.tracks, deals: deals
+        )
+    }
+
+    private func releaseIds(of main: ERNNode) -> ReleaseIds {
         let ids = main.child("ReleaseId")
         if ids == nil { log.missing("ReleaseId", in: main) }
         let icpn = log.validated(ids?.child("ICPN"), ICPN.init(validating:))
@@ -148,72 +159,40 @@ struct ERN43Mapper {
             ProprietaryId(namespace: $0.attribute("Namespace") ?? "", value: $0.text)
         }
         if let ids, ids.element.children.isEmpty { log.missing("ICPN, GRid, CatalogNumber or ProprietaryId", in: ids) }
+        return ReleaseIds(icpn: icpn, grid: grid, catalogNumber: catalogNumber, proprietaryIds: proprietaryIds)
+    }
 
-        let (title, subtitle) = title(of: main)
-        let releaseArtists = artists(of: main)
-        let label: String = {
-            let labels = main.children("ReleaseLabelReference")
-            guard let node = ERNNode.preferred(labels, language: fields.language) else {
-                log.missing("ReleaseLabelReference", in: main)
-                return ""
-            }
-            return party(node, "ReleaseLabelReference")?.name ?? ""
-        }()
-        let genreNode = ERNNode.preferred(main.children("Genre"), language: fields.language)
-        let genre = genreNode?.text("GenreText")
-        if genre == nil { log.missing("Genre/GenreText", in: main) }
+    /// The name of the label party the preferred `ReleaseLabelReference` names; "" when there is none.
+    private func label(of main: ERNNode, parties: PartyResolver) -> String {
+        let labels = main.children("ReleaseLabelReference")
+        guard let node = ERNNode.preferred(labels, language: fields.language) else {
+            log.missing("ReleaseLabelReference", in: main)
+            return ""
+        }
+        return parties.party(node, "ReleaseLabelReference")?.name ?? ""
+    }
 
-        var releaseType = ""
+    /// The first `ReleaseType` that is not `UserDefined` (else the first), if it is an allowed value; else "".
+    private func releaseType(of main: ERNNode) -> String {
         let types = main.children("ReleaseType")
-        if let typeNode = types.first(where: { $0.text != "UserDefined" }) ?? types.first {
-            if log.allowed(typeNode, in: AllowedValues.releaseTypes, "ReleaseType") { releaseType = typeNode.text }
-        } else {
+        guard let typeNode = types.first(where: { $0.text != "UserDefined" }) ?? types.first else {
             log.missing("ReleaseType", in: main)
+            return ""
         }
+        return log.allowed(typeNode, in: AllowedValues.releaseTypes, "ReleaseType") ? typeNode.text : ""
+    }
 
-        var language: LanguageTag?
-        if let code = fields.language {
-            language = try? LanguageTag(validating: code)
-            if language == nil {
-                log.warning(.languageInvalid, root, "LanguageAndScriptCode '\(code)' is not a language tag; the release has no language")
-            }
+    /// The message's `LanguageAndScriptCode` as a language tag; one that is not a tag is a warning, not an error.
+    private func messageLanguage() -> LanguageTag? {
+        guard let code = fields.language else { return nil }
+        let language = try? LanguageTag(validating: code)
+        if language == nil {
+            log.warning(.languageInvalid, root, "LanguageAndScriptCode '\(code)' is not a language tag; the release has no language")
         }
-
-        let deals = readDeals(mainReference: main.text("ReleaseReference"), resourceByTrackRelease: resourceByTrackRelease,
-                              isrcByResource: isrcByResource)
-
-        return Release(
-            icpn: icpn, grid: grid, catalogNumber: catalogNumber, proprietaryIds: proprietaryIds,
-            title: title, subtitle: subtitle, displayArtist: displayArtistName(of: main, artists: releaseArtists),
-            artists: releaseArtists, label: label,
-            pLine: fields.rightsLine(ERNNode.preferred(main.children("PLine"), language: fields.language), textElement: "PLineText"),
-            cLine: fields.rightsLine(ERNNode.preferred(main.children("CLine"), language: fields.language), textElement: "CLineText"),
-            genre: genre ?? "", subGenre: genreNode?.text("SubGenre"), releaseType: releaseType,
-            releaseDate: fields.date(ERNNode.preferred(main.children("ReleaseDate"))),
-            originalReleaseDate: fields.date(ERNNode.preferred(main.children("OriginalReleaseDate"))),
-            parentalWarning: parentalWarning(of: main) ?? "NoAdviceAvailable", language: language, cover: cover,
-            tracks: tracks, deals: deals
-        )
+        return language
     }
 
     // MARK: Parts
-
-    private func readParties() -> [String: Party] {
-        guard let list = root.child("PartyList") else {
-            log.missing("PartyList", in: root)
-            return [:]
-        }
-        var parties: [String: Party] = [:]
-        for node in list.children("Party") {
-            guard let reference = node.text("PartyReference") else {
-                log.missing("PartyReference", in: node)
-                continue
-            }
-            let isni = log.validated(node.all("PartyId", "ISNI").first, ISNI.init(validating:))
-            parties[reference] = Party(name: fields.partyNameText(node), isni: isni)
-        }
-        return parties
-    }
 
     /// Title and subtitle: the structured `DisplayTitle` (TitleText, SubTitle) when present, because ddexd
     /// writes DisplayTitleText from them; else `DisplayTitleText`.
@@ -239,8 +218,7 @@ struct ERN43Mapper {
     }
 
     private func track(_ recording: ERNNode, slot: MasterERNFields.Slot, genre: (String, String?)?,
-                       party: (ERNNode?, String) -> Party?, artists: (ERNNode) -> [Artist],
-                       displayArtistName: (ERNNode, [Artist]) -> String) -> Track?
+                       parties: PartyResolver) -> Track?
     {
         let editions = recording.children("SoundRecordingEdition")
         guard let edition = editions.first else {
@@ -260,13 +238,13 @@ struct ERN43Mapper {
         if deliveryFile == nil {
             log.missing("TechnicalDetails/DeliveryFile/File", in: edition, "ddexd needs the audio file of every track")
         }
-        let trackArtists = artists(recording)
+        let trackArtists = parties.artists(of: recording)
         let contributors: [Contributor] = recording.children("Contributor").flatMap { contributor -> [Contributor] in
             guard let reference = contributor.child("ContributorPartyReference") else {
                 log.missing("ContributorPartyReference", in: contributor)
                 return []
             }
-            guard let resolved = party(reference, "ContributorPartyReference"), let name = resolved.name else { return [] }
+            guard let resolved = parties.party(reference, "ContributorPartyReference"), let name = resolved.name else { return [] }
             return contributor.children("Role").compactMap { role in
                 let value = role.text == "UserDefined" ? (role.attribute("UserDefinedValue") ?? role.text) : role.text
                 if role.text != "UserDefined" {
@@ -283,7 +261,7 @@ struct ERN43Mapper {
         }
         guard let isrc, let file else { return nil }
         return Track(
-            isrc: isrc, title: title, subtitle: subtitle, displayArtist: displayArtistName(recording, trackArtists),
+            isrc: isrc, title: title, subtitle: subtitle, displayArtist: parties.displayArtistName(of: recording, artists: trackArtists),
             artists: trackArtists, contributors: contributors,
             iswc: log.validated(recording.path("WorkId", "ISWC"), ISWC.init(validating:)),
             disc: slot.disc, number: slot.number, file: file,

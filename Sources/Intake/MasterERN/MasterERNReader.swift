@@ -26,6 +26,7 @@ public struct MasterERNReader: MetadataReader {
     /// Schema errors listed before the rest are summed up in one problem: a hostile file can have thousands.
     public static let maxSchemaProblems = 20
 
+    /// A reader validating against `schemas` (shared, so each XSD is compiled once per process).
     public init(schemas: ERNSchemaSet) {
         self.schemas = schemas
     }

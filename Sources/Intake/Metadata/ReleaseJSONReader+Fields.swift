@@ -18,6 +18,8 @@ final class ReleaseJSONContext {
     ]
     static let dealKeys: Set<String> = ["territories", "excludedTerritories", "commercialModels", "useTypes", "start", "end", "tracks"]
 
+    /// The release the document describes, or nil when its root is not an object; every problem, in field order,
+    /// goes to `reader`.
     func release(_ root: JSONValue) -> Release? {
         let r = reader
         guard let o = r.object(root, "", known: Self.releaseKeys) else { return nil }
@@ -44,42 +46,9 @@ final class ReleaseJSONContext {
         let takedown = r.bool(o, "takedown") ?? false
 
         let defaults = TrackDefaults(displayArtist: displayArtist ?? "", artists: artists ?? [], parentalWarning: warning)
-        var read: [(track: Track, node: JSONValue, path: String)] = []
-        for (value, path) in r.array(o, "tracks", required: true, nonEmpty: true) ?? [] {
-            if let t = track(value, path, defaults) { read.append((t, value, path)) }
-        }
-        checkTrackList(read, o)
-        let tracks = read.map(\.track)
-        let isrcs = Set(tracks.map(\.isrc))
-
-        var deals: [Deal] = []
-        let dealItems = r.array(o, "deals", required: false)
-        for (value, path) in dealItems ?? [] {
-            if let d = deal(value, path, isrcs: isrcs) { deals.append(d) }
-        }
-        if (dealItems ?? []).isEmpty, !takedown {
-            r.report(.dealsMissing, "deals", o.members["deals"] ?? o.node, "the release has no deal, so no DSP may offer it (a takedown sets \"takedown\": true)")
-        }
-
-        var dsps: [String]?
-        if let items = r.array(o, "dsps", required: false) {
-            var names: [String] = []
-            for (value, path) in items {
-                guard case .string(let s) = value.kind, !s.isEmpty else {
-                    r.report(.jsonType, path, value, "must be a DSP profile name")
-                    continue
-                }
-                if let problem = TextRules.problem(s, field: path, at: r.location(path, value)) {
-                    r.add(problem)
-                    continue
-                }
-                if !names.contains(s) { names.append(s) }
-            }
-            if items.isEmpty {
-                r.report(.fieldRequired, "dsps", o.members["dsps"], "'dsps' is empty, so the release would go nowhere; leave it out to deliver to every enabled DSP")
-            }
-            dsps = names
-        }
+        let tracks = self.tracks(o, defaults)
+        let deals = self.deals(o, isrcs: Set(tracks.map(\.isrc)), takedown: takedown)
+        let dsps = self.dsps(o)
 
         return Release(
             icpn: icpn, grid: grid, catalogNumber: r.string(o, "catalogNumber", required: false), title: title ?? "",
@@ -88,6 +57,53 @@ final class ReleaseJSONContext {
             subGenre: r.string(o, "subGenre", required: false), releaseType: releaseType ?? "", releaseDate: releaseDate,
             originalReleaseDate: originalDate, parentalWarning: warning, language: language, cover: cover, tracks: tracks,
             deals: deals, dsps: dsps, takedown: takedown)
+    }
+
+    /// The tracks that read without errors; the whole list is then checked (`checkTrackList`).
+    private func tracks(_ o: JSONFieldReader.Object, _ defaults: TrackDefaults) -> [Track] {
+        var read: [(track: Track, node: JSONValue, path: String)] = []
+        for (value, path) in reader.array(o, "tracks", required: true, nonEmpty: true) ?? [] {
+            if let t = track(value, path, defaults) { read.append((t, value, path)) }
+        }
+        checkTrackList(read, o)
+        return read.map(\.track)
+    }
+
+    /// The deals that read without errors; none at all is an error unless the release is a takedown.
+    private func deals(_ o: JSONFieldReader.Object, isrcs: Set<ISRC>, takedown: Bool) -> [Deal] {
+        let r = reader
+        var deals: [Deal] = []
+        let dealItems = r.array(o, "deals", required: false)
+        for (value, path) in dealItems ?? [] {
+            if let d = deal(value, path, isrcs: isrcs) { deals.append(d) }
+        }
+        if (dealItems ?? []).isEmpty, !takedown {
+            r.report(.dealsMissing, "deals", o.members["deals"] ?? o.node, "the release has no deal, so no DSP may offer it (a takedown sets \"takedown\": true)")
+        }
+        return deals
+    }
+
+    /// The DSP names of `dsps` without repeats, in order; nil when absent (every enabled DSP). An empty list is an
+    /// error: the release would go nowhere.
+    private func dsps(_ o: JSONFieldReader.Object) -> [String]? {
+        let r = reader
+        guard let items = r.array(o, "dsps", required: false) else { return nil }
+        var names: [String] = []
+        for (value, path) in items {
+            guard case .string(let s) = value.kind, !s.isEmpty else {
+                r.report(.jsonType, path, value, "must be a DSP profile name")
+                continue
+            }
+            if let problem = TextRules.problem(s, field: path, at: r.location(path, value)) {
+                r.add(problem)
+                continue
+            }
+            if !names.contains(s) { names.append(s) }
+        }
+        if items.isEmpty {
+            r.report(.fieldRequired, "dsps", o.members["dsps"], "'dsps' is empty, so the release would go nowhere; leave it out to deliver to every enabled DSP")
+        }
+        return names
     }
 
     struct TrackDefaults {

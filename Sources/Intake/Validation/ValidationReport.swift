@@ -46,6 +46,8 @@ public struct ReleaseSummary: Sendable, Codable, Hashable {
     public var dsps: [String]?
     public var takedown: Bool
 
+    /// The summary of a release: its identifiers and headline fields, its track and disc counts, and the total
+    /// duration and cover size as measured (by package path in `measured`).
     public init(release: Release, measured: [String: MeasuredResource]) {
         icpn = release.icpn?.value
         grid = release.grid?.value

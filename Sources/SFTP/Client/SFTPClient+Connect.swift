@@ -14,13 +14,7 @@ extension SFTPClient {
         try LibSSH2Runtime.ensureInitialised()
         let place = KnownHosts.lookupName(host: configuration.host, port: configuration.port)
         // Local problems first: no network traffic when the trust anchor or the key is missing.
-        let knownHosts = try KnownHosts.load(path: configuration.knownHostsPath)
-        let keyFile = try SSHKeyFile.inspect(privateKeyPath: configuration.privateKeyPath,
-                                             publicKeyPath: configuration.publicKeyPath)
-        if keyFile.isEncrypted == true, (configuration.passphrase?.value ?? "").isEmpty {
-            throw SFTPError(.keyUnreadable, operation: "read private key", path: configuration.privateKeyPath,
-                            message: "the private key is protected by a passphrase, and none is configured")
-        }
+        let (knownHosts, keyFile) = try loadTrustAndKey(configuration)
 
         let socket = try TCPConnector.connect(host: configuration.host, port: configuration.port,
                                               timeoutSeconds: configuration.connectTimeoutSeconds)
@@ -46,33 +40,9 @@ extension SFTPClient {
         libssh2_session_set_timeout(session, milliseconds(configuration.connectTimeoutSeconds))
         preferAlgorithms(session)
 
-        // Offer only the key types pinned for this host, so that a server with several host keys shows the one we
-        // know (OpenSSH's ssh does the same) instead of a mismatch on another type.
         let pinned = knownHosts.pinnedKeys(host: configuration.host, port: configuration.port)
-        if !pinned.isEmpty {
-            let supported = supportedAlgorithms(session, LIBSSH2_METHOD_HOSTKEY)
-            var preferences: [String] = []
-            for algorithm in pinned.flatMap(\.key.signatureAlgorithms)
-            where supported.contains(algorithm) && !preferences.contains(algorithm) {
-                preferences.append(algorithm)
-            }
-            if !preferences.isEmpty {
-                _ = libssh2_session_method_pref(session, LIBSSH2_METHOD_HOSTKEY, preferences.joined(separator: ","))
-            }
-        }
-
-        let handshake = libssh2_session_handshake(session, socket)
-        if handshake != 0 {
-            var error = Self.error(session: session, rc: Int(handshake), operation: "handshake", path: place)
-            if error.kind == .handshakeFailed, !pinned.isEmpty {
-                error.message += "; only the host-key types pinned in \(knownHosts.path) were offered ("
-                    + pinned.map(\.key.description).joined(separator: ", ")
-                    + "): the server may have replaced its key with one of another type"
-            } else if error.kind == .connectionLost {
-                error.message = "the server closed the connection during the SSH handshake: \(error.message)"
-            }
-            throw error
-        }
+        offerHostKeyTypes(of: pinned, session: session)
+        try handshake(session: session, socket: socket, pinned: pinned, knownHosts: knownHosts, place: place)
 
         let (hostKey, line) = try verifyHostKey(session: session, knownHosts: knownHosts, configuration: configuration)
 
@@ -91,6 +61,51 @@ extension SFTPClient {
         return Established(connection: Connection(socket: socket, session: session, sftp: started.channel),
                            hostKey: hostKey, knownHostsLine: line,
                            server: started.profile(hostKey: hostKey, session: session))
+    }
+
+    /// The known_hosts file and the private key, read before any network traffic; an encrypted key without a
+    /// configured passphrase is `keyUnreadable` here rather than a refused login later.
+    private static func loadTrustAndKey(_ configuration: SFTPClientConfiguration) throws(SFTPError) -> (KnownHosts, SSHKeyFile) {
+        let knownHosts = try KnownHosts.load(path: configuration.knownHostsPath)
+        let keyFile = try SSHKeyFile.inspect(privateKeyPath: configuration.privateKeyPath,
+                                             publicKeyPath: configuration.publicKeyPath)
+        if keyFile.isEncrypted == true, (configuration.passphrase?.value ?? "").isEmpty {
+            throw SFTPError(.keyUnreadable, operation: "read private key", path: configuration.privateKeyPath,
+                            message: "the private key is protected by a passphrase, and none is configured")
+        }
+        return (knownHosts, keyFile)
+    }
+
+    /// Offer only the key types pinned for this host, so that a server with several host keys shows the one we
+    /// know (OpenSSH's ssh does the same) instead of a mismatch on another type. Nothing pinned: libssh2's defaults.
+    private static func offerHostKeyTypes(of pinned: [KnownHosts.Entry], session: OpaquePointer) {
+        guard !pinned.isEmpty else { return }
+        let supported = supportedAlgorithms(session, LIBSSH2_METHOD_HOSTKEY)
+        var preferences: [String] = []
+        for algorithm in pinned.flatMap(\.key.signatureAlgorithms)
+        where supported.contains(algorithm) && !preferences.contains(algorithm) {
+            preferences.append(algorithm)
+        }
+        if !preferences.isEmpty {
+            _ = libssh2_session_method_pref(session, LIBSSH2_METHOD_HOSTKEY, preferences.joined(separator: ","))
+        }
+    }
+
+    /// The SSH handshake; a failure says when only the pinned key types were offered, or that the server hung up.
+    private static func handshake(session: OpaquePointer, socket: Int32, pinned: [KnownHosts.Entry],
+                                  knownHosts: KnownHosts, place: String) throws(SFTPError)
+    {
+        let handshake = libssh2_session_handshake(session, socket)
+        guard handshake != 0 else { return }
+        var error = Self.error(session: session, rc: Int(handshake), operation: "handshake", path: place)
+        if error.kind == .handshakeFailed, !pinned.isEmpty {
+            error.message += "; only the host-key types pinned in \(knownHosts.path) were offered ("
+                + pinned.map(\.key.description).joined(separator: ", ")
+                + "): the server may have replaced its key with one of another type"
+        } else if error.kind == .connectionLost {
+            error.message = "the server closed the connection during the SSH handshake: \(error.message)"
+        }
+        throw error
     }
 
     private static func verifyHostKey(session: OpaquePointer, knownHosts: KnownHosts,

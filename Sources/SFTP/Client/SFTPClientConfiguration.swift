@@ -23,6 +23,8 @@ public struct SFTPClientConfiguration: Sendable, CustomStringConvertible {
     /// Bytes asked for in each `libssh2_sftp_read` call (libssh2 reads ahead up to 4 × this, capped at 8 MiB).
     public var readChunkSize: Int
 
+    /// A configuration with ddexd's defaults: 15 s to connect and log in, 60 s per network wait, a keepalive every
+    /// 30 s, and the chunk sizes described on their properties.
     public init(host: String, port: Int = 22, user: String, privateKeyPath: String, publicKeyPath: String? = nil,
                 passphrase: Secret? = nil, knownHostsPath: String, connectTimeoutSeconds: Double = 15,
                 ioTimeoutSeconds: Double = 60, keepaliveIntervalSeconds: Int = 30,

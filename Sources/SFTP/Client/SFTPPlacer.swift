@@ -107,117 +107,185 @@ final class SFTPPlacer {
     }
 
     /// Moves `job` on if the replies it waits for are in; returns whether it moved.
+    ///
+    /// The whole transition table in one switch: each stage that waits on replies hands them to the handler
+    /// named after what it waited for, which sets the next stage.
     private func advance(_ job: Job) throws(SFTPError) -> Bool {
-        let spec = job.spec
         switch job.stage {
         case .waiting, .ready, .done, .reported, .failed:
             return false
         case let .inspecting(final, temporary):
-            guard sftp.hasReply(final), sftp.hasReply(temporary) else { return false }
-            let existing = try info(final, spec.finalPath)
-            let partial = try info(temporary, spec.temporaryPath)
-            job.temporaryExists = partial != nil
-            if let existing {
-                try compare(job, existing: existing)
-            } else if let partial, (partial.size ?? 0) > spec.size {
-                job.stage = .removingStale(try send(SFTPMessage.remove, spec.temporaryPath))
-            } else if let partial, partial.size == spec.size {
-                job.resumedFrom = spec.size
-                try link(job)
-            } else if let partial {
-                job.resumedFrom = partial.size ?? 0
-                job.stage = .opening(try open(spec.temporaryPath, [.write, .create]), .resume(job.resumedFrom))
-            } else {
-                job.stage = .opening(try open(spec.temporaryPath, [.write, .create, .truncate]), .fresh)
-            }
+            return try inspected(job, final: final, temporary: temporary)
         case let .removingStale(id):
-            guard let reply = sftp.takeReply(id) else { return false }
-            if let error = reply.failure(operation: "remove", path: spec.temporaryPath), error.kind != .noSuchFile {
-                throw error
-            }
-            job.stage = .opening(try open(spec.temporaryPath, [.write, .create, .truncate]), .fresh)
+            return try removedStale(job, id)
         case let .opening(id, attempt):
-            guard let reply = sftp.takeReply(id) else { return false }
-            if case let .handle(handle) = reply {
-                if case let .restart(removal) = attempt, let error = sftp.takeReply(removal)?
-                    .failure(operation: "remove", path: spec.temporaryPath), error.kind != .noSuchFile { throw error }
-                job.temporaryExists = true
-                job.stage = .ready(handle)
-                return true
-            }
-            try reopen(job, attempt: attempt, refusal: reply)
+            return try opened(job, id, attempt: attempt)
         case let .streaming(writer):
-            if let error = writer.stream.error { throw error }
-            report(writer)
-            try writer.fill(sftp, window: client.server.window)
-            guard writer.isQueued else { return false }
-            // Flush to disk where the server offers it, close and check the size right behind the last write: the
-            // server answers them in order, so this costs no round trip of its own.
-            let fsync = client.server.offers("fsync@openssh.com") ? try sendFsync(writer.handle) : nil
-            job.stage = .closing(close: try sftp.send(SFTPMessage.close, payload: 4 + writer.handle.count) {
-                $0.string(writer.handle)
-            }, stat: try send(SFTPMessage.stat, spec.temporaryPath), writer, fsync: fsync)
+            return try streamed(job, writer)
         case let .closing(close, stat, writer, fsync):
-            if let error = writer?.stream.error { throw error }
-            if let writer { report(writer) }
-            guard sftp.hasReply(close), sftp.hasReply(stat), writer?.isAcknowledged ?? true,
-                  fsync.map(sftp.hasReply) ?? true else { return false }
-            if let fsync, let error = sftp.takeReply(fsync)?.failure(operation: "fsync", path: spec.temporaryPath,
-                                                                     duringWrite: true), error.kind != .unsupported {
-                throw error
-            }
-            job.local?.close()
-            job.local = nil
-            if let error = sftp.takeReply(close)!.failure(operation: "upload (close)", path: spec.temporaryPath,
-                                                           duringWrite: true) { throw error }
-            let size = try info(stat, spec.temporaryPath)?.size
-            guard size == spec.size else {
-                throw SFTPError(.sizeMismatch, operation: "upload", path: spec.temporaryPath,
-                                message: "\(size.map(String.init) ?? "no file") bytes on the server after the upload, "
-                                    + "\(spec.size) expected")
-            }
-            try link(job)
+            return try closed(job, close: close, stat: stat, writer: writer, fsync: fsync)
         case let .checkingTarget(id):
-            guard sftp.hasReply(id) else { return false }
-            if let existing = try info(id, spec.finalPath) {
-                try compare(job, existing: existing)
-            } else {
-                job.stage = .linking(try sendPair(SFTPMessage.rename, spec.temporaryPath, spec.finalPath))
-            }
+            return try checkedTarget(job, id)
         case let .linking(id):
-            guard let reply = sftp.takeReply(id) else { return false }
-            guard let error = reply.failure(operation: method == .hardlink ? "link" : "rename",
-                                            path: "\(spec.temporaryPath) → \(spec.finalPath)")
-            else {
-                let result = SFTPPlacement.Result.placed(resumedFrom: job.resumedFrom, restarted: job.restarted)
-                if method == .hardlink {
-                    job.stage = .removingTemporary(try send(SFTPMessage.remove, spec.temporaryPath), result)
-                } else {
-                    job.stage = .done(result)
-                }
-                return true
-            }
-            if method == .hardlink, error.kind == .unsupported {
-                // Announced but not available here (a file system without links): check, then rename, from now on.
-                method = .checkedRename
-                job.stage = .checkingTarget(try send(SFTPMessage.stat, spec.finalPath))
-            } else {
-                job.stage = .targetAfterRefusal(try send(SFTPMessage.stat, spec.finalPath), error)
-            }
+            return try linked(job, id)
         case let .targetAfterRefusal(id, error):
-            guard sftp.hasReply(id) else { return false }
-            guard let existing = try info(id, spec.finalPath) else { throw error }
-            try compare(job, existing: existing)
+            return try checkedTargetAfterRefusal(job, id, refusal: error)
         case let .removingTemporary(id, result):
-            guard let reply = sftp.takeReply(id) else { return false }
-            if let error = reply.failure(operation: "remove", path: spec.temporaryPath), error.kind != .noSuchFile {
-                var error = error
-                error.message = "the file is in place under \(spec.finalPath), but its temporary file could not be "
-                    + "removed: \(error.message)"
-                throw error
-            }
-            job.stage = .done(result)
+            return try removedTemporary(job, id, result: result)
         }
+    }
+
+    /// `.inspecting`: the final name taken is compared; a temporary file larger than this one is stale and goes, one
+    /// of its size is linked, a smaller one is resumed; without either the upload starts fresh.
+    private func inspected(_ job: Job, final: UInt32, temporary: UInt32) throws(SFTPError) -> Bool {
+        let spec = job.spec
+        guard sftp.hasReply(final), sftp.hasReply(temporary) else { return false }
+        let existing = try info(final, spec.finalPath)
+        let partial = try info(temporary, spec.temporaryPath)
+        job.temporaryExists = partial != nil
+        if let existing {
+            try compare(job, existing: existing)
+        } else if let partial, (partial.size ?? 0) > spec.size {
+            job.stage = .removingStale(try send(SFTPMessage.remove, spec.temporaryPath))
+        } else if let partial, partial.size == spec.size {
+            job.resumedFrom = spec.size
+            try link(job)
+        } else if let partial {
+            job.resumedFrom = partial.size ?? 0
+            job.stage = .opening(try open(spec.temporaryPath, [.write, .create]), .resume(job.resumedFrom))
+        } else {
+            job.stage = .opening(try open(spec.temporaryPath, [.write, .create, .truncate]), .fresh)
+        }
+        return true
+    }
+
+    /// `.removingStale`: a stale temporary file is gone (or was already); the upload starts fresh.
+    private func removedStale(_ job: Job, _ id: UInt32) throws(SFTPError) -> Bool {
+        let spec = job.spec
+        guard let reply = sftp.takeReply(id) else { return false }
+        if let error = reply.failure(operation: "remove", path: spec.temporaryPath), error.kind != .noSuchFile {
+            throw error
+        }
+        job.stage = .opening(try open(spec.temporaryPath, [.write, .create, .truncate]), .fresh)
+        return true
+    }
+
+    /// `.opening`: a handle makes the file ready to stream; a refusal tries the next way to open it (`reopen`).
+    private func opened(_ job: Job, _ id: UInt32, attempt: Open) throws(SFTPError) -> Bool {
+        let spec = job.spec
+        guard let reply = sftp.takeReply(id) else { return false }
+        if case let .handle(handle) = reply {
+            if case let .restart(removal) = attempt, let error = sftp.takeReply(removal)?
+                .failure(operation: "remove", path: spec.temporaryPath), error.kind != .noSuchFile { throw error }
+            job.temporaryExists = true
+            job.stage = .ready(handle)
+            return true
+        }
+        try reopen(job, attempt: attempt, refusal: reply)
+        return true
+    }
+
+    /// `.streaming`: fills the window; once every write is queued, the fsync, close and stat follow.
+    private func streamed(_ job: Job, _ writer: SFTPFileWriter) throws(SFTPError) -> Bool {
+        let spec = job.spec
+        if let error = writer.stream.error { throw error }
+        report(writer)
+        try writer.fill(sftp, window: client.server.window)
+        guard writer.isQueued else { return false }
+        // Flush to disk where the server offers it, close and check the size right behind the last write: the
+        // server answers them in order, so this costs no round trip of its own.
+        let fsync = client.server.offers("fsync@openssh.com") ? try sendFsync(writer.handle) : nil
+        job.stage = .closing(close: try sftp.send(SFTPMessage.close, payload: 4 + writer.handle.count) {
+            $0.string(writer.handle)
+        }, stat: try send(SFTPMessage.stat, spec.temporaryPath), writer, fsync: fsync)
+        return true
+    }
+
+    /// `.closing`: every write acknowledged, fsynced (where offered), closed, and of the expected size on the
+    /// server; then it is put under its final name.
+    private func closed(_ job: Job, close: UInt32, stat: UInt32, writer: SFTPFileWriter?,
+                        fsync: UInt32?) throws(SFTPError) -> Bool
+    {
+        let spec = job.spec
+        if let error = writer?.stream.error { throw error }
+        if let writer { report(writer) }
+        guard sftp.hasReply(close), sftp.hasReply(stat), writer?.isAcknowledged ?? true,
+              fsync.map(sftp.hasReply) ?? true else { return false }
+        if let fsync, let error = sftp.takeReply(fsync)?.failure(operation: "fsync", path: spec.temporaryPath,
+                                                                 duringWrite: true), error.kind != .unsupported {
+            throw error
+        }
+        job.local?.close()
+        job.local = nil
+        if let error = sftp.takeReply(close)!.failure(operation: "upload (close)", path: spec.temporaryPath,
+                                                       duringWrite: true) { throw error }
+        let size = try info(stat, spec.temporaryPath)?.size
+        guard size == spec.size else {
+            throw SFTPError(.sizeMismatch, operation: "upload", path: spec.temporaryPath,
+                            message: "\(size.map(String.init) ?? "no file") bytes on the server after the upload, "
+                                + "\(spec.size) expected")
+        }
+        try link(job)
+        return true
+    }
+
+    /// `.checkingTarget` (checked rename): a taken final name is compared, a free one gets the rename.
+    private func checkedTarget(_ job: Job, _ id: UInt32) throws(SFTPError) -> Bool {
+        let spec = job.spec
+        guard sftp.hasReply(id) else { return false }
+        if let existing = try info(id, spec.finalPath) {
+            try compare(job, existing: existing)
+        } else {
+            job.stage = .linking(try sendPair(SFTPMessage.rename, spec.temporaryPath, spec.finalPath))
+        }
+        return true
+    }
+
+    /// `.linking`: placed (after a hard link the temporary name still goes); a hard link the server announced but
+    /// cannot make switches the session to checked renames; any other refusal looks at the final name.
+    private func linked(_ job: Job, _ id: UInt32) throws(SFTPError) -> Bool {
+        let spec = job.spec
+        guard let reply = sftp.takeReply(id) else { return false }
+        guard let error = reply.failure(operation: method == .hardlink ? "link" : "rename",
+                                        path: "\(spec.temporaryPath) → \(spec.finalPath)")
+        else {
+            let result = SFTPPlacement.Result.placed(resumedFrom: job.resumedFrom, restarted: job.restarted)
+            if method == .hardlink {
+                job.stage = .removingTemporary(try send(SFTPMessage.remove, spec.temporaryPath), result)
+            } else {
+                job.stage = .done(result)
+            }
+            return true
+        }
+        if method == .hardlink, error.kind == .unsupported {
+            // Announced but not available here (a file system without links): check, then rename, from now on.
+            method = .checkedRename
+            job.stage = .checkingTarget(try send(SFTPMessage.stat, spec.finalPath))
+        } else {
+            job.stage = .targetAfterRefusal(try send(SFTPMessage.stat, spec.finalPath), error)
+        }
+        return true
+    }
+
+    /// `.targetAfterRefusal`: the refusal stands unless a file is now under the final name (then compared).
+    private func checkedTargetAfterRefusal(_ job: Job, _ id: UInt32, refusal: SFTPError) throws(SFTPError) -> Bool {
+        guard sftp.hasReply(id) else { return false }
+        guard let existing = try info(id, job.spec.finalPath) else { throw refusal }
+        try compare(job, existing: existing)
+        return true
+    }
+
+    /// `.removingTemporary`: the file is in place; a temporary name that cannot be removed is an error that says so.
+    private func removedTemporary(_ job: Job, _ id: UInt32, result: SFTPPlacement.Result) throws(SFTPError) -> Bool {
+        let spec = job.spec
+        guard let reply = sftp.takeReply(id) else { return false }
+        if let error = reply.failure(operation: "remove", path: spec.temporaryPath), error.kind != .noSuchFile {
+            var error = error
+            error.message = "the file is in place under \(spec.finalPath), but its temporary file could not be "
+                + "removed: \(error.message)"
+            throw error
+        }
+        job.stage = .done(result)
         return true
     }
 
@@ -317,54 +385,6 @@ final class SFTPPlacer {
             case let .streaming(writer): client.closeQuietly(sftp, writer.handle)
             default: break
             }
-        }
-    }
-
-    // MARK: - Requests
-
-    private func send(_ type: UInt8, _ path: String) throws(SFTPError) -> UInt32 {
-        try client.sendPath(sftp, type, path)
-    }
-
-    private func sendFsync(_ handle: [UInt8]) throws(SFTPError) -> UInt32 {
-        let name = "fsync@openssh.com"
-        return try sftp.send(SFTPMessage.extended, payload: 8 + name.utf8.count + handle.count) {
-            $0.string(name)
-            $0.string(handle)
-        }
-    }
-
-    private func sendPair(_ type: UInt8, _ first: String, _ second: String) throws(SFTPError) -> UInt32 {
-        try sftp.send(type, payload: 8 + first.utf8.count + second.utf8.count) {
-            $0.string(first)
-            $0.string(second)
-        }
-    }
-
-    private func open(_ path: String, _ flags: SFTPMessage.OpenFlags) throws(SFTPError) -> UInt32 {
-        try client.sendOpen(sftp, path, flags)
-    }
-
-    private func info(_ id: UInt32, _ path: String) throws(SFTPError) -> SFTPFileInfo? {
-        try SFTPClient.attributes(try sftp.reply(id), operation: "stat", path: path)
-    }
-}
-
-extension SFTPPlacer.Job {
-    /// Reported, or never started because the caller asked to stop.
-    func isSettled(keepGoing: Bool) -> Bool {
-        switch stage {
-        case .reported: true
-        case .waiting: !keepGoing
-        default: false
-        }
-    }
-
-    /// Whether this file's data has all been queued (or needs none).
-    var hasStreamed: Bool {
-        switch stage {
-        case .waiting, .inspecting, .removingStale, .opening, .ready, .streaming: false
-        default: true
         }
     }
 }

@@ -99,6 +99,8 @@ public struct KnownHosts: Sendable {
         return KnownHosts(path: path, contents: String(decoding: data, as: UTF8.self))
     }
 
+    /// Parses known_hosts text as described above (`path` is only for messages); never fails: lines that cannot be
+    /// read end up in `skippedLines` with their number and why.
     public init(path: String, contents: String) {
         self.path = path
         var entries: [Entry] = []

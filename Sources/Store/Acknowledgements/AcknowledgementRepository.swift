@@ -2,6 +2,12 @@
 /// of its entries did, and the deliveries they moved, so that an acknowledgement is applied exactly once, even
 /// across a crash. `AcknowledgementStore` implements it on the SQLite store; another engine (PostgreSQL) can
 /// implement the same protocol.
+///
+/// Errors: a requirement throws `StoreError` when the store fails (`STORE_BUSY`, `STORE_DECODE`, …); a lookup of an
+/// unknown id returns nil or an empty list, a state change of one throws `STORE_MISUSE`, and an event its state does
+/// not allow throws `InvalidTransition`. Thread-safety: implementations are `Sendable` and may be called from any
+/// thread (blocking: not on the cooperative pool); writes run one at a time on the store's one writer, reads on a
+/// committed snapshot.
 public protocol AcknowledgementRepository: Sendable {
     /// True when a file at `remotePath` with this size (and modification time, when both sides know it) was processed
     /// before, so it need not be downloaded again.

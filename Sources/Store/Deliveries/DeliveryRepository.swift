@@ -3,6 +3,12 @@ import DDEXModel
 /// The deliveries subsystem's tables (`deliveries`, `delivery_files`): each (package, DSP) delivery moved through
 /// `DeliveryState` and the files it places. `DeliveryStore` implements it on the SQLite store; another engine
 /// (PostgreSQL) can implement the same protocol.
+///
+/// Errors: a requirement throws `StoreError` when the store fails (`STORE_BUSY`, `STORE_DECODE`, …); a lookup of an
+/// unknown id returns nil or an empty list, a state change of one throws `STORE_MISUSE`, and an event its state does
+/// not allow throws `InvalidTransition`. Thread-safety: implementations are `Sendable` and may be called from any
+/// thread (blocking: not on the cooperative pool); writes run one at a time on the store's one writer, reads on a
+/// committed snapshot.
 public protocol DeliveryRepository: Sendable {
     /// Records a queued delivery with its files; the existing one when this package was already queued for this DSP
     /// (a restart re-running the build step must not queue it twice).
@@ -21,8 +27,10 @@ public protocol DeliveryRepository: Sendable {
     /// A delivery's files in upload order.
     func files(of id: Int64) throws -> [DeliveryFile]
 
+    /// The delivery with this id, or nil when there is none.
     func delivery(_ id: Int64) throws -> DeliveryRecord?
 
+    /// Every delivery of a package (one per DSP it was queued for, whatever its state), ordered by DSP name.
     func deliveries(ofPackage packageId: String) throws -> [DeliveryRecord]
 
     /// Deliveries in `states` (of one DSP, or of all), oldest first.
@@ -43,7 +51,7 @@ public protocol DeliveryRepository: Sendable {
     /// Records that the acknowledgement folders of `ids` were listed at `time` (Unix seconds).
     func markAckChecked(_ ids: [Int64], at time: Double) throws
 
-    /// How many deliveries each DSP has in each state.
+    /// How many deliveries each DSP has in each state (states without any are absent).
     func counts() throws -> [String: [DeliveryState: Int]]
 
     /// The delivery an acknowledgement names: by MessageId first, then by batch id, then by release id (the newest

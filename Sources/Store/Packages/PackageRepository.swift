@@ -3,6 +3,12 @@ import DDEXModel
 /// The packages subsystem's tables (`packages`, `package_events`): packages moved through `PackageState`, each step
 /// recorded in their timeline. `PackageStore` implements it on the SQLite store; another engine (PostgreSQL) can
 /// implement the same protocol.
+///
+/// Errors: a requirement throws `StoreError` when the store fails (`STORE_BUSY`, `STORE_DECODE`, …); a lookup of an
+/// unknown id returns nil or an empty list, a state change of one throws `STORE_MISUSE`, and an event its state does
+/// not allow throws `InvalidTransition`. Thread-safety: implementations are `Sendable` and may be called from any
+/// thread (blocking: not on the cooperative pool); writes run one at a time on the store's one writer, reads on a
+/// committed snapshot.
 public protocol PackageRepository: Sendable {
     /// Records a claimed package in state `received`. Idempotent by id (a restart re-claiming the same work folder
     /// gets the existing record back).
@@ -17,11 +23,13 @@ public protocol PackageRepository: Sendable {
     /// Adds a timeline entry without changing the state (a DSP's progress, an acknowledgement).
     func record(_ id: String, _ event: PackageEvent) throws
 
+    /// The package with this id, or nil when there is none.
     func package(_ id: String) throws -> PackageRecord?
 
     /// Packages in `states`, oldest first.
     func packages(in states: [PackageState]) throws -> [PackageRecord]
 
+    /// A package's timeline, in the order its entries were recorded (empty for an unknown id).
     func timeline(_ id: String) throws -> [PackageEvent]
 
     /// How many packages are in each state.

@@ -5,6 +5,12 @@ import DSR
 /// reports in the store and the files fetched for them, moved through one machine, `DSRReportState`.
 /// `DSRReportStore` implements it on the SQLite store; another engine (PostgreSQL) can implement the same protocol.
 /// (Reports' rows themselves are written by `DSRReportLoader`.)
+///
+/// Errors: a requirement throws `StoreError` when the store fails (`STORE_BUSY`, `STORE_DECODE`, …); a lookup of an
+/// unknown id returns nil or an empty list, a state change of one throws `STORE_MISUSE`, and an event its state does
+/// not allow throws `InvalidTransition`. Thread-safety: implementations are `Sendable` and may be called from any
+/// thread (blocking: not on the cooperative pool); writes run one at a time on the store's one writer, reads on a
+/// committed snapshot.
 public protocol DSRReportRepository: Sendable {
     /// The report row with this id, if any.
     func report(id: Int64) throws -> DSRStoredReport?

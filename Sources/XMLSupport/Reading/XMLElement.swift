@@ -57,6 +57,7 @@ public struct XMLElement: Sendable, Hashable {
         path(names)
     }
 
+    /// `path(_:)` with the names in an array; nil as soon as a step has no such child.
     public func path(_ names: [String]) -> XMLElement? {
         var current = self
         for name in names {
@@ -72,6 +73,7 @@ public struct XMLElement: Sendable, Hashable {
         all(names)
     }
 
+    /// `all(_:)` with the names in an array; in document order, empty when a step matches nothing.
     public func all(_ names: [String]) -> [XMLElement] {
         var level = [self]
         for name in names {

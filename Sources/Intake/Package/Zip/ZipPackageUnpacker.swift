@@ -25,6 +25,8 @@ public struct ZipPackageUnpacker: Sendable {
     /// Bytes the file system holding a path has free for unprivileged users; nil when it cannot tell.
     public var availableBytes: @Sendable (String) -> UInt64?
 
+    /// An unpacker with the intake's limits; `shouldStop` is asked between chunks (by default: is the process being
+    /// terminated), `availableBytes` tells the free space of the target's file system (replaceable in tests).
     public init(settings: IntakeSettings = IntakeSettings(), shouldStop: @escaping @Sendable () -> Bool = { ScratchFolder.isTerminating },
                 availableBytes: @escaping @Sendable (String) -> UInt64? = ZipPackageUnpacker.availableBytes(at:))
     {
