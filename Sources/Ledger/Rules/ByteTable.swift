@@ -6,11 +6,11 @@
 /// last key found is remembered, because consecutive lines of a report mostly repeat their cells.
 struct ByteTable {
     private var arena: [UInt8] = []
-    /// Per id: where its key starts in `arena` and its length.
-    private var spans: [(start: Int, count: Int)] = []
-    /// Slot → id + 1 (0 = empty).
-    private var slots: [Int32]
-    private var hashes: [UInt64]
+    /// Per id: where its key starts in `arena` (high 44 bits) and its length (low 20 bits).
+    private var spans: [UInt64] = []
+    /// Slot → the key's hash (high 32 bits) and its id + 1 (low 32 bits); 0 = empty. One word per slot, so a
+    /// lookup that misses the cache misses it once for the slot, not once per array.
+    private var slots: [UInt64]
     private var mask: Int
     private var lastId: Int32 = -1
     /// A per-table seed, so keys crafted to collide in one run do not collide in another.
@@ -20,7 +20,6 @@ struct ByteTable {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         slots = Array(repeating: 0, count: size)
-        hashes = Array(repeating: 0, count: size)
         mask = size - 1
     }
 
@@ -28,8 +27,8 @@ struct ByteTable {
 
     /// The key of `id`, as text.
     func name(_ id: Int32) -> String {
-        let span = spans[Int(id)]
-        return arena.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[span.start..<span.start + span.count]), as: UTF8.self) }
+        let (start, count) = span(id)
+        return arena.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<start + count]), as: UTF8.self) }
     }
 
     /// Every key as text, by id.
@@ -39,26 +38,30 @@ struct ByteTable {
     mutating func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
         if lastId >= 0, equals(lastId, key) { return lastId }
         let keyHash = hash(key)
+        let tag = keyHash >> 32
         var slot = Int(truncatingIfNeeded: keyHash) & mask
         while slots[slot] != 0 {
-            let id = slots[slot] - 1
-            if hashes[slot] == keyHash, equals(id, key) {
-                lastId = id
-                return id
+            let entry = slots[slot]
+            if entry >> 32 == tag {
+                let id = Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                if equals(id, key) {
+                    lastId = id
+                    return id
+                }
             }
             slot = (slot + 1) & mask
         }
         return nil
     }
 
-    /// The id of `key`, added when new.
+    /// The id of `key`, added when new. Keys are at most 1 MiB (cells are far shorter).
     mutating func id(_ key: UnsafeBufferPointer<UInt8>) -> Int32 {
         if let known = find(key) { return known }
         let id = Int32(spans.count)
-        spans.append((arena.count, key.count))
-        arena.append(contentsOf: key)
+        spans.append(UInt64(arena.count) << 20 | UInt64(min(key.count, (1 << 20) - 1)))
+        arena.append(contentsOf: key.prefix((1 << 20) - 1))
         if spans.count * 2 > slots.count { grow() }
-        insert(id, hash: hash(key))
+        insert(id, hash: hash(UnsafeBufferPointer(rebasing: key.prefix((1 << 20) - 1))))
         lastId = id
         return id
     }
@@ -72,27 +75,35 @@ struct ByteTable {
     private mutating func insert(_ id: Int32, hash: UInt64) {
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] != 0 { slot = (slot + 1) & mask }
-        slots[slot] = id + 1
-        hashes[slot] = hash
+        slots[slot] = (hash >> 32) << 32 | UInt64(UInt32(id) + 1)
     }
 
     private mutating func grow() {
-        let size = slots.count * 2
-        let old = (slots, hashes)
-        slots = Array(repeating: 0, count: size)
-        hashes = Array(repeating: 0, count: size)
-        mask = size - 1
-        for i in old.0.indices where old.0[i] != 0 { insert(old.0[i] - 1, hash: old.1[i]) }
+        let old = slots
+        slots = Array(repeating: 0, count: old.count * 2)
+        mask = slots.count - 1
+        for entry in old where entry != 0 {
+            let id = Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+            let (start, count) = span(id)
+            let keyHash = arena.withUnsafeBufferPointer { hash(UnsafeBufferPointer(rebasing: $0[start..<start + count])) }
+            insert(id, hash: keyHash)
+        }
+    }
+
+    @inline(__always)
+    private func span(_ id: Int32) -> (start: Int, count: Int) {
+        let packed = spans[Int(id)]
+        return (Int(packed >> 20), Int(packed & 0xF_FFFF))
     }
 
     @inline(__always)
     private func equals(_ id: Int32, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let span = spans[Int(id)]
-        guard span.count == key.count else { return false }
+        let (start, count) = span(id)
+        guard count == key.count else { return false }
         return arena.withUnsafeBufferPointer { stored in
             var i = 0
-            while i < key.count {
-                if stored[span.start + i] != key[i] { return false }
+            while i < count {
+                if stored[start + i] != key[i] { return false }
                 i += 1
             }
             return true
