@@ -5,48 +5,22 @@ import DDEXModel
 enum HTML {
     /// Escapes text for element content and quoted attribute values.
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                // Control characters other than tab and line breaks have no place in a statement.
-                if ch.value < 0x20, ch != "\t", ch != "\n", ch != "\r" { out += "\u{FFFD}" } else { out.unicodeScalars.append(ch) }
-            }
-        }
-        return out
+        var out = HTMLBytes()
+        out.escaped(text)
+        return out.string
     }
 
     /// An amount for display: half-even to the currency's minor unit, with thousands separators.
     static func money(_ amount: MicroAmount, _ currency: String) -> String {
-        let text = amount.formatted(decimals: CurrencyMinorUnits.decimals(for: currency))
-        let negative = text.hasPrefix("-")
-        let unsigned = negative ? String(text.dropFirst()) : text
-        let parts = unsigned.split(separator: ".", maxSplits: 1)
-        var whole = String(parts[0])
-        var grouped = ""
-        while whole.count > 3 {
-            grouped = "," + whole.suffix(3) + grouped
-            whole = String(whole.dropLast(3))
-        }
-        grouped = whole + grouped
-        if parts.count == 2 { grouped += "." + parts[1] }
-        return (negative ? "−" : "") + grouped
+        var out = HTMLBytes()
+        out.money(amount, decimals: CurrencyMinorUnits.decimals(for: currency))
+        return out.string
     }
 
     static func count(_ value: Int64) -> String {
-        var digits = String(value.magnitude)
-        var grouped = ""
-        while digits.count > 3 {
-            grouped = "," + digits.suffix(3) + grouped
-            digits = String(digits.dropLast(3))
-        }
-        return (value < 0 ? "−" : "") + digits + grouped
+        var out = HTMLBytes()
+        out.count(value)
+        return out.string
     }
 
     /// A change from `previous` to `current` as a signed percentage with one decimal, or an em dash.
@@ -138,8 +112,8 @@ enum HTML {
 
     /// A table cell holding an amount, red when negative.
     static func amountCell(_ amount: MicroAmount, _ currency: String) -> String {
-        let text = money(amount, currency)
-        // Red only when the displayed figure is negative: −0.004 shows as 0.00 in black.
-        return "<td class=\"num\(text.hasPrefix("−") ? " neg" : "")\">\(escape(text))</td>"
+        var out = HTMLBytes()
+        out.amountCell(amount, decimals: CurrencyMinorUnits.decimals(for: currency))
+        return out.string
     }
 }

@@ -96,18 +96,36 @@ public enum StatementHTMLRenderer {
 
     /// One page of detail rows: service × territory × release and track × revenue source (use type).
     static func detail(_ s: PayeeStatement, page: Int, pageNames: [String]) -> String {
-        let c = s.currency
+        let decimals = CurrencyMinorUnits.decimals(for: s.currency)
         let rows = s.lines.dropFirst(page * detailRowsPerPage).prefix(detailRowsPerPage)
-        var body = "<h2 id=\"detail\">Detail</h2><p class=\"muted\">Each row: service × territory × release and track × revenue source (use type). Amounts are rounded for display; totals are computed before rounding.</p>"
-        body += HTML.pager(pageNames, current: page)
-        body += "<table class=\"detail\"><thead><tr><th>Service</th><th>Territory</th><th>Release (ICPN)</th><th>Track</th><th>Revenue source</th><th class=\"num\">Usages</th><th class=\"num\">Gross</th><th class=\"num\">Commission</th><th class=\"num\">Net</th></tr></thead><tbody>"
+        var out = HTMLBytes(capacity: 300 * rows.count + 2048)
+        out.raw("<h2 id=\"detail\">Detail</h2><p class=\"muted\">Each row: service × territory × release and track × revenue source (use type). Amounts are rounded for display; totals are computed before rounding.</p>")
+        out.raw(HTML.pager(pageNames, current: page))
+        out.raw("<table class=\"detail\"><thead><tr><th>Service</th><th>Territory</th><th>Release (ICPN)</th><th>Track</th><th>Revenue source</th><th class=\"num\">Usages</th><th class=\"num\">Gross</th><th class=\"num\">Commission</th><th class=\"num\">Net</th></tr></thead><tbody>")
         for l in rows {
-            body += "<tr><td>\(HTML.escape(l.dsp))</td><td>\(HTML.escape(l.territory))</td><td><code>\(HTML.escape(l.releaseICPN))</code></td>"
-            body += "<td>\(HTML.escape(l.title))<div class=\"muted\"><code>\(HTML.escape(l.isrc))</code></div></td><td>\(HTML.escape(l.useType))</td>"
-            body += "<td class=\"num\">\(HTML.count(l.usages))</td>\(HTML.amountCell(l.gross, c))\(HTML.amountCell(l.commission, c))\(HTML.amountCell(l.net, c))</tr>"
+            out.raw("<tr><td>")
+            out.escaped(l.dsp)
+            out.raw("</td><td>")
+            out.escaped(l.territory)
+            out.raw("</td><td><code>")
+            out.escaped(l.releaseICPN)
+            out.raw("</code></td><td>")
+            out.escaped(l.title)
+            out.raw("<div class=\"muted\"><code>")
+            out.escaped(l.isrc)
+            out.raw("</code></div></td><td>")
+            out.escaped(l.useType)
+            out.raw("</td><td class=\"num\">")
+            out.count(l.usages)
+            out.raw("</td>")
+            out.amountCell(l.gross, decimals: decimals)
+            out.amountCell(l.commission, decimals: decimals)
+            out.amountCell(l.net, decimals: decimals)
+            out.raw("</tr>")
         }
-        body += "</tbody></table>" + HTML.pager(pageNames, current: page)
-        return body
+        out.raw("</tbody></table>")
+        out.raw(HTML.pager(pageNames, current: page))
+        return out.string
     }
 
     static func footer() -> String {
