@@ -132,9 +132,12 @@ private func runBreakdowns(path: String, dir: String, engine: LedgerEngine, peri
         let detailed = try engine.run(period: period, input: input, options: LedgerRunOptions(collectDetail: true, linesInResult: false))
         let runTime = seconds(since: t)
         let detailedSet = StatementSet(result: detailed, openingBalances: balances)
-        let folder = dir + "/ledger-" + kind.rawValue
-        try? FileManager.default.removeItem(atPath: folder)
+        // A new folder, as a new period's statements get; the previous run's is removed after the timing (ext4 slows
+        // down creating files right after deleting thousands).
+        let folder = dir + "/ledger-" + kind.rawValue + "-" + String(Int(Date().timeIntervalSince1970))
+        let earlier = (try? FileManager.default.contentsOfDirectory(atPath: dir))?.filter { $0.hasPrefix("ledger-" + kind.rawValue) } ?? []
         let files = try StatementWriter.write(detailedSet, format: kind, to: folder)
+        defer { for name in earlier { try? FileManager.default.removeItem(atPath: dir + "/" + name) } }
         print("ledger: statement run with breakdown (\(kind.rawValue.uppercased()), \(files.count) files): \(format(seconds(since: t))) wall, \(format(cpuSeconds() - cpuBefore)) CPU (run \(format(runTime)), \(detailed.breakdown?.rowCount ?? 0) rows), allocated +\(residentMegabytes("RssAnon") - rssBeforeBreakdown) MB, peak RSS \(peakRSSMegabytes()) MB  (target ≤ \(target) s)")
     }
 }

@@ -66,25 +66,20 @@ enum HTML {
     """
 
     static func page(title: String, body: String) -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(title))</title>
-        <style>
-        \(style)
-        </style>
-        </head>
-        <body>
-        <main>
-        \(body)
-        </main>
-        </body>
-        </html>
+        var out = HTMLBytes(capacity: body.utf8.count + style.utf8.count + 512)
+        page(title: title, into: &out) { $0.raw(body) }
+        return out.string
+    }
 
-        """
+    /// A whole page into `out`: the shell around what `body` appends.
+    static func page(title: String, into out: inout HTMLBytes, body: (inout HTMLBytes) -> Void) {
+        out.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
+        out.escaped(title)
+        out.raw("</title>\n<style>\n")
+        out.raw(style)
+        out.raw("\n</style>\n</head>\n<body>\n<main>\n")
+        body(&out)
+        out.raw("\n</main>\n</body>\n</html>\n")
     }
 
     /// A figure in a card; `id` names it for readers of the page (and the browser test).

@@ -20,9 +20,9 @@ enum StatementHTMLFiles {
             names[s.payee] = name
             var full = s
             full.lines = try lines(s)
-            for page in StatementHTMLRenderer.renderPages(full, issuer: issuer, fileName: name) {
-                try write(page.name, page.html)
-                files.append(page.name)
+            try StatementHTMLRenderer.forEachPage(full, issuer: issuer, fileName: name) { page, html in
+                try Data(html).write(to: base.appendingPathComponent(page), options: .atomic)
+                files.append(page)
             }
         }
         var rosterNames: [String: String] = [:]

@@ -23,26 +23,52 @@ public enum StatementHTMLRenderer {
         }
     }
 
+    /// Calls `body` with each page of a payee's statement, as bytes, one page at a time.
+    static func forEachPage(_ s: PayeeStatement, issuer: String?, fileName: String, _ body: (String, [UInt8]) throws -> Void) rethrows {
+        let names = pageNames(s, first: fileName)
+        for page in names.indices {
+            try body(names[page], renderBytes(s, issuer: issuer, page: page, pageNames: names))
+        }
+    }
+
     /// The statement page of one payee (all of it when it fits one page).
     public static func render(_ s: PayeeStatement, issuer: String? = nil) -> String {
         render(s, issuer: issuer, page: 0, pageNames: pageNames(s, first: "statement.html"))
     }
 
     static func render(_ s: PayeeStatement, issuer: String?, page: Int, pageNames: [String]) -> String {
+        String(decoding: renderBytes(s, issuer: issuer, page: page, pageNames: pageNames), as: UTF8.self)
+    }
+
+    /// A page of a payee's statement as UTF-8 bytes, built in one buffer (a statement's pages hold millions of
+    /// rows in all).
+    static func renderBytes(_ s: PayeeStatement, issuer: String?, page: Int, pageNames: [String]) -> [UInt8] {
         let c = s.currency
-        var body = "<header><div class=\"kicker\">Royalty statement\(issuer.map { " · " + HTML.escape($0) } ?? "")</div>"
-        body += "<h1>\(HTML.escape(s.payee))</h1>"
-        body += "<div class=\"meta\">Period \(HTML.escape(s.period.description)) (\(s.period.start) to \(s.period.end)) · amounts in \(HTML.escape(c))"
-        if pageNames.count > 1 { body += " · page \(page + 1) of \(pageNames.count)" }
-        body += "</div></header>"
-        if page == 0 { body += firstPage(s) }
-        if s.lines.isEmpty {
-            body += "<p class=\"muted\">No sales or streams were reported for your tracks in this period.</p>"
-        } else {
-            body += detail(s, page: page, pageNames: pageNames)
+        let rows = min(detailRowsPerPage, max(0, s.lines.count - page * detailRowsPerPage))
+        var out = HTMLBytes(capacity: 300 * rows + 16_384)
+        HTML.page(title: "Statement \(s.period) — \(s.payee)", into: &out) { out in
+            out.raw("<header><div class=\"kicker\">Royalty statement")
+            if let issuer {
+                out.raw(" · ")
+                out.escaped(issuer)
+            }
+            out.raw("</div><h1>")
+            out.escaped(s.payee)
+            out.raw("</h1><div class=\"meta\">Period ")
+            out.escaped(s.period.description)
+            out.raw(" (\(s.period.start) to \(s.period.end)) · amounts in ")
+            out.escaped(c)
+            if pageNames.count > 1 { out.raw(" · page \(page + 1) of \(pageNames.count)") }
+            out.raw("</div></header>")
+            if page == 0 { out.raw(firstPage(s)) }
+            if s.lines.isEmpty {
+                out.raw("<p class=\"muted\">No sales or streams were reported for your tracks in this period.</p>")
+            } else {
+                detail(s, page: page, pageNames: pageNames, into: &out)
+            }
+            out.raw(footer())
         }
-        body += footer()
-        return HTML.page(title: "Statement \(s.period) — \(s.payee)", body: body)
+        return out.bytes
     }
 
     /// Balances, summary, charts by service, territory and revenue source, and the payee's tracks.
@@ -95,10 +121,9 @@ public enum StatementHTMLRenderer {
     }
 
     /// One page of detail rows: service × territory × release and track × revenue source (use type).
-    static func detail(_ s: PayeeStatement, page: Int, pageNames: [String]) -> String {
+    static func detail(_ s: PayeeStatement, page: Int, pageNames: [String], into out: inout HTMLBytes) {
         let decimals = CurrencyMinorUnits.decimals(for: s.currency)
         let rows = s.lines.dropFirst(page * detailRowsPerPage).prefix(detailRowsPerPage)
-        var out = HTMLBytes(capacity: 300 * rows.count + 2048)
         out.raw("<h2 id=\"detail\">Detail</h2><p class=\"muted\">Each row: service × territory × release and track × revenue source (use type). Amounts are rounded for display; totals are computed before rounding.</p>")
         out.raw(HTML.pager(pageNames, current: page))
         out.raw("<table class=\"detail\"><thead><tr><th>Service</th><th>Territory</th><th>Release (ICPN)</th><th>Track</th><th>Revenue source</th><th class=\"num\">Usages</th><th class=\"num\">Gross</th><th class=\"num\">Commission</th><th class=\"num\">Net</th></tr></thead><tbody>")
@@ -125,7 +150,6 @@ public enum StatementHTMLRenderer {
         }
         out.raw("</tbody></table>")
         out.raw(HTML.pager(pageNames, current: page))
-        return out.string
     }
 
     static func footer() -> String {
