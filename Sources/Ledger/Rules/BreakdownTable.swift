@@ -27,24 +27,33 @@ struct BreakdownTable {
 
     var count: Int { entries.count }
 
-    /// Adds a share to the row of `key`, created when new.
-    @inline(__always)
-    mutating func add(_ key: Key, usages: Int64, commission: Int64, net: Int64) {
+    /// Adds a share to the row of `key`, created when new, and returns the row's index (for `add(toRow:…)`).
+    @inline(__always) @discardableResult
+    mutating func add(_ key: Key, usages: Int64, commission: Int64, net: Int64) -> Int32 {
         var slot = Int(truncatingIfNeeded: hash(key)) & mask
         while true {
             let index = Int(slots[slot]) - 1
             if index < 0 { break }
             if entries[index].key == key {
-                entries[index].usages &+= usages
-                entries[index].commission &+= commission
-                entries[index].net &+= net
-                return
+                add(toRow: Int32(index), usages: usages, commission: commission, net: net)
+                return Int32(index)
             }
             slot = (slot + 1) & mask
         }
         entries.append(Entry(key: key, usages: usages, commission: commission, net: net))
         slots[slot] = Int32(entries.count)
         if entries.count * 2 > slots.count { grow() }
+        return Int32(entries.count - 1)
+    }
+
+    /// Adds a share to a row already found: consecutive lines of a report often repeat their key, and then
+    /// skip the lookup.
+    @inline(__always)
+    mutating func add(toRow index: Int32, usages: Int64, commission: Int64, net: Int64) {
+        let i = Int(index)
+        entries[i].usages &+= usages
+        entries[i].commission &+= commission
+        entries[i].net &+= net
     }
 
     /// Hands the rows over (grouped by nothing, in the order first seen) and empties the table.

@@ -30,6 +30,10 @@ struct LineAccumulator {
     var trackGross: [Int64]
     var trackUsages: [Int64]
     var trackSeen: [Bool]
+    /// The previous matched line's breakdown key (payee aside) and the rows its shares went to, one per payee of
+    /// its split.
+    private var lastKey = BreakdownTable.Key(payee: -1, dsp: -1, territory: -1, release: -1, track: -1, useType: -1)
+    private var lastRows: [Int32]
     /// Per account: the matched lines of the current summary and their amounts.
     private var summaryLines: [Int]
     private var summaryGross: [Int64]
@@ -80,6 +84,7 @@ struct LineAccumulator {
         shares = Array(repeating: 0, count: engine.maxSplitCount)
         commissionShares = Array(repeating: 0, count: engine.maxSplitCount)
         remainders = Array(repeating: 0, count: engine.maxSplitCount)
+        lastRows = Array(repeating: 0, count: engine.maxSplitCount)
     }
 
     /// Applies commission and splits to a matched line whose amount (its allocated share, or its own money,
@@ -119,10 +124,16 @@ struct LineAccumulator {
                                   context: SummaryContext)
     {
         let start = Int(track.splitStart)
-        for j in 0..<count {
-            let key = BreakdownTable.Key(payee: splitPayees[start + j], dsp: context.dsp, territory: context.territory, release: line.release,
-                                         track: line.track, useType: line.useType)
-            breakdown.add(key, usages: line.usages, commission: commissionShares[j], net: shares[j])
+        var key = BreakdownTable.Key(payee: -1, dsp: context.dsp, territory: context.territory, release: line.release, track: line.track,
+                                     useType: line.useType)
+        if key == lastKey {
+            for j in 0..<count { breakdown.add(toRow: lastRows[j], usages: line.usages, commission: commissionShares[j], net: shares[j]) }
+        } else {
+            lastKey = key
+            for j in 0..<count {
+                key.payee = splitPayees[start + j]
+                lastRows[j] = breakdown.add(key, usages: line.usages, commission: commissionShares[j], net: shares[j])
+            }
         }
         let a = Int(track.account)
         accountTotals[a].gross &+= amount
