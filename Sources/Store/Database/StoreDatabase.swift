@@ -51,8 +51,10 @@ public final class StoreDatabase: Sendable {
             self.maximumReaders = maximumReaders
         }
 
-        /// For long read scans of a large store (statement runs): a bigger cache and memory-mapped reads.
-        public static let scanning = Options(cacheSizeKiB: 65536, mmapSizeBytes: 1 << 34)
+        /// For long read scans of a large store (statement runs): a bigger cache. No memory mapping: a 10M-line
+        /// statement run took the same time without it (7.29 s vs 7.20 s) and the process's resident memory
+        /// stays what it allocates, instead of growing by the gigabytes of store it mapped.
+        public static let scanning = Options(cacheSizeKiB: 65536)
     }
 
     /// The file this store opened.
