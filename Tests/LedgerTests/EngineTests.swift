@@ -188,11 +188,13 @@ final class EngineTests: XCTestCase {
                 try body(EngineTests.summary("S1", "EUR", 10), Lines())
             }
         }
-        // Only a summary too large to keep is read twice.
-        XCTAssertThrowsError(try Self.engine().run(period: june, input: Flaky(), options: LedgerRunOptions(keptLinesLimit: 0))) {
-            XCTAssertEqual(($0 as? LedgerError)?.code, "LEDGER_INPUT_INCONSISTENT")
+        // Only a summary too large to keep is read twice; read ahead or not, the change is caught.
+        for readsAhead in [false, true] {
+            XCTAssertThrowsError(try Self.engine().run(period: june, input: Flaky(), options: LedgerRunOptions(keptLinesLimit: 0, readsAhead: readsAhead))) {
+                XCTAssertEqual(($0 as? LedgerError)?.code, "LEDGER_INPUT_INCONSISTENT")
+            }
+            XCTAssertNoThrow(try Self.engine().run(period: june, input: Flaky(), options: LedgerRunOptions(readsAhead: readsAhead)))
         }
-        XCTAssertNoThrow(try Self.engine().run(period: june, input: Flaky()))
     }
 
     func testOverflowIsAnErrorNotACrash() throws {
@@ -203,6 +205,28 @@ final class EngineTests: XCTestCase {
         XCTAssertThrowsError(try Self.engine().run(period: june, input: input)) {
             XCTAssertEqual(($0 as? LedgerError)?.code, "LEDGER_AMOUNT_OVERFLOW")
         }
+    }
+
+    /// Read ahead on its own thread, an error on either side stops the run with that error and the reader: the
+    /// rules failing while the reader has many summaries left, and the reader failing while the rules run.
+    func testAnErrorOnEitherThreadStopsTheRun() throws {
+        var many = [(Self.summary("S0", "EUR", .max), [Self.line("GBAAA2600001", 1)]),
+                    (Self.summary("S1", "EUR", .max), [Self.line("GBAAA2600001", 1)])]
+        for i in 2..<200 { many.append((Self.summary("S\(i)", "EUR", 1_000_000), (0..<100).map { _ in Self.line("GBAAA2600001", 3) })) }
+        for keptLinesLimit in [2_000_000, 10] {
+            XCTAssertThrowsError(try Self.engine().run(period: june, input: MemoryInput(summaries: many),
+                                                       options: LedgerRunOptions(keptLinesLimit: keptLinesLimit, readsAhead: true))) {
+                XCTAssertEqual(($0 as? LedgerError)?.code, "LEDGER_AMOUNT_OVERFLOW")
+            }
+        }
+        var broken = (0..<50).map { i in (Self.summary("S\(i)", "EUR", 1_000_000), (0..<100).map { _ in Self.line("GBAAA2600001", 3) }) }
+        broken[40].1[7] = Self.line("GBAAA2600001", -1)
+        XCTAssertThrowsError(try Self.engine().run(period: june, input: MemoryInput(summaries: broken), options: LedgerRunOptions(readsAhead: true))) {
+            XCTAssertEqual(($0 as? LedgerError)?.code, "LEDGER_INPUT_INCONSISTENT")
+            XCTAssertTrue(($0 as? LedgerError)?.description.contains("summary S40") == true, "\($0)")
+        }
+        broken[40].1[7] = Self.line("GBAAA2600001", 3)
+        XCTAssertEqual(try Self.engine().run(period: june, input: MemoryInput(summaries: broken)).lineCount, 5_000)
     }
 
     func testSplitsNotSummingTo10000AreRefused() throws {

@@ -87,10 +87,20 @@ public final class LedgerEngine {
     public func run<Input: LedgerInput>(period: StatementPeriod, input: Input,
                                         options: LedgerRunOptions = LedgerRunOptions()) throws -> LedgerResult
     {
+        var reader = SummaryReader(engine: self, options: options)
         var run = LedgerRun(engine: self, period: period, options: options)
-        try input.forEachSummary(in: period) { summary, lines in
-            try run.process(summary, lines)
+        if options.readsAhead {
+            try LedgerPipeline.run(input: input, period: period, reader: &reader, run: &run)
+        } else {
+            try input.forEachSummary(in: period) { summary, lines in
+                let read = try reader.read(summary, lines)
+                if let kept = read.lines {
+                    try run.apply(read) { body in for line in kept { try body(line) } }
+                } else {
+                    try run.apply(read) { body in try reader.reread(read, lines, body) }
+                }
+            }
         }
-        return try run.finish()
+        return try run.finish(resolver: reader.resolver)
     }
 }

@@ -1,7 +1,7 @@
 import DDEXModel
 
-/// One statement run: reads each summary's lines once, resolved to ids (`LineResolver`), allocates the summary's
-/// amount over them (ACCOUNTING.md §1–§2) and applies the per-line rules (`LineAccumulator`).
+/// The rules of a statement run after its summaries are read (`SummaryReader`): each summary's amount allocated
+/// over its lines (ACCOUNTING.md §2) and the per-line rules (`LineAccumulator`), in report order.
 ///
 /// A value type, like its parts: a run mutates its sums ten million times, and a class's stored properties
 /// would cost a dynamic exclusivity check on each access.
@@ -12,7 +12,6 @@ struct LedgerRun {
     let location: String
 
     var accumulator: LineAccumulator
-    var resolver: LineResolver
     var unallocated: Int64 = 0
     var lineCount = 0
     var reportIds: Set<String> = []
@@ -21,10 +20,16 @@ struct LedgerRun {
     var dsps = Interner()
     var territories = Interner()
     var months = Interner()
+    /// Per unmatched entry (`LineResolver.unmatched`, by index): its lines, usages, amount and first releases.
+    var unmatchedTallies: [UnmatchedTally] = []
 
-    // Buffers reused across summaries.
-    private var kept: [ResolvedLine] = []
-    private var usageBuffer: [UInt64] = []
+    struct UnmatchedTally {
+        var lines = 0
+        var usages: Int64 = 0
+        var amount: Int64 = 0
+        /// Release ids (`LineResolver.releases`), the first 16 distinct in report order.
+        var releases: [Int32] = []
+    }
 
     init(engine: LedgerEngine, period: StatementPeriod, options: LedgerRunOptions) {
         self.engine = engine
@@ -32,76 +37,30 @@ struct LedgerRun {
         self.options = options
         self.location = "statement run \(period)"
         accumulator = LineAccumulator(engine: engine, collectDetail: options.collectDetail)
-        resolver = LineResolver(engine: engine, resolvesBreakdownKeys: options.collectDetail)
     }
 
     // MARK: Summaries
 
-    mutating func process<Lines: LineSequence>(_ summary: SummaryInput, _ lines: Lines) throws {
-        let place = "report \(summary.report.id) summary \(summary.summaryId)"
+    /// Applies the rules to a summary read by `SummaryReader.read`; `lines` walks its resolved lines in report
+    /// order (the kept ones, or a second read).
+    mutating func apply(_ read: ReadSummary, lines: ((ResolvedLine) throws -> Void) throws -> Void) throws {
+        let summary = read.summary, place = read.place
+        var outcome = read.outcome
         reportIds.insert(summary.report.id)
-        var outcome = SummaryOutcome(reportId: summary.report.id, dsp: summary.report.dsp, month: summary.report.month, summaryId: summary.summaryId,
-                                     territory: summary.territory, commercialModel: summary.commercialModel,
-                                     currency: summary.currency, netRevenue: summary.netRevenue, rate: nil,
-                                     rateSource: .none, converted: nil, lines: 0, usages: 0,
-                                     totalUsages: summary.totalUsages, allocated: .zero, unallocated: .zero)
-        // 1. Currency.
-        let accounting = engine.settings.accountingCurrency
-        if summary.currency != accounting {
-            if let r = engine.rates.rate(for: summary.currency, start: summary.report.usageStart, end: summary.report.usageEnd) {
-                outcome.rate = r
-                outcome.rateSource = .table
-            } else if let r = summary.exchangeRate {
-                outcome.rate = r
-                outcome.rateSource = .summary
-            } else {
-                // Held unconverted: counted and reported, never guessed.
-                try lines.forEachCells { cells, _ in
-                    outcome.lines += 1
-                    outcome.usages &+= cells.usages
-                }
-                lineCount += outcome.lines
-                outcomes.append(outcome)
-                problems.append(.warning(.ledgerSummaryUnconverted, at: place,
-                                         "no rate from \(summary.currency) to \(accounting) for \(summary.report.usageStart)--\(summary.report.usageEnd); \(summary.netRevenue) \(summary.currency) is held unconverted"))
-                return
-            }
+        guard let converted = outcome.converted else {
+            lineCount += outcome.lines
+            outcomes.append(outcome)
+            problems.append(.warning(.ledgerSummaryUnconverted, at: place,
+                                     "no rate from \(summary.currency) to \(engine.settings.accountingCurrency) for \(summary.report.usageStart)--\(summary.report.usageEnd); \(summary.netRevenue) \(summary.currency) is held unconverted"))
+            return
         }
-        let amount: Int64
-        if let rate = outcome.rate {
-            guard let a = rate.convert(summary.netRevenue) else {
-                throw LedgerError(.ledgerAmountOverflow, at: place, "\(summary.netRevenue) × \(rate) overflows 64-bit micro-units")
-            }
-            amount = a.micro
-        } else {
-            amount = summary.netRevenue.micro
-        }
-        outcome.converted = MicroAmount(micro: amount)
+        let amount = converted.micro
         try Self.add(&accumulator.total, amount, "the total of converted summaries", at: location)
 
-        // 2. Allocation, first half: read and resolve the lines; keep them unless the summary is too large.
-        kept.removeAll(keepingCapacity: true)
-        usageBuffer.removeAll(keepingCapacity: true)
-        var lineTotal = 0
-        var keeping = true
-        try lines.forEachCells { cells, more in
-            guard cells.usages >= 0 else {
-                throw LedgerError(.ledgerInputInconsistent, at: place, "a line has a negative usage count \(cells.usages)")
-            }
-            lineTotal += 1
-            if cells.ownAmountMicro == nil { usageBuffer.append(UInt64(cells.usages)) }
-            if keeping {
-                if kept.count < options.keptLinesLimit {
-                    kept.append(resolver.resolve(cells, more))
-                } else {
-                    keeping = false
-                    kept.removeAll()
-                }
-            }
-        }
+        // 2. Allocation over the usage counts of the lines without their own money.
+        var usages = read.usages
         var overflow = false
-        let allocatedLines = usageBuffer.count
-        var allocation = SummaryAllocation.prepare(amount: amount, usages: &usageBuffer, overflow: &overflow)
+        var allocation = SummaryAllocation.prepare(amount: amount, usages: &usages, overflow: &overflow)
         if overflow {
             throw LedgerError(.ledgerAmountOverflow, at: place, "the usage counts of the summary's lines overflow 64 bits")
         }
@@ -115,27 +74,20 @@ struct LedgerRun {
                                      "TotalUsages is \(stated) but the lines add up to \(allocation?.totalUsages ?? 0); allocation uses the lines"))
         }
 
-        // Second half: every line, with its share.
+        // Every line, with its share.
         var context = LineAccumulator.SummaryContext(
             place: place, dspName: summary.report.dsp, dsp: options.collectDetail ? dsps.id(summary.report.dsp) : 0,
             territory: options.collectDetail ? territories.id(summary.territory) : 0,
             month: options.collectDetail ? months.id(summary.report.month) : 0,
             commissionRates: Array(repeating: -1, count: engine.accounts.count))
         var sums = SummarySums()
-        if keeping {
-            for line in kept {
-                try apply(line, rate: outcome.rate, allocation: &allocation, sums: &sums, context: &context)
-            }
-        } else {
-            try lines.forEachCells { cells, more in
-                guard sums.lines < lineTotal, cells.usages >= 0 else {
-                    throw LedgerError(.ledgerInputInconsistent, at: place, "the summary's lines changed between the two passes")
-                }
-                try apply(resolver.resolve(cells, more), rate: outcome.rate, allocation: &allocation, sums: &sums, context: &context)
-            }
+        try lines { line in
+            try apply(line, rate: outcome.rate, allocation: &allocation, sums: &sums, context: &context)
         }
         accumulator.endSummary(context)
-        guard sums.lines == lineTotal, sums.allocatedLines == allocatedLines, sums.allocatedUsages == allocation?.totalUsages ?? 0 else {
+        guard sums.lines == read.lineTotal, sums.allocatedLines == read.usages.count,
+              sums.allocatedUsages == allocation?.totalUsages ?? 0
+        else {
             throw LedgerError(.ledgerInputInconsistent, at: place, "the summary's lines changed between the two passes")
         }
         // Every summary's lines add up to its amount, or the rest is unallocated.
@@ -143,8 +95,8 @@ struct LedgerRun {
             throw LedgerError(.ledgerInvariantBroken, at: place,
                               "the lines' shares (\(sums.allocated)) and unallocated (\(summaryUnallocated)) do not add up to the summary's \(amount) micro-units")
         }
-        lineCount += lineTotal
-        outcome.lines = lineTotal
+        lineCount += read.lineTotal
+        outcome.lines = read.lineTotal
         outcome.usages = sums.usages
         outcome.allocated = MicroAmount(micro: sums.allocated)
         outcome.unallocated = MicroAmount(micro: summaryUnallocated)
@@ -188,9 +140,7 @@ struct LedgerRun {
         }
         guard line.track >= 0 else {
             try Self.add(&accumulator.unmatched, share, "the unmatched bucket", at: location)
-            guard resolver.addUnmatched(line, amount: share) else {
-                throw LedgerError(.ledgerAmountOverflow, at: context.place, "the unmatched amount of \(resolver.unmatched[Int(line.unmatchedEntry)].key) overflows 64-bit micro-units")
-            }
+            try tallyUnmatched(line, amount: share, place: context.place)
             return
         }
         // 4. Commission, at the rate of the track's account for this DSP.
@@ -207,6 +157,18 @@ struct LedgerRun {
         guard accumulator.applyMatched(line, amount: share, basisPoints: basisPoints, context: context) else {
             throw LedgerError(.ledgerAmountOverflow, at: context.place,
                               "the commission, the total of account \(engine.accounts[Int32(account)]) or a payee's earnings overflows 64-bit micro-units")
+        }
+    }
+
+    /// Counts an unmatched line into its entry's tally.
+    private mutating func tallyUnmatched(_ line: ResolvedLine, amount: Int64, place: String) throws {
+        let e = Int(line.unmatchedEntry)
+        if e >= unmatchedTallies.count { unmatchedTallies.append(contentsOf: repeatElement(UnmatchedTally(), count: e + 1 - unmatchedTallies.count)) }
+        unmatchedTallies[e].lines += 1
+        unmatchedTallies[e].usages &+= line.usages
+        try Self.add(&unmatchedTallies[e].amount, amount, "the unmatched amount of entry \(e)", at: place)
+        if line.hasReleaseICPN, unmatchedTallies[e].releases.count < 16, !unmatchedTallies[e].releases.contains(line.release) {
+            unmatchedTallies[e].releases.append(line.release)
         }
     }
 

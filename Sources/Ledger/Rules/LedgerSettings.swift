@@ -29,8 +29,13 @@ public struct LedgerRunOptions: Sendable, Hashable {
     /// runs and tests); without it, the breakdown stays compact in `LedgerResult.breakdown` only.
     public var linesInResult: Bool
 
-    public init(collectDetail: Bool = true, keptLinesLimit: Int = 2_000_000, linesInResult: Bool = true) {
+    /// Read the next summaries on a thread of their own while the rules run on the caller's (`LedgerPipeline`):
+    /// reading the store and applying the rules take about as long as each other. The result is the same.
+    public var readsAhead: Bool
+
+    public init(collectDetail: Bool = true, keptLinesLimit: Int = 2_000_000, linesInResult: Bool = true, readsAhead: Bool = true) {
         self.collectDetail = collectDetail
+        self.readsAhead = readsAhead
         self.linesInResult = linesInResult
         self.keptLinesLimit = keptLinesLimit
     }

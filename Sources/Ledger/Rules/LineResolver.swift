@@ -2,7 +2,7 @@ import DDEXModel
 
 /// A usage line resolved to ids: what the second half of a run (allocation, commission, splits) needs of it.
 /// 40 bytes, so a summary's lines can be kept between its two halves instead of read from the store again.
-struct ResolvedLine {
+struct ResolvedLine: Sendable {
     var usages: Int64
     /// The line's own money (micro-units of the summary's currency), when `hasOwnAmount`.
     var ownAmount: Int64
@@ -14,6 +14,8 @@ struct ResolvedLine {
     /// The unmatched entry (an index of `LineResolver.unmatched`) when `track` is -1.
     var unmatchedEntry: Int32
     var hasOwnAmount: Bool
+    /// Whether the line names its release (an unmatched entry lists the ICPNs it saw).
+    var hasReleaseICPN: Bool
 }
 
 /// Resolves usage lines from their cells to catalogue tracks, releases, use types and unmatched entries
@@ -25,7 +27,8 @@ struct LineResolver {
     private let tracks: [LedgerEngine.Track]
     private(set) var releases = ByteTable()
     private(set) var useTypes = ByteTable()
-    /// The unmatched entries, by key, in the order first seen; their counts and amounts are the run's.
+    /// The unmatched entries, by key, in the order first seen; their counts and amounts are the run's
+    /// (`LedgerRun.UnmatchedTally`).
     private(set) var unmatched: [UnmatchedEntry] = []
     private var unmatchedKeys = ByteTable()
     private var scratch: [UInt8] = []
@@ -47,7 +50,7 @@ struct LineResolver {
         var track: Int32 = -1
         if !cells.isrc.isEmpty { track = findTrack(isrc: cells.isrc) }
         var line = ResolvedLine(usages: cells.usages, ownAmount: cells.ownAmountMicro ?? 0, track: track, release: -1, useType: -1,
-                                unmatchedEntry: -1, hasOwnAmount: cells.ownAmountMicro != nil)
+                                unmatchedEntry: -1, hasOwnAmount: cells.ownAmountMicro != nil, hasReleaseICPN: false)
         guard resolvesBreakdownKeys || track < 0 || tracks[Int(track)].splitCount == 0 else { return line }
         let text = more()
         if track < 0, !text.releaseICPN.isEmpty, !text.dspResourceId.isEmpty {
@@ -61,6 +64,7 @@ struct LineResolver {
             line.track = -1
         }
         if resolvesBreakdownKeys || line.track < 0 { line.release = releases.id(text.releaseICPN) }
+        line.hasReleaseICPN = !text.releaseICPN.isEmpty
         if resolvesBreakdownKeys { line.useType = useTypes.id(text.useType) }
         return line
     }
@@ -99,20 +103,5 @@ struct LineResolver {
                                             reason: reason, lines: 0, usages: 0, amount: .zero))
         }
         return id
-    }
-
-    /// Counts a line and its amount into its unmatched entry (at most 16 release ICPNs are listed per entry).
-    mutating func addUnmatched(_ line: ResolvedLine, amount: Int64) -> Bool {
-        let e = Int(line.unmatchedEntry)
-        unmatched[e].lines += 1
-        unmatched[e].usages &+= line.usages
-        let (sum, overflow) = unmatched[e].amount.micro.addingReportingOverflow(amount)
-        guard !overflow else { return false }
-        unmatched[e].amount = MicroAmount(micro: sum)
-        if unmatched[e].releaseICPNs.count < 16 {
-            let icpn = line.release >= 0 ? releases.name(line.release) : ""
-            if !icpn.isEmpty, !unmatched[e].releaseICPNs.contains(icpn) { unmatched[e].releaseICPNs.append(icpn) }
-        }
-        return true
     }
 }

@@ -203,6 +203,14 @@ public final class Statement {
     public func double(at index: Int32) -> Double? { isNull(at: index) ? nil : sqlite3_column_double(handle, index) }
 
     /// The column as text, or nil when it is NULL.
+    /// A text cell's bytes without copying them (empty when NULL), valid until the next `step` or `reset`: for
+    /// scans that compare cells rather than keep them.
+    @inline(__always)
+    public func bytes(at index: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let pointer = sqlite3_column_text(handle, index) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, index)))
+    }
+
     public func string(at index: Int32) -> String? {
         guard let text = sqlite3_column_text(handle, index) else { return nil }
         let count = Int(sqlite3_column_bytes(handle, index))

@@ -1,5 +1,5 @@
-import CSQLite
 import DDEXModel
+import Store
 
 /// A summary record (SYxx) of a loaded report, with what the ledger needs of its report.
 public struct DSRLedgerSummary: Sendable, Hashable {
@@ -32,12 +32,12 @@ public struct DSRLedgerSummary: Sendable, Hashable {
 /// SQLite holds, never copied into `String`s: the ledger resolves them to ids itself.
 public final class DSRLedgerReader {
     public let database: Database
-    private let summariesStatement: RawStatement
-    private let linesStatement: RawStatement
+    private let summariesStatement: Statement
+    private let linesStatement: Statement
 
     public init(database: Database) throws(StoreError) {
         self.database = database
-        summariesStatement = try RawStatement(database, """
+        summariesStatement = try database.prepare("""
             SELECT s.report_id, s.summary_record_id, s.commercial_model, s.territory, s.currency_of_reporting,
                    s.net_revenue_micro, s.exchange_rate_text, s.currency_of_transaction, s.total_usages,
                    coalesce(nullif(r.sender_party_id, ''), r.sender), coalesce(r.sender_name, ''),
@@ -47,7 +47,7 @@ public final class DSRLedgerReader {
             GROUP BY s.report_id, s.summary_record_id
             ORDER BY r.id, min(s.line_number)
             """)
-        linesStatement = try RawStatement(database, """
+        linesStatement = try database.prepare("""
             SELECT isrc, icpn, dsp_resource_id, usages, allocated_net_revenue_micro, use_type
             FROM dsr_usage_lines INDEXED BY dsr_usage_lines_for_ledger
             WHERE report_id = ?1 AND summary_record_id = ?2
@@ -66,11 +66,11 @@ public final class DSRLedgerReader {
         var result: [DSRLedgerSummary] = []
         while try s.step() {
             result.append(DSRLedgerSummary(
-                reportId: s.int64(0), summaryRecordId: s.text(1) ?? "", commercialModel: s.text(2) ?? "",
-                territory: s.text(3) ?? "", currencyOfReporting: s.text(4) ?? "", netRevenueMicro: s.optionalInt64(5),
-                exchangeRateText: s.text(6) ?? "", currencyOfTransaction: s.text(7) ?? "", totalUsages: s.optionalInt64(8),
-                senderPartyId: s.text(9) ?? "", senderName: s.text(10) ?? "", service: s.text(11) ?? "",
-                periodStart: s.text(12) ?? "", periodEnd: s.text(13) ?? "", messageId: s.text(14)))
+                reportId: s.int64(at: 0), summaryRecordId: s.string(at: 1) ?? "", commercialModel: s.string(at: 2) ?? "",
+                territory: s.string(at: 3) ?? "", currencyOfReporting: s.string(at: 4) ?? "", netRevenueMicro: s.optionalInt64(at: 5),
+                exchangeRateText: s.string(at: 6) ?? "", currencyOfTransaction: s.string(at: 7) ?? "", totalUsages: s.optionalInt64(at: 8),
+                senderPartyId: s.string(at: 9) ?? "", senderName: s.string(at: 10) ?? "", service: s.string(at: 11) ?? "",
+                periodStart: s.string(at: 12) ?? "", periodEnd: s.string(at: 13) ?? "", messageId: s.string(at: 14)))
         }
         return result
     }
@@ -93,79 +93,13 @@ public final class DSRLedgerReader {
 /// until the walk moves on; each is decoded by SQLite only when read, so a ledger that matches a line by its
 /// ISRC never pays for its other cells.
 public struct DSRLedgerRow {
-    let statement: RawStatement
+    let statement: Statement
 
-    public var isrc: UnsafeBufferPointer<UInt8> { statement.bytes(0) }
-    public var icpn: UnsafeBufferPointer<UInt8> { statement.bytes(1) }
-    public var dspResourceId: UnsafeBufferPointer<UInt8> { statement.bytes(2) }
-    public var usages: Int64 { statement.int64(3) }
+    public var isrc: UnsafeBufferPointer<UInt8> { statement.bytes(at: 0) }
+    public var icpn: UnsafeBufferPointer<UInt8> { statement.bytes(at: 1) }
+    public var dspResourceId: UnsafeBufferPointer<UInt8> { statement.bytes(at: 2) }
+    public var usages: Int64 { statement.int64(at: 3) }
     /// `AllocatedNetRevenue` in micro-units, nil when the line carries no money of its own.
-    public var ownAmountMicro: Int64? { statement.optionalInt64(4) }
-    public var useType: UnsafeBufferPointer<UInt8> { statement.bytes(5) }
-}
-
-/// A prepared statement read column by column without copying cells it does not need. `Statement` hides its
-/// handle; the ledger's line scans need the raw bytes of text cells to skip building repeated strings.
-final class RawStatement {
-    let handle: OpaquePointer
-    let sql: String
-    private let database: Database
-
-    init(_ database: Database, _ sql: String) throws(StoreError) {
-        let db = try database.liveHandle(for: sql)
-        var statement: OpaquePointer?
-        let result = sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
-        guard result == SQLITE_OK, let statement else {
-            throw StoreError.sqlite(result, db, during: .prepare, sql: sql)
-        }
-        self.handle = statement
-        self.sql = sql
-        self.database = database
-    }
-
-    deinit { sqlite3_finalize(handle) }
-
-    func bind(_ value: Int64, at index: Int32) throws(StoreError) {
-        try check(sqlite3_bind_int64(handle, index, value))
-    }
-
-    func bind(_ value: String, at index: Int32) throws(StoreError) {
-        try check(value.withCString { sqlite3_bind_text(handle, index, $0, -1, ddexd_sqlite_transient()) })
-    }
-
-    private func check(_ result: Int32) throws(StoreError) {
-        guard result == SQLITE_OK else {
-            throw StoreError.sqlite(result, sqlite3_db_handle(handle), during: .bind, sql: sql)
-        }
-    }
-
-    @inline(__always)
-    func step() throws(StoreError) -> Bool {
-        let result = sqlite3_step(handle)
-        if result == SQLITE_ROW { return true }
-        if result == SQLITE_DONE { return false }
-        throw StoreError.sqlite(result, sqlite3_db_handle(handle), during: .step, sql: sql)
-    }
-
-    func reset() {
-        sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
-    }
-
-    @inline(__always) func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
-
-    @inline(__always) func optionalInt64(_ column: Int32) -> Int64? {
-        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
-    }
-
-    /// A text cell's bytes, empty when NULL; valid until the next step or reset.
-    @inline(__always) func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
-        guard let pointer = sqlite3_column_text(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
-        return UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, column)))
-    }
-
-    func text(_ column: Int32) -> String? {
-        guard let pointer = sqlite3_column_text(handle, column) else { return nil }
-        return String(decoding: UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
-    }
+    public var ownAmountMicro: Int64? { statement.optionalInt64(at: 4) }
+    public var useType: UnsafeBufferPointer<UInt8> { statement.bytes(at: 5) }
 }
