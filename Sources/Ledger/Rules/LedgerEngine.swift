@@ -101,6 +101,6 @@ public final class LedgerEngine {
                 }
             }
         }
-        return try run.finish(resolver: reader.resolver)
+        return try run.finish()
     }
 }

@@ -1,8 +1,8 @@
 import DDEXModel
 
 extension LedgerRun {
-    /// The result, once every summary is applied; `resolver` is the one that read them (names and unmatched keys).
-    mutating func finish(resolver: LineResolver) throws -> LedgerResult {
+    /// The result, once every summary is applied.
+    mutating func finish() throws -> LedgerResult {
         // 7. The invariant, from independent sums.
         let total = accumulator.total, commission = accumulator.commission, unmatched = accumulator.unmatched
         var shares: Int64 = 0
@@ -17,7 +17,7 @@ extension LedgerRun {
         }
 
         var payeeByAccount = options.collectDetail ? Array(repeating: [Int64](repeating: 0, count: engine.payees.count), count: engine.accounts.count) : []
-        let breakdown = options.collectDetail ? makeBreakdown(payeeByAccount: &payeeByAccount, resolver: resolver) : nil
+        let breakdown = options.collectDetail ? makeBreakdown(payeeByAccount: &payeeByAccount) : nil
         var payeeResults: [PayeeEarnings] = []
         payeeResults.reserveCapacity(engine.payees.count)
         for p in 0..<engine.payees.count {
@@ -59,7 +59,7 @@ extension LedgerRun {
                             summaryCount: outcomes.count, lineCount: lineCount, total: MicroAmount(micro: total),
                             commission: MicroAmount(micro: commission), unmatched: MicroAmount(micro: unmatched),
                             unallocated: MicroAmount(micro: unallocated), payees: payeeResults,
-                            unmatchedEntries: unmatchedEntries(resolver).sorted { $0.key < $1.key }, summaries: outcomes,
+                            unmatchedEntries: tallied().sorted { $0.key < $1.key }, summaries: outcomes,
                             accounts: accountResults, breakdown: breakdown, accountFigures: try accountFigures(), payeeAccounts: engine.payeeAccounts,
                             problems: problems)
     }
@@ -69,14 +69,14 @@ extension LedgerRun {
     /// The run's breakdown, compact: the table's rows grouped by payee (a counting sort), each payee's rows sorted
     /// by the integer ranks of their names (comparing strings per row is slow at millions of rows). Adds each
     /// row's net to its payee's part of its track's account.
-    private mutating func makeBreakdown(payeeByAccount: inout [[Int64]], resolver: LineResolver) -> LedgerBreakdown {
+    private mutating func makeBreakdown(payeeByAccount: inout [[Int64]]) -> LedgerBreakdown {
         func ranks(_ names: [String]) -> [Int32] {
             var rank = [Int32](repeating: 0, count: names.count)
             for (r, i) in names.indices.sorted(by: { names[$0] < names[$1] }).enumerated() { rank[i] = Int32(r) }
             return rank
         }
-        let dspRank = ranks(dsps.names), territoryRank = ranks(territories.names), releaseRank = ranks(resolver.releases.names)
-        let useTypeRank = ranks(resolver.useTypes.names), trackRank = ranks(engine.tracks.map(\.isrc))
+        let dspRank = ranks(dsps.names), territoryRank = ranks(territories.names), releaseRank = ranks(releases.names)
+        let useTypeRank = ranks(useTypes.names), trackRank = ranks(engine.tracks.map(\.isrc))
         let entries = accumulator.breakdown.takeEntries()
         var offsets = [Int](repeating: 0, count: engine.payees.count + 1)
         for e in entries { offsets[Int(e.key.payee) + 1] += 1 }
@@ -103,21 +103,19 @@ extension LedgerRun {
         var payeeIds: [String: Int32] = [:]
         for p in 0..<engine.payees.count { payeeIds[engine.payees[Int32(p)]] = Int32(p) }
         return LedgerBreakdown(rows: rows, offsets: offsets, payeeIds: payeeIds, dsps: dsps.names, territories: territories.names,
-                               releases: resolver.releases.names, useTypes: resolver.useTypes.names,
+                               releases: releases.names, useTypes: useTypes.names,
                                tracks: engine.tracks.map { LedgerBreakdown.Track(isrc: $0.isrc, title: $0.title, displayArtist: $0.displayArtist) })
     }
 
-    /// The unmatched entries the resolver made, with the run's tallies.
-    private func unmatchedEntries(_ resolver: LineResolver) -> [UnmatchedEntry] {
-        resolver.unmatched.enumerated().map { e, entry in
+    /// The unmatched entries with the run's tallies.
+    private func tallied() -> [UnmatchedEntry] {
+        unmatchedEntries.enumerated().map { e, entry in
             var entry = entry
-            if e < unmatchedTallies.count {
-                let tally = unmatchedTallies[e]
-                entry.lines = tally.lines
-                entry.usages = tally.usages
-                entry.amount = MicroAmount(micro: tally.amount)
-                entry.releaseICPNs = tally.releases.map(resolver.releases.name)
-            }
+            let tally = unmatchedTallies[e]
+            entry.lines = tally.lines
+            entry.usages = tally.usages
+            entry.amount = MicroAmount(micro: tally.amount)
+            entry.releaseICPNs = tally.releases.map { releases[$0] }
             return entry
         }
     }

@@ -20,14 +20,27 @@ struct LedgerRun {
     var dsps = Interner()
     var territories = Interner()
     var months = Interner()
-    /// Per unmatched entry (`LineResolver.unmatched`, by index): its lines, usages, amount and first releases.
+    /// The run's release ICPNs, use types and unmatched entries (with their tallies), by id: the readers' ids
+    /// mapped to these (`readerIds`) as their summaries are applied, in report order.
+    var releases = Interner()
+    var useTypes = Interner()
+    var unmatchedEntries: [UnmatchedEntry] = []
+    private var unmatchedKeys: [String: Int32] = [:]
     var unmatchedTallies: [UnmatchedTally] = []
+    /// Per reader: its release, use-type and unmatched-entry ids → the run's.
+    private var readerIds: [ReaderIds] = []
+
+    struct ReaderIds {
+        var releases: [Int32] = []
+        var useTypes: [Int32] = []
+        var unmatched: [Int32] = []
+    }
 
     struct UnmatchedTally {
         var lines = 0
         var usages: Int64 = 0
         var amount: Int64 = 0
-        /// Release ids (`LineResolver.releases`), the first 16 distinct in report order.
+        /// Release ids (`releases`), the first 16 distinct in report order.
         var releases: [Int32] = []
     }
 
@@ -41,9 +54,10 @@ struct LedgerRun {
 
     // MARK: Summaries
 
-    /// Applies the rules to a summary read by `SummaryReader.read`; `lines` walks its resolved lines in report
-    /// order (the kept ones, or a second read).
-    mutating func apply(_ read: ReadSummary, lines: ((ResolvedLine) throws -> Void) throws -> Void) throws {
+    /// Applies the rules to a summary read by `SummaryReader.read` (reader number `reader`); `lines` walks its
+    /// resolved lines in report order (the kept ones, or a second read).
+    mutating func apply(_ read: ReadSummary, reader: Int = 0, lines: ((ResolvedLine) throws -> Void) throws -> Void) throws {
+        learn(read, reader: reader)
         let summary = read.summary, place = read.place
         var outcome = read.outcome
         reportIds.insert(summary.report.id)
@@ -81,7 +95,12 @@ struct LedgerRun {
             month: options.collectDetail ? months.id(summary.report.month) : 0,
             commissionRates: Array(repeating: -1, count: engine.accounts.count))
         var sums = SummarySums()
+        let ids = readerIds[reader]
         try lines { line in
+            var line = line
+            if line.release >= 0 { line.release = ids.releases[Int(line.release)] }
+            if line.useType >= 0 { line.useType = ids.useTypes[Int(line.useType)] }
+            if line.unmatchedEntry >= 0 { line.unmatchedEntry = ids.unmatched[Int(line.unmatchedEntry)] }
             try apply(line, rate: outcome.rate, allocation: &allocation, sums: &sums, context: &context)
         }
         accumulator.endSummary(context)
@@ -160,10 +179,28 @@ struct LedgerRun {
         }
     }
 
+    /// Maps the ids a reader learnt while reading `read` to the run's, adding names and entries the run has not
+    /// seen (an entry keeps what its first line in report order said).
+    private mutating func learn(_ read: ReadSummary, reader: Int) {
+        while readerIds.count <= reader { readerIds.append(ReaderIds()) }
+        for name in read.newReleases { readerIds[reader].releases.append(releases.id(name)) }
+        for name in read.newUseTypes { readerIds[reader].useTypes.append(useTypes.id(name)) }
+        for entry in read.newUnmatched {
+            if let known = unmatchedKeys[entry.key] {
+                readerIds[reader].unmatched.append(known)
+            } else {
+                let id = Int32(unmatchedEntries.count)
+                unmatchedKeys[entry.key] = id
+                unmatchedEntries.append(entry)
+                unmatchedTallies.append(UnmatchedTally())
+                readerIds[reader].unmatched.append(id)
+            }
+        }
+    }
+
     /// Counts an unmatched line into its entry's tally.
     private mutating func tallyUnmatched(_ line: ResolvedLine, amount: Int64, place: String) throws {
         let e = Int(line.unmatchedEntry)
-        if e >= unmatchedTallies.count { unmatchedTallies.append(contentsOf: repeatElement(UnmatchedTally(), count: e + 1 - unmatchedTallies.count)) }
         unmatchedTallies[e].lines += 1
         unmatchedTallies[e].usages &+= line.usages
         try Self.add(&unmatchedTallies[e].amount, amount, "the unmatched amount of entry \(e)", at: place)

@@ -13,6 +13,12 @@ struct ReadSummary: Sendable {
     /// The resolved lines, or nil when the summary is too large to keep (they follow, read a second time) or
     /// held unconverted (only counted).
     var lines: [ResolvedLine]?
+    /// What the reader's resolver learnt while reading this summary: the names of its new release and use-type
+    /// ids and its new unmatched entries, in id order. Its lines' ids are the reader's own; `LedgerRun` maps them
+    /// to the run's (several readers may share a run).
+    var newReleases: [String] = []
+    var newUseTypes: [String] = []
+    var newUnmatched: [UnmatchedEntry] = []
 
     var isUnconverted: Bool { outcome.converted == nil }
 }
@@ -30,9 +36,18 @@ struct SummaryReader {
         resolver = LineResolver(engine: engine, resolvesBreakdownKeys: options.collectDetail)
     }
 
-    /// Converts the summary's amount and reads its lines once, keeping them resolved unless there are more than
-    /// `keptLinesLimit`.
+    /// Converts the summary's amount and reads its lines once, resolving every line and keeping them unless
+    /// there are more than `keptLinesLimit`.
     mutating func read<Lines: LineSequence>(_ summary: SummaryInput, _ lines: Lines) throws -> ReadSummary {
+        let known = (resolver.releases.count, resolver.useTypes.count, resolver.unmatched.count)
+        var read = try readLines(summary, lines)
+        read.newReleases = (known.0..<resolver.releases.count).map { resolver.releases.name(Int32($0)) }
+        read.newUseTypes = (known.1..<resolver.useTypes.count).map { resolver.useTypes.name(Int32($0)) }
+        read.newUnmatched = Array(resolver.unmatched[known.2...])
+        return read
+    }
+
+    private mutating func readLines<Lines: LineSequence>(_ summary: SummaryInput, _ lines: Lines) throws -> ReadSummary {
         let place = "report \(summary.report.id) summary \(summary.summaryId)"
         var outcome = SummaryOutcome(reportId: summary.report.id, dsp: summary.report.dsp, month: summary.report.month,
                                      summaryId: summary.summaryId, territory: summary.territory, commercialModel: summary.commercialModel,
@@ -73,8 +88,10 @@ struct SummaryReader {
             }
             read.lineTotal += 1
             if cells.ownAmountMicro == nil { read.usages.append(UInt64(cells.usages)) }
+            // Every line is resolved, kept or not, so the second read of a large summary learns no new ids.
+            let line = resolver.resolve(cells, more)
             if kept != nil {
-                if kept!.count < options.keptLinesLimit { kept!.append(resolver.resolve(cells, more)) } else { kept = nil }
+                if kept!.count < options.keptLinesLimit { kept!.append(line) } else { kept = nil }
             }
         }
         read.lines = kept
@@ -84,12 +101,16 @@ struct SummaryReader {
     /// Reads a summary's lines a second time (one too large to keep), resolved, checking they did not change.
     mutating func reread<Lines: LineSequence>(_ read: ReadSummary, _ lines: Lines, _ body: (ResolvedLine) throws -> Void) throws {
         var seen = 0
+        let known = (resolver.releases.count, resolver.useTypes.count, resolver.unmatched.count)
         try lines.forEachCells { cells, more in
             seen += 1
-            guard seen <= read.lineTotal, cells.usages >= 0 else {
+            let line = resolver.resolve(cells, more)
+            guard seen <= read.lineTotal, cells.usages >= 0,
+                  known == (resolver.releases.count, resolver.useTypes.count, resolver.unmatched.count)
+            else {
                 throw LedgerError(.ledgerInputInconsistent, at: read.place, "the summary's lines changed between the two passes")
             }
-            try body(resolver.resolve(cells, more))
+            try body(line)
         }
     }
 }
