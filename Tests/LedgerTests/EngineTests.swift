@@ -189,11 +189,11 @@ final class EngineTests: XCTestCase {
             }
         }
         // Only a summary too large to keep is read twice; read ahead or not, the change is caught.
-        for readsAhead in [false, true] {
-            XCTAssertThrowsError(try Self.engine().run(period: june, input: Flaky(), options: LedgerRunOptions(keptLinesLimit: 0, readsAhead: readsAhead))) {
+        for readers in [0, 2] {
+            XCTAssertThrowsError(try Self.engine().run(period: june, input: Flaky(), options: LedgerRunOptions(keptLinesLimit: 0, readers: readers))) {
                 XCTAssertEqual(($0 as? LedgerError)?.code, "LEDGER_INPUT_INCONSISTENT")
             }
-            XCTAssertNoThrow(try Self.engine().run(period: june, input: Flaky(), options: LedgerRunOptions(readsAhead: readsAhead)))
+            XCTAssertNoThrow(try Self.engine().run(period: june, input: Flaky(), options: LedgerRunOptions(readers: readers)))
         }
     }
 
@@ -215,13 +215,13 @@ final class EngineTests: XCTestCase {
         for i in 2..<200 { many.append((Self.summary("S\(i)", "EUR", 1_000_000), (0..<100).map { _ in Self.line("GBAAA2600001", 3) })) }
         for keptLinesLimit in [2_000_000, 10] {
             XCTAssertThrowsError(try Self.engine().run(period: june, input: MemoryInput(summaries: many),
-                                                       options: LedgerRunOptions(keptLinesLimit: keptLinesLimit, readsAhead: true))) {
+                                                       options: LedgerRunOptions(keptLinesLimit: keptLinesLimit, readers: 2))) {
                 XCTAssertEqual(($0 as? LedgerError)?.code, "LEDGER_AMOUNT_OVERFLOW")
             }
         }
         var broken = (0..<50).map { i in (Self.summary("S\(i)", "EUR", 1_000_000), (0..<100).map { _ in Self.line("GBAAA2600001", 3) }) }
         broken[40].1[7] = Self.line("GBAAA2600001", -1)
-        XCTAssertThrowsError(try Self.engine().run(period: june, input: MemoryInput(summaries: broken), options: LedgerRunOptions(readsAhead: true))) {
+        XCTAssertThrowsError(try Self.engine().run(period: june, input: MemoryInput(summaries: broken), options: LedgerRunOptions(readers: 2))) {
             XCTAssertEqual(($0 as? LedgerError)?.code, "LEDGER_INPUT_INCONSISTENT")
             XCTAssertTrue(($0 as? LedgerError)?.description.contains("summary S40") == true, "\($0)")
         }

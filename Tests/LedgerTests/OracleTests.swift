@@ -34,11 +34,11 @@ final class OracleTests: XCTestCase {
                                       reference: store.referenceData())
         let input = try DSRFlatFileInput(folder: folder, dsp: "spotify")
         let period = try StatementPeriod(parsing: "2020-06")
-        let kept = try engine.run(period: period, input: input, options: LedgerRunOptions(readsAhead: false))
+        let kept = try engine.run(period: period, input: input, options: LedgerRunOptions(readers: 0))
         XCTAssertGreaterThan(kept.summaries.map(\.lines).max() ?? 0, 100, "some summaries exceed the limit")
         // Read twice, read ahead on a thread of their own, both: the same result as one thread keeping every line.
-        for options in [LedgerRunOptions(keptLinesLimit: 100, readsAhead: false), LedgerRunOptions(readsAhead: true),
-                        LedgerRunOptions(keptLinesLimit: 100, readsAhead: true)] {
+        for options in [LedgerRunOptions(keptLinesLimit: 100, readers: 0), LedgerRunOptions(readers: 2),
+                        LedgerRunOptions(keptLinesLimit: 100, readers: 2)] {
             let other = try engine.run(period: period, input: input, options: options)
             XCTAssertEqual(kept.payees, other.payees, "\(options)")
             XCTAssertEqual(kept.unmatchedEntries, other.unmatchedEntries, "\(options)")

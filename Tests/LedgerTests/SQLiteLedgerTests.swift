@@ -179,6 +179,31 @@ final class SQLiteLedgerTests: XCTestCase {
         XCTAssertEqual(try harness.store.referenceData().catalogue.map(\.title), ["Song 1", "Song 2"])
     }
 
+    /// Read by several connections at once (summaries shared round-robin), kept or read twice, the store gives
+    /// the result one thread reading every line gets, breakdown included.
+    func testReadersOnSeveralConnectionsGiveTheSameResult() throws {
+        let harness = try StoreHarness()
+        try harness.roundTrip(.seed9TwoGzipFilesNegative)
+        let engine = try LedgerEngine(settings: LedgerSettings(accountingCurrency: "EUR", commission: CommissionPolicy(defaultBasisPoints: 1500)),
+                                      reference: harness.store.referenceData())
+        let period = try StatementPeriod(parsing: "2020-06")
+        let input = try SQLiteLedgerInput(database: harness.database)
+        XCTAssertEqual(try input.partitions(3, in: period)?.count, 3)
+        let one = try engine.run(period: period, input: input, options: LedgerRunOptions(readers: 0))
+        for options in [LedgerRunOptions(readers: 2), LedgerRunOptions(readers: 3), LedgerRunOptions(keptLinesLimit: 50, readers: 2),
+                        LedgerRunOptions(readers: 2)] {
+            let other = try engine.run(period: period, input: AnyLedgerInput(input), options: options)
+            XCTAssertEqual(one.payees, other.payees, "\(options)")
+            XCTAssertEqual(one.unmatchedEntries, other.unmatchedEntries, "\(options)")
+            XCTAssertEqual(one.summaries, other.summaries, "\(options)")
+            XCTAssertEqual(one.accounts, other.accounts, "\(options)")
+            XCTAssertEqual(one.problems, other.problems, "\(options)")
+        }
+        let json = try engine.run(period: period, input: input, options: LedgerRunOptions(collectDetail: false, readers: 2))
+        XCTAssertEqual(one.payees.map(\.earnings), json.payees.map(\.earnings))
+        XCTAssertEqual(one.unmatchedEntries, json.unmatchedEntries)
+    }
+
     /// The compact breakdown a run keeps equals each payee's lines, and the CSV written from it equals, byte for
     /// byte, the CSV written from the statements' own lines (two independent paths through the writer).
     func testCompactBreakdownEqualsTheLinesAndWritesTheSameCSV() throws {

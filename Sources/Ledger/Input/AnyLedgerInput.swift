@@ -11,8 +11,10 @@ public struct AnyLedgerInput: LedgerInput {
     }
 
     private let summaries: (StatementPeriod, (SummaryInput, Lines) throws -> Void) throws -> Void
+    private let split: (Int, StatementPeriod) throws -> [AnyLedgerInput]?
 
     public init<Input: LedgerInput>(_ input: Input) {
+        split = { count, period in try input.partitions(count, in: period)?.map(AnyLedgerInput.init) }
         summaries = { period, body in
             try input.forEachSummary(in: period) { summary, lines in
                 try body(summary, Lines(walk: { try lines.forEachLine($0) }, cells: { try lines.forEachCells($0) }))
@@ -22,5 +24,9 @@ public struct AnyLedgerInput: LedgerInput {
 
     public func forEachSummary(in period: StatementPeriod, _ body: (SummaryInput, Lines) throws -> Void) throws {
         try summaries(period, body)
+    }
+
+    public func partitions(_ count: Int, in period: StatementPeriod) throws -> [AnyLedgerInput]? {
+        try split(count, period)
     }
 }

@@ -11,6 +11,15 @@ public protocol LedgerInput {
     /// Calls `body` for each summary of the non-superseded reports whose usage period lies in `period`,
     /// with the summary's lines in report order (file number, then line number, across every file of the report).
     func forEachSummary(in period: StatementPeriod, _ body: (SummaryInput, Lines) throws -> Void) throws
+
+    /// `count` inputs that can be read on `count` threads at once and together serve this input's summaries of
+    /// `period`: summary i (in this input's order) by input i % `count`. Nil when this input cannot be shared
+    /// (the default); a run then reads it on one thread.
+    func partitions(_ count: Int, in period: StatementPeriod) throws -> [Self]?
+}
+
+extension LedgerInput {
+    public func partitions(_ count: Int, in period: StatementPeriod) throws -> [Self]? { nil }
 }
 
 /// The usage lines of one summary, in report order. Each walk must yield the same lines in the same order.

@@ -87,11 +87,12 @@ public final class LedgerEngine {
     public func run<Input: LedgerInput>(period: StatementPeriod, input: Input,
                                         options: LedgerRunOptions = LedgerRunOptions()) throws -> LedgerResult
     {
-        var reader = SummaryReader(engine: self, options: options)
         var run = LedgerRun(engine: self, period: period, options: options)
-        if options.readsAhead {
-            try LedgerPipeline.run(input: input, period: period, reader: &reader, run: &run)
+        if options.readers > 0 {
+            let inputs = try input.partitions(options.readers, in: period) ?? [input]
+            try LedgerPipeline.run(inputs: inputs, period: period, makeReader: { SummaryReader(engine: self, options: options) }, run: &run)
         } else {
+            var reader = SummaryReader(engine: self, options: options)
             try input.forEachSummary(in: period) { summary, lines in
                 let read = try reader.read(summary, lines)
                 if let kept = read.lines {

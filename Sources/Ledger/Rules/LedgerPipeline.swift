@@ -1,15 +1,14 @@
 import Foundation
 
-/// A statement run on two threads: a reader thread reads and resolves the next summaries from the input
-/// (`SummaryReader`) while the caller's thread applies the rules to the previous ones (`LedgerRun`), in report
-/// order, so the result is the one a single thread gets. Reading the store and applying the rules take about
-/// as long as each other; the run takes about as long as the slower half.
+/// A statement run on several threads: reader threads read and resolve the next summaries from their inputs
+/// (`SummaryReader`, one per partition of the input: summary i by reader i % n) while the caller's thread applies
+/// the rules (`LedgerRun`) to each summary in report order, so the result is the one a single thread gets.
 ///
-/// The input is touched by the reader thread only, from the first summary to the last; at most `depth`
-/// summaries (or chunks of a summary too large to keep) wait between the two. An error on either side stops
-/// both, and the reader thread has finished before `run` returns or throws.
+/// Each input is touched by its reader thread only; at most `depth` summaries (or chunks of a summary too large
+/// to keep) wait per reader. An error on any side stops them all, and every reader thread has finished before
+/// `run` returns or throws.
 enum LedgerPipeline {
-    /// Summaries (or chunks) read ahead at most.
+    /// Summaries (or chunks) read ahead at most, per reader.
     static let depth = 3
     /// Lines per chunk of a summary too large to keep.
     static let chunkLines = 1 << 16
@@ -24,27 +23,34 @@ enum LedgerPipeline {
         case finished
     }
 
-    static func run<Input: LedgerInput>(input: Input, period: StatementPeriod, reader: inout SummaryReader, run: inout LedgerRun) throws {
-        let queue = HandoffQueue<Item>(capacity: depth)
-        let work = ReaderWork(input: input, reader: reader)
-        let thread = Thread {
-            work.read(period: period, into: queue)
+    /// Runs `inputs` (partitions of one input, or the input alone), each read by a `SummaryReader` made by
+    /// `makeReader`, into `run`.
+    static func run<Input: LedgerInput>(inputs: [Input], period: StatementPeriod, makeReader: () -> SummaryReader,
+                                        run: inout LedgerRun) throws
+    {
+        let queues = inputs.map { _ in HandoffQueue<Item>(capacity: depth) }
+        let works = inputs.indices.map { ReaderWork(input: inputs[$0], reader: makeReader(), queue: queues[$0], period: period) }
+        for (i, work) in works.enumerated() {
+            let thread = Thread { work.read() }
+            thread.name = "ddexd-ledger-reader-\(i)"
+            thread.start()
         }
-        thread.name = "ddexd-ledger-reader"
-        thread.start()
         defer {
-            // The reader thread must be done with the input and the reader before they go back to the caller.
-            queue.close()
-            work.finished.wait()
-            reader = work.reader
+            // Every reader thread must be done with its input before the inputs go back to the caller.
+            for queue in queues { queue.close() }
+            for work in works { work.finished.wait() }
         }
+        var next = 0
         while true {
+            let reader = next % queues.count
+            let queue = queues[reader]
             switch queue.take() {
             case .summary(let read):
+                next += 1
                 if let kept = read.lines ?? (read.isUnconverted ? [] : nil) {
-                    try run.apply(read) { body in for line in kept { try body(line) } }
+                    try run.apply(read, reader: reader) { body in for line in kept { try body(line) } }
                 } else {
-                    try run.apply(read) { body in
+                    try run.apply(read, reader: reader) { body in
                         while true {
                             switch queue.take() {
                             case .chunk(let lines): for line in lines { try body(line) }
@@ -58,6 +64,7 @@ enum LedgerPipeline {
             case .failed(let error):
                 throw error
             case .finished, nil:
+                // Reader `reader` has no more summaries; being next in turn, nor has any other.
                 return
             case .chunk, .endOfLines:
                 throw LedgerError(.ledgerInputInconsistent, at: "statement run \(period)", "lines arrived without their summary")
@@ -65,19 +72,22 @@ enum LedgerPipeline {
         }
     }
 
-    /// What the reader thread owns while it runs. Handed between threads only across `finished` and the queue,
-    /// which order every access.
+    /// What a reader thread owns while it runs; the caller reads nothing of it but `finished`.
     private final class ReaderWork<Input: LedgerInput>: @unchecked Sendable {
         let input: Input
         var reader: SummaryReader
+        let queue: HandoffQueue<Item>
+        let period: StatementPeriod
         let finished = DispatchSemaphore(value: 0)
 
-        init(input: Input, reader: SummaryReader) {
+        init(input: Input, reader: SummaryReader, queue: HandoffQueue<Item>, period: StatementPeriod) {
             self.input = input
             self.reader = reader
+            self.queue = queue
+            self.period = period
         }
 
-        func read(period: StatementPeriod, into queue: HandoffQueue<Item>) {
+        func read() {
             defer { finished.signal() }
             do {
                 try input.forEachSummary(in: period) { summary, lines in

@@ -29,13 +29,19 @@ public struct LedgerRunOptions: Sendable, Hashable {
     /// runs and tests); without it, the breakdown stays compact in `LedgerResult.breakdown` only.
     public var linesInResult: Bool
 
-    /// Read the next summaries on a thread of their own while the rules run on the caller's (`LedgerPipeline`):
-    /// reading the store and applying the rules take about as long as each other. The result is the same.
-    public var readsAhead: Bool
+    /// Threads that read summaries ahead while the rules run on the caller's (`LedgerPipeline`); an input that
+    /// can be shared (`LedgerInput.partitions`) is read by that many at once, another by one. 0 reads on the
+    /// caller's thread. The result is the same whatever the number: the rules apply in report order.
+    public var readers: Int
 
-    public init(collectDetail: Bool = true, keptLinesLimit: Int = 2_000_000, linesInResult: Bool = true, readsAhead: Bool = true) {
+    /// Two readers: reading the store costs about twice what applying the rules does.
+    public static let defaultReaders = 2
+
+    public init(collectDetail: Bool = true, keptLinesLimit: Int = 2_000_000, linesInResult: Bool = true,
+                readers: Int = LedgerRunOptions.defaultReaders)
+    {
         self.collectDetail = collectDetail
-        self.readsAhead = readsAhead
+        self.readers = max(0, readers)
         self.linesInResult = linesInResult
         self.keptLinesLimit = keptLinesLimit
     }
