@@ -12,9 +12,9 @@ public protocol LedgerInput {
     /// with the summary's lines in report order (file number, then line number, across every file of the report).
     func forEachSummary(in period: StatementPeriod, _ body: (SummaryInput, Lines) throws -> Void) throws
 
-    /// `count` inputs that can be read on `count` threads at once and together serve this input's summaries of
-    /// `period`: summary i (in this input's order) by input i % `count`. Nil when this input cannot be shared
-    /// (the default); a run then reads it on one thread.
+    /// `count` inputs that can be read on `count` threads at once, each serving the same summaries of `period` in
+    /// the same order (a run's readers share them out as they go). Nil when this input cannot be shared (the
+    /// default); a run then reads it on one thread.
     func partitions(_ count: Int, in period: StatementPeriod) throws -> [Self]?
 }
 

@@ -47,14 +47,13 @@ public final class SQLiteLedgerInput: LedgerInput {
         }
     }
 
-    /// The summaries this input serves: all of them, or (a partition) every `count`-th of a list fixed once for
-    /// every partition, so that partitions on other connections share one snapshot of the reports.
-    private var partition: (summaries: [DSRLedgerSummary], index: Int, count: Int)?
+    /// The summaries a partition serves: a list fixed once for every partition, so that partitions on other
+    /// connections read one snapshot of the reports.
+    private var fixedSummaries: [DSRLedgerSummary]?
 
     public func forEachSummary(in period: StatementPeriod, _ body: (SummaryInput, Lines) throws -> Void) throws {
         var references: [Int64: ReportReference] = [:]
-        let all = try partition?.summaries ?? reader.summaries(start: period.start.description, end: period.end.description)
-        for (i, s) in all.enumerated() where partition.map({ i % $0.count == $0.index }) ?? true {
+        for s in try fixedSummaries ?? reader.summaries(start: period.start.description, end: period.end.description) {
             let place = "report \(s.reportId) summary \(s.summaryRecordId)"
             let reference: ReportReference
             if let known = references[s.reportId] {
@@ -88,15 +87,15 @@ public final class SQLiteLedgerInput: LedgerInput {
 }
 
 extension SQLiteLedgerInput {
-    /// `count` inputs, each on a connection of its own to the same store file, that share the summaries of
-    /// `period` (listed once, here) round-robin. Nil for a store that is not a file.
+    /// `count` inputs, each on a connection of its own to the same store file, serving the same summaries of
+    /// `period` (listed once, here). Nil for a store that is not a file.
     public func partitions(_ count: Int, in period: StatementPeriod) throws -> [SQLiteLedgerInput]? {
         let path = reader.database.path
         guard count > 1, !path.isEmpty, path != ":memory:" else { return nil }
         let summaries = try reader.summaries(start: period.start.description, end: period.end.description)
-        return try (0..<count).map { index in
+        return try (0..<count).map { _ in
             let input = try SQLiteLedgerInput(database: Database(path: path, options: .scanning), dspNames: dspNames)
-            input.partition = (summaries, index, count)
+            input.fixedSummaries = summaries
             return input
         }
     }
