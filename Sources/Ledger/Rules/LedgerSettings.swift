@@ -37,7 +37,7 @@ public struct LedgerRunOptions: Sendable, Hashable {
     /// Two readers: reading the store costs about twice what applying the rules does.
     public static let defaultReaders = 2
 
-    public init(collectDetail: Bool = true, keptLinesLimit: Int = 2_000_000, linesInResult: Bool = true,
+    public init(collectDetail: Bool = true, keptLinesLimit: Int = 4_000_000, linesInResult: Bool = true,
                 readers: Int = LedgerRunOptions.defaultReaders)
     {
         self.collectDetail = collectDetail
