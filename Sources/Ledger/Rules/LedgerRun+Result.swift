@@ -3,19 +3,7 @@ import DDEXModel
 extension LedgerRun {
     /// The result, once every summary is applied.
     mutating func finish() throws -> LedgerResult {
-        // 7. The invariant, from independent sums.
-        let total = accumulator.total, commission = accumulator.commission, unmatched = accumulator.unmatched
-        var shares: Int64 = 0
-        for e in accumulator.earnings { try Self.add(&shares, e, "the sum of payee shares", at: location) }
-        var right = shares
-        try Self.add(&right, commission, "shares + commission", at: location)
-        try Self.add(&right, unmatched, "shares + commission + unmatched", at: location)
-        try Self.add(&right, unallocated, "shares + commission + unmatched + unallocated", at: location)
-        guard right == total else {
-            throw LedgerError(.ledgerInvariantBroken, at: location,
-                              "Σ converted summaries \(MicroAmount(micro: total)) ≠ payee shares \(MicroAmount(micro: shares)) + commission \(MicroAmount(micro: commission)) + unmatched \(MicroAmount(micro: unmatched)) + unallocated \(MicroAmount(micro: unallocated)) (difference \(total &- right) micro-units); no statement is produced")
-        }
-
+        try checkInvariant()
         var payeeByAccount = options.collectDetail ? Array(repeating: [Int64](repeating: 0, count: engine.payees.count), count: engine.accounts.count) : []
         let breakdown = options.collectDetail ? makeBreakdown(payeeByAccount: &payeeByAccount) : nil
         var payeeResults: [PayeeEarnings] = []
@@ -56,8 +44,8 @@ extension LedgerRun {
         }
 
         return LedgerResult(period: period, accountingCurrency: engine.settings.accountingCurrency, reportCount: reportIds.count,
-                            summaryCount: outcomes.count, lineCount: lineCount, total: MicroAmount(micro: total),
-                            commission: MicroAmount(micro: commission), unmatched: MicroAmount(micro: unmatched),
+                            summaryCount: outcomes.count, lineCount: lineCount, total: MicroAmount(micro: accumulator.total),
+                            commission: MicroAmount(micro: accumulator.commission), unmatched: MicroAmount(micro: accumulator.unmatched),
                             unallocated: MicroAmount(micro: unallocated), payees: payeeResults,
                             unmatchedEntries: tallied().sorted { $0.key < $1.key }, summaries: outcomes,
                             accounts: accountResults, breakdown: breakdown, accountFigures: try accountFigures(), payeeAccounts: engine.payeeAccounts,
@@ -105,6 +93,23 @@ extension LedgerRun {
         return LedgerBreakdown(rows: rows, offsets: offsets, payeeIds: payeeIds, dsps: dsps.names, territories: territories.names,
                                releases: releases.names, useTypes: useTypes.names,
                                tracks: engine.tracks.map { LedgerBreakdown.Track(isrc: $0.isrc, title: $0.title, displayArtist: $0.displayArtist) })
+    }
+
+    /// 7. The invariant, from independent sums: converted summaries = payee shares + commission + unmatched +
+    /// unallocated, or no statement.
+    private func checkInvariant() throws {
+        let total = accumulator.total, commission = accumulator.commission, unmatched = accumulator.unmatched
+        var shares: Int64 = 0
+        for e in accumulator.earnings { try Self.add(&shares, e, "the sum of payee shares", at: location) }
+        var right = shares
+        try Self.add(&right, commission, "shares + commission", at: location)
+        try Self.add(&right, unmatched, "shares + commission + unmatched", at: location)
+        try Self.add(&right, unallocated, "shares + commission + unmatched + unallocated", at: location)
+        guard right == total else {
+            throw LedgerError(.ledgerInvariantBroken, at: location,
+                              "Σ converted summaries \(MicroAmount(micro: total)) ≠ payee shares \(MicroAmount(micro: shares)) + commission \(MicroAmount(micro: commission)) + unmatched \(MicroAmount(micro: unmatched)) + unallocated \(MicroAmount(micro: unallocated)) (difference \(total &- right) micro-units); no statement is produced")
+        }
+
     }
 
     /// The unmatched entries with the run's tallies.

@@ -71,22 +71,7 @@ struct LedgerRun {
         let amount = converted.micro
         try Self.add(&accumulator.total, amount, "the total of converted summaries", at: location)
 
-        // 2. Allocation over the usage counts of the lines without their own money.
-        var usages = read.usages
-        var overflow = false
-        var allocation = SummaryAllocation.prepare(amount: amount, usages: &usages, overflow: &overflow)
-        if overflow {
-            throw LedgerError(.ledgerAmountOverflow, at: place, "the usage counts of the summary's lines overflow 64 bits")
-        }
-        var summaryUnallocated: Int64 = 0
-        if allocation == nil, amount != 0 {
-            summaryUnallocated = amount
-            if engine.fault != .skipUnallocated { try Self.add(&unallocated, amount, "the unallocated bucket", at: location) }
-        }
-        if let stated = summary.totalUsages, allocation?.totalUsages ?? 0 != UInt64(max(stated, 0)) || stated < 0 {
-            problems.append(.warning(.ledgerUsageMismatch, at: place,
-                                     "TotalUsages is \(stated) but the lines add up to \(allocation?.totalUsages ?? 0); allocation uses the lines"))
-        }
+        var (allocation, summaryUnallocated) = try allocate(read, amount: amount)
 
         // Every line, with its share.
         var context = LineAccumulator.SummaryContext(
@@ -177,6 +162,27 @@ struct LedgerRun {
             throw LedgerError(.ledgerAmountOverflow, at: context.place,
                               "the commission, the total of account \(engine.accounts[Int32(account)]) or a payee's earnings overflows 64-bit micro-units")
         }
+    }
+
+    /// 2. The allocation of a summary's amount over the usage counts of its lines without their own money, and
+    /// what stays unallocated (all of it when the lines have no usages).
+    private mutating func allocate(_ read: ReadSummary, amount: Int64) throws -> (SummaryAllocation?, Int64) {
+        var usages = read.usages
+        var overflow = false
+        let allocation = SummaryAllocation.prepare(amount: amount, usages: &usages, overflow: &overflow)
+        if overflow {
+            throw LedgerError(.ledgerAmountOverflow, at: read.place, "the usage counts of the summary's lines overflow 64 bits")
+        }
+        var summaryUnallocated: Int64 = 0
+        if allocation == nil, amount != 0 {
+            summaryUnallocated = amount
+            if engine.fault != .skipUnallocated { try Self.add(&unallocated, amount, "the unallocated bucket", at: location) }
+        }
+        if let stated = read.summary.totalUsages, allocation?.totalUsages ?? 0 != UInt64(max(stated, 0)) || stated < 0 {
+            problems.append(.warning(.ledgerUsageMismatch, at: read.place,
+                                     "TotalUsages is \(stated) but the lines add up to \(allocation?.totalUsages ?? 0); allocation uses the lines"))
+        }
+        return (allocation, summaryUnallocated)
     }
 
     /// Maps the ids a reader learnt while reading `read` to the run's, adding names and entries the run has not

@@ -132,72 +132,19 @@ final class DSRRowWriter {
         switch event {
         case .fileStarted(_, let header):
             guard header.fileNumber == 1 else { return }
-            try updateHead.bind([
-                .text(header.messageId), .text(header.messageVersion), .text(header.profile), .text(header.profileVersion),
-                .text(header.messageCreatedDateTime), .integer(header.createdUnixMilliseconds),
-                .text(header.usageStartDate), .text(header.usageEndDate), .text(header.senderPartyId),
-                .text(header.senderName), .text(header.recipientPartyId), .text(header.recipientName),
-                .text(header.serviceDescription), .integer(reportId),
-            ])
-            try updateHead.run()
-
+            try writeHead(header)
         case .summary(let s, let position):
-            try insertSummary.bind([
-                .integer(reportId), .integer(position.line), .text(s.recordType), .text(s.summaryRecordId),
-                .text(s.rightsController), .text(s.distributionChannel), .text(s.distributionChannelDPID),
-                .text(s.commercialModel), .text(s.useType), .text(s.territory), .text(s.serviceDescription),
-                .integer(s.totalUsages), .integer(s.subscribers), .text(s.currencyOfReporting),
-                .integer(s.netRevenue?.micro), .text(s.netRevenueText), .integer(s.indirectValue?.micro),
-                .text(s.currencyOfTransaction), .text(s.exchangeRateText), .text(s.rightsControllerPartyId),
-                .text(s.rightsType), .integer(s.allocatedUsages), .integer(s.allocatedRevenue?.micro),
-                .integer(s.allocatedNetRevenue?.micro),
-            ])
-            try insertSummary.run()
-
+            try writeSummary(s, position)
         case .release(let r, let position, let block):
-            enter(block: block)
-            releaseOrdinal += 1
-            try insertRelease.bind([
-                .integer(reportId), .integer(position.fileNumber), .integer(position.line), .text(r.blockId),
-                .text(r.recordType), .text(r.releaseReference), .text(r.dspReleaseId),
-                .text(JSONText.array(r.proprietaryReleaseIds)), .text(r.catalogNumber), .text(r.icpn),
-                .text(r.displayArtistName), .text(r.title), .text(r.subTitle), .text(r.releaseType), .text(r.labelName),
-                .text(r.releaseDate),
-            ])
-            try insertRelease.run()
-            releaseRows[releaseOrdinal] = database.lastInsertRowID
-
+            try writeRelease(r, position, block)
         case .resource(let r, let position, let block):
-            enter(block: block)
-            resourceOrdinal += 1
-            try insertResource.bind([
-                .integer(reportId), .integer(position.fileNumber), .integer(position.line), .text(r.blockId),
-                .text(r.recordType), .text(r.resourceReference), .text(r.dspResourceId), .text(r.isrc),
-                .text(JSONText.array(r.isrcs)), .text(r.title), .text(r.subTitle), .text(r.displayArtistName),
-                .text(r.duration), .text(r.resourceType), .text(r.iswc),
-            ])
-            try insertResource.run()
-            resourceRows[resourceOrdinal] = database.lastInsertRowID
-
+            try writeResource(r, position, block)
         case .usage(let line):
             var batch = DSRUsageBatch(capacity: 1)
             batch.append(line)
             try write(batch)
-
         case .licensor(let l, let position, let block, let parent):
-            enter(block: block)
-            let parentRow = parent.flatMap { parent in lastSalesLine.flatMap { $0.position == parent ? $0.rowId : nil } }
-            let s = insertLine
-            try s.bind([
-                .integer(reportId), .integer(position.fileNumber), .integer(position.line), .text(l.blockId),
-                .text(l.recordType), .text(l.summaryRecordId), .text(l.rightsController), .text(""), .text(""),
-                .text(""), .text(""), .null, .null, .text(""), .text(""), .text(""), .integer(l.allocatedUsages ?? 0),
-                .null, .null, .null, .null, .integer(l.allocatedNetRevenue?.micro), .integer(l.allocatedAmount?.micro),
-                .integer(parentRow),
-            ])
-            try s.run()
-            usageLineCount += 1
-
+            try writeLicensor(l, position, block, parent: parent)
         case .fileFinished(let file):
             try insertFile.bind([
                 .integer(reportId), .text(file.name.text), .integer(file.name.fileNumber),
@@ -206,6 +153,75 @@ final class DSRRowWriter {
             ])
             try insertFile.run()
         }
+    }
+
+    /// The report's HEAD (file 1's) onto its `dsr_reports` row.
+    private func writeHead(_ header: DSRHeader) throws {
+        try updateHead.bind([
+            .text(header.messageId), .text(header.messageVersion), .text(header.profile), .text(header.profileVersion),
+            .text(header.messageCreatedDateTime), .integer(header.createdUnixMilliseconds),
+            .text(header.usageStartDate), .text(header.usageEndDate), .text(header.senderPartyId),
+            .text(header.senderName), .text(header.recipientPartyId), .text(header.recipientName),
+            .text(header.serviceDescription), .integer(reportId),
+        ])
+        try updateHead.run()
+    }
+
+    private func writeSummary(_ s: DSRSummary, _ position: DSRPosition) throws {
+        try insertSummary.bind([
+            .integer(reportId), .integer(position.line), .text(s.recordType), .text(s.summaryRecordId),
+            .text(s.rightsController), .text(s.distributionChannel), .text(s.distributionChannelDPID),
+            .text(s.commercialModel), .text(s.useType), .text(s.territory), .text(s.serviceDescription),
+            .integer(s.totalUsages), .integer(s.subscribers), .text(s.currencyOfReporting),
+            .integer(s.netRevenue?.micro), .text(s.netRevenueText), .integer(s.indirectValue?.micro),
+            .text(s.currencyOfTransaction), .text(s.exchangeRateText), .text(s.rightsControllerPartyId),
+            .text(s.rightsType), .integer(s.allocatedUsages), .integer(s.allocatedRevenue?.micro),
+            .integer(s.allocatedNetRevenue?.micro),
+        ])
+        try insertSummary.run()
+    }
+
+    private func writeRelease(_ r: DSRReleaseRecord, _ position: DSRPosition, _ block: Int) throws {
+        enter(block: block)
+        releaseOrdinal += 1
+        try insertRelease.bind([
+            .integer(reportId), .integer(position.fileNumber), .integer(position.line), .text(r.blockId),
+            .text(r.recordType), .text(r.releaseReference), .text(r.dspReleaseId),
+            .text(JSONText.array(r.proprietaryReleaseIds)), .text(r.catalogNumber), .text(r.icpn),
+            .text(r.displayArtistName), .text(r.title), .text(r.subTitle), .text(r.releaseType), .text(r.labelName),
+            .text(r.releaseDate),
+        ])
+        try insertRelease.run()
+        releaseRows[releaseOrdinal] = database.lastInsertRowID
+    }
+
+    private func writeResource(_ r: DSRResourceRecord, _ position: DSRPosition, _ block: Int) throws {
+        enter(block: block)
+        resourceOrdinal += 1
+        try insertResource.bind([
+            .integer(reportId), .integer(position.fileNumber), .integer(position.line), .text(r.blockId),
+            .text(r.recordType), .text(r.resourceReference), .text(r.dspResourceId), .text(r.isrc),
+            .text(JSONText.array(r.isrcs)), .text(r.title), .text(r.subTitle), .text(r.displayArtistName),
+            .text(r.duration), .text(r.resourceType), .text(r.iswc),
+        ])
+        try insertResource.run()
+        resourceRows[resourceOrdinal] = database.lastInsertRowID
+    }
+
+    /// A licensor line (LI01), linked to the sales line it details when that is the last one written.
+    private func writeLicensor(_ l: DSRLicensorRecord, _ position: DSRPosition, _ block: Int, parent: DSRPosition?) throws {
+        enter(block: block)
+        let parentRow = parent.flatMap { parent in lastSalesLine.flatMap { $0.position == parent ? $0.rowId : nil } }
+        let s = insertLine
+        try s.bind([
+            .integer(reportId), .integer(position.fileNumber), .integer(position.line), .text(l.blockId),
+            .text(l.recordType), .text(l.summaryRecordId), .text(l.rightsController), .text(""), .text(""),
+            .text(""), .text(""), .null, .null, .text(""), .text(""), .text(""), .integer(l.allocatedUsages ?? 0),
+            .null, .null, .null, .null, .integer(l.allocatedNetRevenue?.micro), .integer(l.allocatedAmount?.micro),
+            .integer(parentRow),
+        ])
+        try s.run()
+        usageLineCount += 1
     }
 }
 
