@@ -14,7 +14,10 @@ public struct AnyLedgerInput: LedgerInput {
     private let split: (Int, StatementPeriod) throws -> [AnyLedgerInput]?
 
     public init<Input: LedgerInput>(_ input: Input) {
-        split = { count, period in try input.partitions(count, in: period)?.map(AnyLedgerInput.init) }
+        split = { count, period in
+            guard let parts = try input.partitions(count, in: period) else { return nil }
+            return parts.map { AnyLedgerInput($0) }
+        }
         summaries = { period, body in
             try input.forEachSummary(in: period) { summary, lines in
                 try body(summary, Lines(walk: { try lines.forEachLine($0) }, cells: { try lines.forEachCells($0) }))

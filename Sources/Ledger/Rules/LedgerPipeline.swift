@@ -28,7 +28,9 @@ enum LedgerPipeline {
                                         run: inout LedgerRun) throws
     {
         let exchange = SummaryExchange(readers: inputs.count, window: inputs.count + 1, depth: depth)
-        let works = inputs.indices.map { ReaderWork(index: $0, input: inputs[$0], reader: makeReader(), exchange: exchange, period: period) }
+        let works: [ReaderThreadWork] = inputs.indices.map {
+            ReaderWork(index: $0, input: inputs[$0], reader: makeReader(), exchange: exchange, period: period)
+        }
         for work in works {
             let thread = Thread { work.read() }
             thread.name = "ddexd-ledger-reader-\(work.index)"
@@ -62,24 +64,32 @@ enum LedgerPipeline {
         }
     }
 
-    /// What a reader thread owns while it runs; the caller reads nothing of it but `finished`.
-    private final class ReaderWork<Input: LedgerInput>: @unchecked Sendable {
+    /// What a thread runs: a non-generic face of `ReaderWork`, so the thread's closure captures no generic type.
+    private class ReaderThreadWork: @unchecked Sendable {
         let index: Int
+        let finished = DispatchSemaphore(value: 0)
+
+        init(index: Int) { self.index = index }
+
+        func read() {}
+    }
+
+    /// What a reader thread owns while it runs; the caller reads nothing of it but `finished`.
+    private final class ReaderWork<Input: LedgerInput>: ReaderThreadWork, @unchecked Sendable {
         let input: Input
         var reader: SummaryReader
         let exchange: SummaryExchange
         let period: StatementPeriod
-        let finished = DispatchSemaphore(value: 0)
 
         init(index: Int, input: Input, reader: SummaryReader, exchange: SummaryExchange, period: StatementPeriod) {
-            self.index = index
             self.input = input
             self.reader = reader
             self.exchange = exchange
             self.period = period
+            super.init(index: index)
         }
 
-        func read() {
+        override func read() {
             defer { finished.signal() }
             var summaryIndex = 0
             do {
