@@ -22,20 +22,6 @@ struct ERN382Mapper {
         var genreByResource: [String: String] = [:]
     }
 
-    /// The tracks read, in slot order, and their ISRCs by resource reference.
-    private struct Tracks {
-        var tracks: [Track] = []
-        var isrcByResource: [String: ISRC] = [:]
-    }
-
-    /// The identifiers of every `ReleaseId` of the main release.
-    private struct ReleaseIds {
-        var icpn: ICPN?
-        var grid: GRid?
-        var catalogNumber: String?
-        var proprietaryIds: [ProprietaryId]
-    }
-
     /// The release, or nil when the message has no main release; every problem found on the way is in `log`,
     /// in document order (resources, the main release's details, tracks, cover, the release's own fields, deals).
     func map() -> Release? {
@@ -92,9 +78,9 @@ struct ERN382Mapper {
     }
 
     private func readTracks(_ slots: [MasterERNFields.Slot], resources: MasterERNResources,
-                            genreByResource: [String: String], releaseWarning: String?) -> Tracks
+                            genreByResource: [String: String], releaseWarning: String?) -> MasterERNTracks
     {
-        var read = Tracks()
+        var read = MasterERNTracks()
         for slot in slots {
             guard let recording = resources.recordings[slot.reference.text] else {
                 resources.logNotARecording(slot.reference, log: log)
@@ -121,7 +107,7 @@ struct ERN382Mapper {
 
     // MARK: Release
 
-    private func release(_ main: ERNNode, details: ERNNode?, releaseWarning: ERNNode?, tracks: Tracks,
+    private func release(_ main: ERNNode, details: ERNNode?, releaseWarning: ERNNode?, tracks: MasterERNTracks,
                          cover: ImageResource?, resourcesByTrackRelease: [String: [String]]) -> Release
     {
         let ids = releaseIds(of: main)
@@ -157,7 +143,7 @@ struct ERN382Mapper {
     }
 
     /// Identifiers of every ReleaseId of the main release; an ISRC there is ignored with a warning.
-    private func releaseIds(of main: ERNNode) -> ReleaseIds {
+    private func releaseIds(of main: ERNNode) -> MasterERNReleaseIds {
         let ids = main.children("ReleaseId")
         let icpn = log.validated(ids.compactMap { $0.child("ICPN") }.first, ICPN.init(validating:))
         let grid = log.validated(ids.compactMap { $0.child("GRid") }.first, GRid.init(validating:))
@@ -173,7 +159,7 @@ struct ERN382Mapper {
         {
             log.missing("ReleaseId/ICPN, GRid, CatalogNumber or ProprietaryId", in: main)
         }
-        return ReleaseIds(icpn: icpn, grid: grid, catalogNumber: catalogNumber, proprietaryIds: proprietaryIds)
+        return MasterERNReleaseIds(icpn: icpn, grid: grid, catalogNumber: catalogNumber, proprietaryIds: proprietaryIds)
     }
 
     /// The first `ReleaseType` of the release or its details that is not `UserDefined` (else the first), if it

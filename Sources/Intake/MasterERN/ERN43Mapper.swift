@@ -21,20 +21,6 @@ struct ERN43Mapper {
         var resourceByTrackRelease: [String: ERNNode] = [:]
     }
 
-    /// The tracks read from the main release's `ResourceGroup`, and their ISRCs by resource reference.
-    private struct Tracks {
-        var tracks: [Track] = []
-        var isrcByResource: [String: ISRC] = [:]
-    }
-
-    /// The main release's identifiers (`ReleaseId`).
-    private struct ReleaseIds {
-        var icpn: ICPN?
-        var grid: GRid?
-        var catalogNumber: String?
-        var proprietaryIds: [ProprietaryId]
-    }
-
     /// The release, or nil when the message has no main release; every problem found on the way is in `log`,
     /// in document order (parties, resources, track releases, tracks, cover, then the release's own fields
     /// and deals).
@@ -85,9 +71,9 @@ struct ERN43Mapper {
     /// The tracks of the group's slots, in slot order; a slot that names an image or another non-audio
     /// resource is skipped with a warning, one that names no resource is an error.
     private func readTracks(in group: ERNNode?, resources: MasterERNResources, genreByResource: [String: (String, String?)],
-                            parties: PartyResolver) -> Tracks
+                            parties: PartyResolver) -> MasterERNTracks
     {
-        var read = Tracks()
+        var read = MasterERNTracks()
         for slot in group.map(fields.trackSlots) ?? [] {
             let reference = slot.reference.text
             guard let recording = resources.recordings[reference] else {
@@ -121,7 +107,7 @@ struct ERN43Mapper {
 
     // MARK: Release
 
-    private func release(_ main: ERNNode, tracks: Tracks, cover: ImageResource?, parties: PartyResolver,
+    private func release(_ main: ERNNode, tracks: MasterERNTracks, cover: ImageResource?, parties: PartyResolver,
                          resourceByTrackRelease: [String: ERNNode]) -> Release
     {
         let ids = releaseIds(of: main)
@@ -149,7 +135,7 @@ struct ERN43Mapper {
         )
     }
 
-    private func releaseIds(of main: ERNNode) -> ReleaseIds {
+    private func releaseIds(of main: ERNNode) -> MasterERNReleaseIds {
         let ids = main.child("ReleaseId")
         if ids == nil { log.missing("ReleaseId", in: main) }
         let icpn = log.validated(ids?.child("ICPN"), ICPN.init(validating:))
@@ -159,7 +145,7 @@ struct ERN43Mapper {
             ProprietaryId(namespace: $0.attribute("Namespace") ?? "", value: $0.text)
         }
         if let ids, ids.element.children.isEmpty { log.missing("ICPN, GRid, CatalogNumber or ProprietaryId", in: ids) }
-        return ReleaseIds(icpn: icpn, grid: grid, catalogNumber: catalogNumber, proprietaryIds: proprietaryIds)
+        return MasterERNReleaseIds(icpn: icpn, grid: grid, catalogNumber: catalogNumber, proprietaryIds: proprietaryIds)
     }
 
     /// The name of the label party the preferred `ReleaseLabelReference` names; "" when there is none.
