@@ -9,5 +9,6 @@ public enum Migrations {
         .ackPolling,
         .stateChecks,
         .ledgerAccounts,
+        .cluster,
     ]
 }
