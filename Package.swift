@@ -20,6 +20,8 @@ let package = Package(
         // GRDB 7 over Debian's system SQLite (its GRDBSQLite target is a system library): the store's
         // DatabasePool (one writer, pooled readers, WAL), DatabaseMigrator and column-named records.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The PostgreSQL engine of the store (`[store] kind = "postgresql"`): connections, COPY FROM.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: C libraries from Debian
@@ -78,6 +80,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Ledger", dependencies: ["DDEXModel", "DDEXConfig", "Store", "DSR"]),
+        // The store's second engine: the same repository protocols and migrations on PostgreSQL, for several
+        // instances sharing one database. Only the daemon and the command line depend on it (the fuzzers and the
+        // SQLite-only paths do not build postgres-nio).
+        .target(name: "PostgresStore", dependencies: [
+            "DDEXModel", "DDEXConfig", "DDEXRuntime", "Store", "DSR", "Ledger",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
 
         // MARK: Daemon and command line
         .target(name: "Daemon", dependencies: [
@@ -133,6 +143,9 @@ let package = Package(
         ]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "DDEXRuntime", "Bundling", "Intake", "ERN", "Store", "SFTP", "DDEXConfig", "DDEXModel", "Harness", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Store", "DSR", "TestSupport"]),
+        .testTarget(name: "PostgresStoreTests", dependencies: [
+            "PostgresStore", "Store", "DDEXConfig", "DDEXModel", "DSR", "Ledger", "Harness", "TestSupport",
+        ]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "DDEXRuntime", "Store", "DDEXModel", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets", "TestSupport"]),
