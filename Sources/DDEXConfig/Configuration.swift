@@ -137,14 +137,18 @@ public struct DaemonSettings: Sendable, Hashable {
     public var rescanSeconds: Int
     public var shutdownTimeoutSeconds: Int
     public var statusIntervalSeconds: Int
+    /// How long a lease on a unit of work lasts without a heartbeat (`Defaults.leaseSeconds`).
+    public var leaseSeconds: Int
     public var logLevel: String
 
     public init(rescanSeconds: Int = Defaults.rescanSeconds, shutdownTimeoutSeconds: Int = Defaults.shutdownTimeoutSeconds,
-                statusIntervalSeconds: Int = Defaults.statusIntervalSeconds, logLevel: String = Defaults.logLevel)
+                statusIntervalSeconds: Int = Defaults.statusIntervalSeconds, leaseSeconds: Int = Defaults.leaseSeconds,
+                logLevel: String = Defaults.logLevel)
     {
         self.rescanSeconds = rescanSeconds
         self.shutdownTimeoutSeconds = shutdownTimeoutSeconds
         self.statusIntervalSeconds = statusIntervalSeconds
+        self.leaseSeconds = leaseSeconds
         self.logLevel = logLevel
     }
 }

@@ -25,6 +25,9 @@ extension DaemonSettings {
         public static let shutdownTimeoutSeconds = 30
         /// The heartbeat of the status files.
         public static let statusIntervalSeconds = 10
+        /// How long a unit of work stays an instance's without a heartbeat: another instance takes over a dead
+        /// one's work after this long (its heartbeat renews its leases every third of it).
+        public static let leaseSeconds = 30
         public static let logLevel = "info"
     }
 }

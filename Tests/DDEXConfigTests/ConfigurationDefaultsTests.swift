@@ -14,6 +14,7 @@ final class ConfigurationDefaultsTests: XCTestCase {
             ("rescan_seconds", "\(DaemonSettings.Defaults.rescanSeconds)"),
             ("shutdown_timeout_seconds", "\(DaemonSettings.Defaults.shutdownTimeoutSeconds)"),
             ("status_interval_seconds", "\(DaemonSettings.Defaults.statusIntervalSeconds)"),
+            ("lease_seconds", "\(DaemonSettings.Defaults.leaseSeconds)"),
             ("log_level", code(DaemonSettings.Defaults.logLevel)),
         ])
         let intake = ("`[intake]`", [
@@ -84,6 +85,7 @@ final class ConfigurationDefaultsTests: XCTestCase {
                 "rescan_seconds": "\(DaemonSettings.Defaults.rescanSeconds)",
                 "shutdown_timeout_seconds": "\(DaemonSettings.Defaults.shutdownTimeoutSeconds)",
                 "status_interval_seconds": "\(DaemonSettings.Defaults.statusIntervalSeconds)",
+                "lease_seconds": "\(DaemonSettings.Defaults.leaseSeconds)",
                 "log_level": "\"\(DaemonSettings.Defaults.logLevel)\"",
             ],
             "intake": [
@@ -116,6 +118,7 @@ final class ConfigurationDefaultsTests: XCTestCase {
         XCTAssertEqual(profile.retry.maxAttempts, RetryPolicy.Defaults.maxAttempts)
         XCTAssertEqual(transport.maxSessions, TransportSettings.Defaults.maxSessions)
         XCTAssertEqual(DaemonSettings().statusIntervalSeconds, DaemonSettings.Defaults.statusIntervalSeconds)
+        XCTAssertEqual(DaemonSettings().leaseSeconds, DaemonSettings.Defaults.leaseSeconds)
         XCTAssertEqual(IntakeSettings().maxMetadataBytes, IntakeSettings.Defaults.maxMetadataBytes)
         XCTAssertEqual(StoreSettings().kind, StoreSettings.Defaults.kind)
         let postgresql = PostgreSQLSettings(host: "h", user: "u", database: "d")

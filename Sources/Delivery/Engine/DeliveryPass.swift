@@ -42,6 +42,8 @@ public struct DeliveryPass: Sendable {
         public var dspError: DSPIssue?
         /// A connection to the DSP was made in this pass.
         public var reached = false
+        /// Deliveries were due, but other instances of the cluster hold every session slot of the DSP.
+        public var sessionsBusyElsewhere = false
 
         public init() {}
 
@@ -49,16 +51,33 @@ public struct DeliveryPass: Sendable {
         public var hasProblems: Bool { !failed.isEmpty || !retrying.isEmpty || dspError != nil }
     }
 
-    /// Deliveries left in `uploading`/`uploaded` by a process that died: they go to retry-wait, due now.
-    /// Call once at start-up while holding the spool lock, before any worker runs.
-    public func recoverInterrupted() throws -> [Int64] {
-        let interrupted = try store.deliveries(states: [.uploading, .uploaded])
-        for d in interrupted {
-            try store.transition(d.id, .retryableFailure, now: Timestamp.format(now()),
-                                 changes: DeliveryChanges(nextAttemptAt: .some(now().timeIntervalSince1970),
-                                                          lastError: .some((code: "DELIVERY_INTERRUPTED", message: "ddexd stopped during the upload; resuming"))))
+    /// Deliveries left in `uploading`/`uploaded` by a process that died: they go to retry-wait, due now. Call
+    /// once at start-up before any worker runs. With `leases` (a daemon, maybe one of several on the store) only
+    /// those no live instance holds are sent back; without, the caller holds the spool lock and they all are.
+    public func recoverInterrupted(leases: LeaseKeeper? = nil) throws -> [Int64] {
+        try Self.requeueInterrupted(store.deliveries(states: [.uploading, .uploaded]), store: store, leases: leases, now: now())
+    }
+
+    /// Sends `interrupted` deliveries to retry-wait, due at `now`; in a cluster only those whose lease this
+    /// instance can take (nobody holds it: its holder died), giving the lease back right after.
+    static func requeueInterrupted(_ interrupted: [DeliveryRecord], store: any DeliveryRepository, leases: LeaseKeeper?,
+                                   now: Date) throws -> [Int64]
+    {
+        var requeued: [Int64] = []
+        for delivery in interrupted {
+            let resource = DSPDeliveryWorker.resource(delivery: delivery.id)
+            if let leases, try !leases.acquireUnheld(resource) { continue }
+            defer { leases?.releaseQuietly(resource) }
+            do {
+                try store.transition(delivery.id, .retryableFailure, now: Timestamp.format(now),
+                                     changes: DeliveryChanges(nextAttemptAt: .some(now.timeIntervalSince1970),
+                                                              lastError: .some((code: "DELIVERY_INTERRUPTED", message: "ddexd stopped during the upload; resuming"))))
+                requeued.append(delivery.id)
+            } catch is InvalidTransition {
+                continue // it moved on meanwhile
+            }
         }
-        return interrupted.map(\.id)
+        return requeued
     }
 
     /// Runs the pass for `profiles`, every DSP at once, on a blocking pool sized to their sessions.
