@@ -117,9 +117,7 @@ public struct DeliveryStore: DeliveryRepository {
                   AND (ack_checked_at IS NULL OR age / 10 <= ?5 OR ?2 - ack_checked_at >= age / 10)
                 ORDER BY id
                 """, arguments: [dsp, now, deadline, recentWindow, pollSeconds])
-            return try rows.map { row in
-                (id: try row.value("id", in: "deliveries"), remoteFolder: try row.value("remote_folder", in: "deliveries"))
-            }
+            return try rows.map(DeliveryRecord.ackListing)
         }
     }
 
@@ -133,12 +131,7 @@ public struct DeliveryStore: DeliveryRepository {
 
     public func counts() throws -> [String: [DeliveryState: Int]] {
         try database.read { db in
-            var out: [String: [DeliveryState: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT dsp, state, COUNT(*) AS count FROM deliveries GROUP BY dsp, state") {
-                let dsp: String = try row.value("dsp", in: "deliveries")
-                out[dsp, default: [:]][try row.enumeration("state", in: "deliveries")] = try row.value("count", in: "deliveries")
-            }
-            return out
+            try DeliveryRecord.stateCounts(Row.fetchAll(db, sql: "SELECT dsp, state, COUNT(*) AS count FROM deliveries GROUP BY dsp, state"))
         }
     }
 

@@ -69,11 +69,7 @@ public struct PackageStore: PackageRepository {
 
     public func counts() throws -> [PackageState: Int] {
         try database.read { db in
-            var out: [PackageState: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS count FROM packages GROUP BY state") {
-                out[try row.enumeration("state", in: "packages")] = try row.value("count", in: "packages")
-            }
-            return out
+            try PackageRecord.stateCounts(Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS count FROM packages GROUP BY state"))
         }
     }
 
