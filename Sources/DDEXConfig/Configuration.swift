@@ -11,6 +11,8 @@ public struct Configuration: Sendable, Hashable {
     public var schemas: SchemaSettings
     public var accounting: AccountingSettings
     public var daemon: DaemonSettings
+    /// Which engine holds the state: SQLite in the spool (the default) or a PostgreSQL database.
+    public var store: StoreSettings
     /// Accounts (labels, collectives), keyed by name.
     public var accounts: [String: Account]
     /// DSP profiles, keyed by name.
@@ -18,7 +20,7 @@ public struct Configuration: Sendable, Hashable {
 
     public init(sourcePath: String, sender: SenderSettings, spool: SpoolSettings, intake: IntakeSettings = IntakeSettings(),
                 schemas: SchemaSettings, accounting: AccountingSettings, daemon: DaemonSettings = DaemonSettings(),
-                accounts: [String: Account], dsps: [String: DSPProfile])
+                store: StoreSettings = StoreSettings(), accounts: [String: Account], dsps: [String: DSPProfile])
     {
         self.sourcePath = sourcePath
         self.sender = sender
@@ -27,6 +29,7 @@ public struct Configuration: Sendable, Hashable {
         self.schemas = schemas
         self.accounting = accounting
         self.daemon = daemon
+        self.store = store
         self.accounts = accounts
         self.dsps = dsps
     }

@@ -29,6 +29,25 @@ extension DaemonSettings {
     }
 }
 
+extension StoreSettings {
+    /// The `[store]` values when the table or a key is absent.
+    public enum Defaults {
+        /// One SQLite file in the spool: nothing to set up, the example configuration runs with it.
+        public static let kind = Kind.sqlite
+    }
+}
+
+extension PostgreSQLSettings {
+    /// The `[store]` values of `kind = "postgresql"` when a key is absent.
+    public enum Defaults {
+        /// PostgreSQL's own port, when the url names none.
+        public static let port = 5432
+        public static let poolSize = 8
+        /// Encrypted; `verify-full` needs the server's CA, `disable` suits loopback only.
+        public static let tls = TLSMode.require
+    }
+}
+
 extension TransportSettings {
     /// A profile's `[transport]` values when the table leaves a key out.
     public enum Defaults {

@@ -45,7 +45,14 @@ final class ConfigurationDefaultsTests: XCTestCase {
         ])
         let acks = ("`[acks]` (in a profile)", [("poll_seconds", "\(P.ackPollSeconds)"), ("ack_deadline_hours", "\(P.ackDeadlineHours)")])
         let dsr = ("`[dsr]` (in a profile)", [("poll_seconds", "\(P.dsrPollSeconds)"), ("after_fetch", code(P.dsrAfterFetch.rawValue))])
-        return [daemon, intake, profile, transport, retry, acks, dsr].flatMap { row, keys in keys.map { (row, $0.0, $0.1) } }
+        let store = ("`[store]`", [
+            ("kind", code(StoreSettings.Defaults.kind.rawValue)),
+            // The row states the port a url may leave out inside the url's note.
+            ("url", "\(PostgreSQLSettings.Defaults.port)"),
+            ("pool_size", "\(PostgreSQLSettings.Defaults.poolSize)"),
+            ("tls", code(PostgreSQLSettings.Defaults.tls.rawValue)),
+        ])
+        return [daemon, intake, store, profile, transport, retry, acks, dsr].flatMap { row, keys in keys.map { (row, $0.0, $0.1) } }
     }
 
     static func code(_ text: String) -> String { "`\(text)`" }
@@ -110,5 +117,11 @@ final class ConfigurationDefaultsTests: XCTestCase {
         XCTAssertEqual(transport.maxSessions, TransportSettings.Defaults.maxSessions)
         XCTAssertEqual(DaemonSettings().statusIntervalSeconds, DaemonSettings.Defaults.statusIntervalSeconds)
         XCTAssertEqual(IntakeSettings().maxMetadataBytes, IntakeSettings.Defaults.maxMetadataBytes)
+        XCTAssertEqual(StoreSettings().kind, StoreSettings.Defaults.kind)
+        let postgresql = PostgreSQLSettings(host: "h", user: "u", database: "d")
+        XCTAssertEqual(postgresql.port, PostgreSQLSettings.Defaults.port)
+        XCTAssertEqual(postgresql.poolSize, PostgreSQLSettings.Defaults.poolSize)
+        XCTAssertEqual(postgresql.tls, PostgreSQLSettings.Defaults.tls)
+        XCTAssertEqual(PostgreSQLSettings.Address(host: "h", user: "u", database: "d").port, PostgreSQLSettings.Defaults.port)
     }
 }
