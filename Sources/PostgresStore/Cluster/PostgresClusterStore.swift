@@ -87,24 +87,3 @@ public struct PostgresClusterStore: ClusterRepository {
         }
     }
 }
-
-extension Lease {
-    /// Decodes a `leases` row by column name.
-    init(row: PostgresStoredRow) throws(StoreError) {
-        self.init(resource: try row.value("resource", in: "leases"), holder: try row.value("holder", in: "leases"),
-                  acquiredAt: try row.value("acquired_at", in: "leases"), expiresAt: try row.value("expires_at", in: "leases"),
-                  generation: try row.value("generation", in: "leases"))
-    }
-}
-
-extension InstanceRecord {
-    /// Decodes an `instances` row by column name.
-    init(row: PostgresStoredRow) throws(StoreError) {
-        self.init(id: try row.value("id", in: "instances"), host: try row.value("host", in: "instances"),
-                  pid: try row.value("pid", in: "instances"), version: try row.value("version", in: "instances"),
-                  startedAt: try row.value("started_at", in: "instances"),
-                  heartbeatAt: try row.value("heartbeat_at", in: "instances"),
-                  stoppedAt: try row.optionalValue("stopped_at", in: "instances"))
-    }
-}
-

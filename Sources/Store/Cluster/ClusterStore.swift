@@ -81,25 +81,21 @@ public struct ClusterStore: ClusterRepository {
 }
 
 extension Lease {
-    /// Decodes a `leases` row by column name.
-    init(row: Row) throws {
-        resource = try row.value("resource", in: "leases")
-        holder = try row.value("holder", in: "leases")
-        acquiredAt = try row.value("acquired_at", in: "leases")
-        expiresAt = try row.value("expires_at", in: "leases")
-        generation = try row.value("generation", in: "leases")
+    /// Decodes a `leases` row by column name, whatever the engine.
+    public init(row: some StoredRow) throws(StoreError) {
+        self.init(resource: try row.text("resource", in: "leases"), holder: try row.text("holder", in: "leases"),
+                  acquiredAt: try row.double("acquired_at", in: "leases"), expiresAt: try row.double("expires_at", in: "leases"),
+                  generation: try row.integer("generation", in: "leases"))
     }
 }
 
 extension InstanceRecord {
-    /// Decodes an `instances` row by column name.
-    init(row: Row) throws {
-        id = try row.value("id", in: "instances")
-        host = try row.value("host", in: "instances")
-        pid = try row.value("pid", in: "instances")
-        version = try row.value("version", in: "instances")
-        startedAt = try row.value("started_at", in: "instances")
-        heartbeatAt = try row.value("heartbeat_at", in: "instances")
-        stoppedAt = try row.optionalValue("stopped_at", in: "instances")
+    /// Decodes an `instances` row by column name, whatever the engine.
+    public init(row: some StoredRow) throws(StoreError) {
+        self.init(id: try row.text("id", in: "instances"), host: try row.text("host", in: "instances"),
+                  pid: try row.integer("pid", in: "instances"), version: try row.text("version", in: "instances"),
+                  startedAt: try row.text("started_at", in: "instances"),
+                  heartbeatAt: try row.double("heartbeat_at", in: "instances"),
+                  stoppedAt: try row.optionalText("stopped_at", in: "instances"))
     }
 }

@@ -19,6 +19,7 @@ struct Repositories {
     let messageIds: any MessageIdRepository
     let deliveries: any DeliveryRepository
     let acks: any AcknowledgementRepository
+    let cluster: any ClusterRepository
     /// The store and its folder, closed and removed when the test lets go of them.
     let resources: [AnyObject]
 }
@@ -71,13 +72,15 @@ class RepositoryContractTestCase: XCTestCase {
             let database = try StoreDatabase(path: directory.path + "/ddexd.sqlite")
             return Repositories(packages: PackageStore(database: database),
                                 messageIds: MessageIdStore(database: database), deliveries: DeliveryStore(database: database),
-                                acks: AcknowledgementStore(database: database), resources: [database, directory])
+                                acks: AcknowledgementStore(database: database), cluster: ClusterStore(database: database),
+                                resources: [database, directory])
         case .postgresql:
             let database = try makePostgresDatabase(name: try createPostgresDatabase())
             return Repositories(packages: PostgresPackageStore(database: database),
                                 messageIds: PostgresMessageIdStore(database: database),
                                 deliveries: PostgresDeliveryStore(database: database),
-                                acks: PostgresAcknowledgementStore(database: database), resources: [database])
+                                acks: PostgresAcknowledgementStore(database: database),
+                                cluster: PostgresClusterStore(database: database), resources: [database])
         }
     }
 
