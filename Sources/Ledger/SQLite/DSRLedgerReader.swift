@@ -1,29 +1,6 @@
 import DDEXModel
 import Store
 
-/// A summary record (SYxx) of a loaded report, with what the ledger needs of its report.
-public struct DSRLedgerSummary: Sendable, Hashable {
-    public var reportId: Int64
-    public var summaryRecordId: String
-    public var commercialModel: String
-    public var territory: String
-    public var currencyOfReporting: String
-    /// `NetRevenue` in micro-units (rounded half-even on input), nil when the cell was empty.
-    public var netRevenueMicro: Int64?
-    /// `ExchangeRate` as written (empty when absent).
-    public var exchangeRateText: String
-    public var currencyOfTransaction: String
-    public var totalUsages: Int64?
-    /// The sender's DPID (HEAD `SenderPartyId`, else the file name's sender).
-    public var senderPartyId: String
-    public var senderName: String
-    public var service: String
-    /// `UsageStartDate` / `UsageEndDate` (`YYYY-MM-DD`).
-    public var periodStart: String
-    public var periodEnd: String
-    public var messageId: String?
-}
-
 /// Reads the summaries of loaded reports and streams their usage lines in report order for the ledger.
 ///
 /// Only reports in state `loaded` count: a superseded report keeps its rows but is skipped. Lines come from

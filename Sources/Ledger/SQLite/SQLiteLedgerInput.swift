@@ -54,33 +54,7 @@ public final class SQLiteLedgerInput: LedgerInput {
     public func forEachSummary(in period: StatementPeriod, _ body: (SummaryInput, Lines) throws -> Void) throws {
         var references: [Int64: ReportReference] = [:]
         for s in try fixedSummaries ?? reader.summaries(start: period.start.description, end: period.end.description) {
-            let place = "report \(s.reportId) summary \(s.summaryRecordId)"
-            let reference: ReportReference
-            if let known = references[s.reportId] {
-                reference = known
-            } else {
-                guard let start = CivilDate(parsing: s.periodStart), let end = CivilDate(parsing: s.periodEnd) else {
-                    throw LedgerError(.ledgerInputInconsistent, at: "report \(s.reportId)",
-                                      "the usage period '\(s.periodStart)--\(s.periodEnd)' is not two dates")
-                }
-                let dsp = dspNames[s.senderPartyId] ?? (s.senderName.isEmpty ? s.senderPartyId : s.senderName)
-                reference = ReportReference(id: String(s.reportId), dsp: dsp, service: s.service, usageStart: start, usageEnd: end)
-                references[s.reportId] = reference
-            }
-            var rate: ExchangeRate?
-            if !s.exchangeRateText.isEmpty {
-                do { rate = try ExchangeRate(parsing: s.exchangeRateText) } catch {
-                    // An unreadable cell is no rate: the table decides, or the summary is held unconverted.
-                    rate = nil
-                }
-            }
-            guard s.totalUsages.map({ $0 >= 0 }) ?? true else {
-                throw LedgerError(.ledgerInputInconsistent, at: place, "TotalUsages is negative")
-            }
-            let summary = SummaryInput(report: reference, summaryId: s.summaryRecordId, commercialModel: s.commercialModel,
-                                       territory: s.territory, currency: s.currencyOfReporting,
-                                       netRevenue: MicroAmount(micro: s.netRevenueMicro ?? 0), exchangeRate: rate,
-                                       totalUsages: s.totalUsages)
+            let summary = try s.input(dspNames: dspNames, references: &references)
             try body(summary, Lines(reader: reader, reportId: s.reportId, summaryRecordId: s.summaryRecordId))
         }
     }
@@ -102,8 +76,6 @@ extension SQLiteLedgerInput {
 
     /// An input naming each report's DSP after the configured profile whose DPID sent it.
     public convenience init(database: Database, configuration: Configuration) throws {
-        var names: [String: String] = [:]
-        for (name, profile) in configuration.dsps { names[profile.recipientDPID.value] = name }
-        try self.init(database: database, dspNames: names)
+        try self.init(database: database, dspNames: DSRLedgerSummary.dspNames(configuration))
     }
 }

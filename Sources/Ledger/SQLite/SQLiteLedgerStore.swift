@@ -6,7 +6,7 @@ import Store
 ///
 /// Every import runs in one transaction: a file is parsed whole before anything is written (the parsers reject
 /// a file with any bad row), and a failure while writing rolls the whole file back.
-public final class SQLiteLedgerStore: LedgerStore {
+public final class SQLiteLedgerStore: LedgerStore, LedgerPackageRecording {
     public let database: Database
 
     /// Uses an open database; the ledger migration must have been applied (`Database.openMigrated`).
@@ -17,64 +17,33 @@ public final class SQLiteLedgerStore: LedgerStore {
     // MARK: Reading
 
     public func referenceData() throws -> LedgerReferenceData {
-        var data = LedgerReferenceData()
-        let catalogue = try database.prepare("""
-            SELECT icpn, isrc, title, display_artist, account FROM ledger_catalogue ORDER BY icpn, isrc
-            """)
+        var rows = LedgerReferenceRows()
+        let catalogue = try database.prepare("SELECT icpn, isrc, title, display_artist, account FROM ledger_catalogue ORDER BY icpn, isrc")
         while try catalogue.step() {
-            let place = "ledger_catalogue"
-            data.catalogue.append(CatalogueEntry(icpn: try Self.identifier(catalogue.string(at: 0), place, ICPN.init(validating:)),
-                                                 isrc: try Self.identifier(catalogue.string(at: 1), place, ISRC.init(validating:)),
-                                                 title: catalogue.string(at: 2) ?? "", displayArtist: catalogue.string(at: 3) ?? "",
-                                                 account: catalogue.string(at: 4) ?? CatalogueEntry.defaultAccount))
+            try rows.catalogue(icpn: catalogue.string(at: 0), isrc: catalogue.string(at: 1), title: catalogue.string(at: 2),
+                               displayArtist: catalogue.string(at: 3), account: catalogue.string(at: 4))
         }
         let splits = try database.prepare("SELECT isrc, payee, share_bp FROM ledger_splits ORDER BY isrc, position")
-        var lastISRC: String?
         while try splits.step() {
-            let isrcText = splits.string(at: 0) ?? ""
-            let share = PayeeShare(payee: splits.string(at: 1) ?? "", basisPoints: splits.int(at: 2))
-            if isrcText == lastISRC, !data.splits.isEmpty {
-                data.splits[data.splits.count - 1].shares.append(share)
-            } else {
-                data.splits.append(Split(isrc: try Self.identifier(isrcText, "ledger_splits", ISRC.init(validating:)), shares: [share]))
-                lastISRC = isrcText
-            }
+            try rows.splitShare(isrc: splits.string(at: 0), payee: splits.string(at: 1), basisPoints: splits.int(at: 2))
         }
         let rates = try database.prepare("SELECT currency, period, rate FROM ledger_rates ORDER BY currency, period")
         while try rates.step() {
-            let place = "ledger_rates"
-            data.rates.append(RateEntry(currency: rates.string(at: 0) ?? "",
-                                        period: try Self.identifier(rates.string(at: 1), place, StatementPeriod.init(parsing:)),
-                                        rate: try Self.identifier(rates.string(at: 2), place, ExchangeRate.init(parsing:))))
+            try rows.rate(currency: rates.string(at: 0), period: rates.string(at: 1), rate: rates.string(at: 2))
         }
         let accounts = try database.prepare("SELECT account, commission_bp FROM ledger_accounts ORDER BY account")
         while try accounts.step() {
-            data.accounts.append(LedgerAccount(name: accounts.string(at: 0) ?? "", commissionBasisPoints: accounts.int(at: 1)))
+            rows.account(name: accounts.string(at: 0), commissionBasisPoints: accounts.int(at: 1))
         }
         let payeeAccounts = try database.prepare("SELECT DISTINCT payee, account FROM ledger_advances WHERE account IS NOT NULL ORDER BY payee")
         while try payeeAccounts.step() {
-            let payee = payeeAccounts.string(at: 0) ?? "", account = payeeAccounts.string(at: 1) ?? ""
-            if let known = data.payeeAccounts[payee], known != account {
-                throw LedgerError(.ledgerAccountConflict, at: "advances: \(payee)", "the payee's advances name accounts \(known) and \(account); a payee belongs to one account")
-            }
-            data.payeeAccounts[payee] = account
+            try rows.payeeAccount(payee: payeeAccounts.string(at: 0), account: payeeAccounts.string(at: 1))
         }
         let mappings = try database.prepare("SELECT icpn, dsp_resource_id, isrc FROM ledger_resource_mappings ORDER BY icpn, dsp_resource_id")
         while try mappings.step() {
-            data.resourceMappings.append(ResourceMapping(
-                icpn: mappings.string(at: 0) ?? "", dspResourceId: mappings.string(at: 1) ?? "",
-                isrc: try Self.identifier(mappings.string(at: 2), "ledger_resource_mappings", ISRC.init(validating:))))
+            try rows.resourceMapping(icpn: mappings.string(at: 0), dspResourceId: mappings.string(at: 1), isrc: mappings.string(at: 2))
         }
-        return data
-    }
-
-    /// A stored value parsed back; the imports validated it, so a failure means the file was edited by hand.
-    private static func identifier<T>(_ text: String?, _ table: String,
-                                      _ parse: (String) throws(IdentifierError) -> T) throws -> T
-    {
-        do { return try parse(text ?? "") } catch {
-            throw LedgerError(.ledgerInputInconsistent, at: table, "the stored value is invalid: \(error.description)")
-        }
+        return rows.data
     }
 
     public func advances() throws -> [Advance] {
@@ -100,6 +69,13 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     // MARK: Writing
+
+    public func recordPackage(catalogue: [CatalogueEntry], splits: [Split]) throws {
+        try database.transaction {
+            try writeCatalogue(catalogue, source: "package")
+            try writeSplits(splits)
+        }
+    }
 
     public func importCatalogue(_ entries: [CatalogueEntry]) throws {
         try database.transaction { try self.writeCatalogue(entries, source: "import") }
@@ -128,10 +104,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         let delete = try database.prepare("DELETE FROM ledger_splits WHERE isrc = ?")
         let insert = try database.prepare("INSERT INTO ledger_splits (isrc, position, payee, share_bp) VALUES (?, ?, ?, ?)")
         for split in splits {
-            let total = split.shares.reduce(0) { $0 + $1.basisPoints }
-            guard total == 10_000 else {
-                throw LedgerError(.ledgerSplitSum, at: "splits: \(split.isrc)", "the shares sum to \(total) bp, not 10000")
-            }
+            try split.checkSum()
             try delete.bind(split.isrc.value, at: 1)
             try delete.run()
             for (position, share) in split.shares.enumerated() {

@@ -29,7 +29,9 @@ public struct PostgresSession {
         }
     }
 
-    private func run(_ sql: String, _ arguments: [(any PostgresDynamicTypeEncodable)?]) throws(StoreError) -> PostgresQueryResult {
+    /// Runs one statement and returns its whole result (the rows postgres-nio decoded, for readers that take their
+    /// cells without `PostgresStoredRow`).
+    func run(_ sql: String, _ arguments: [(any PostgresDynamicTypeEncodable)?]) throws(StoreError) -> PostgresQueryResult {
         var bindings = PostgresBindings(capacity: arguments.count)
         for argument in arguments {
             if let argument { bindings.append(argument) } else { bindings.appendNull() }

@@ -3,21 +3,21 @@ import DSR
 import Foundation
 
 /// Reads a report on a thread of its own, a few batches ahead of the caller, so parsing (one core)
-/// overlaps the SQLite writes (the other). Memory stays bounded: at most `capacity` batches wait.
+/// overlaps the store's writes (the other). Memory stays bounded: at most `capacity` batches wait.
 ///
 /// The caller owns the database and pulls batches with `next()`; if it fails, it calls `cancel()`,
 /// which stops the reader and waits for its thread to end, so no file is read after the load returns.
-final class DSRReadAhead: @unchecked Sendable {
-    struct Batch: Sendable {
-        var lines: DSRUsageBatch
-        var progress: DSRLoadProgress?
+package final class DSRReadAhead: @unchecked Sendable {
+    package struct Batch: Sendable {
+        package var lines: DSRUsageBatch
+        package var progress: DSRLoadProgress?
     }
 
     /// What the reader knows once every file is read.
-    struct Outcome: Sendable {
-        var warnings: [Problem]
-        var finishedFiles: [DSRFileSummary]
-        var summaryCount: Int
+    package struct Outcome: Sendable {
+        package var warnings: [Problem]
+        package var finishedFiles: [DSRFileSummary]
+        package var summaryCount: Int
     }
 
     private let report: DSRReportFiles
@@ -30,13 +30,13 @@ final class DSRReadAhead: @unchecked Sendable {
     private var cancelled = false
     private var threadEnded = false
 
-    init(report: DSRReportFiles, batchSize: Int = 2048, capacity: Int = 4) {
+    package init(report: DSRReportFiles, batchSize: Int = 2048, capacity: Int = 4) {
         self.report = report
         self.batchSize = batchSize
         self.capacity = capacity
     }
 
-    func start() {
+    package func start() {
         let thread = Thread { [self] in produce() }
         thread.name = "ddexd-dsr-reader"
         thread.start()
@@ -95,7 +95,7 @@ final class DSRReadAhead: @unchecked Sendable {
 
     /// The next batch in report order; nil once every event was delivered. Throws the reader's error
     /// after the events read before it.
-    func next() throws -> Batch? {
+    package func next() throws -> Batch? {
         condition.lock()
         defer { condition.unlock() }
         while queue.isEmpty && !threadEnded { condition.wait() }
@@ -111,7 +111,7 @@ final class DSRReadAhead: @unchecked Sendable {
     }
 
     /// The reader's results, once `next()` returned nil.
-    func outcome() throws -> Outcome {
+    package func outcome() throws -> Outcome {
         condition.lock()
         defer { condition.unlock() }
         guard case .success(let outcome) = result else {
@@ -121,7 +121,7 @@ final class DSRReadAhead: @unchecked Sendable {
     }
 
     /// Stops the reader and waits until its thread has ended.
-    func cancel() {
+    package func cancel() {
         condition.lock()
         cancelled = true
         condition.broadcast()

@@ -81,11 +81,7 @@ extension DSRStoredReport: FetchableRecord {
     public init(row: Row) throws {
         let t = "dsr_reports"
         id = try row.value("id", in: t)
-        let text: String = try row.value("state", in: t)
-        guard let state = DSRReportState(rawValue: text), state.reportRowState == text else {
-            throw StoreError(.decode, message: "\(t).state holds '\(text)', which is no state of a report row")
-        }
-        self.state = state
+        state = try Self.state(reportRow: try row.value("state", in: t))
         supersededBy = try row.optionalValue("superseded_by", in: t)
         key = DSRReportKey(recipient: try row.value("recipient", in: t), sender: try row.value("sender", in: t),
                            service: try row.value("service", in: t), period: try row.value("period", in: t),
@@ -112,20 +108,10 @@ extension DSRFetchRecord: FetchableRecord {
         localPath = try row.value("local_path", in: t)
         reportKey = try row.value("report_key", in: t)
         reportId = try row.optionalValue("report_id", in: t)
-        let text: String = try row.value("state", in: t)
-        guard let state = [DSRReportState.fetched, .loaded, .failed].first(where: { $0.fetchRowState == text }) else {
-            throw StoreError(.decode, message: "\(t).state holds '\(text)', which is no state of a fetched file")
-        }
-        self.state = state
+        state = try Self.state(fetchRow: try row.value("state", in: t))
         errorCode = try row.optionalValue("error_code", in: t)
         errorMessage = try row.optionalValue("error_message", in: t)
-        let action: String? = try row.optionalValue("after_fetch", in: t)
-        if let action {
-            guard let value = DSRAfterFetch(rawValue: action) else {
-                throw StoreError(.decode, message: "\(t).after_fetch holds '\(action)', which is no DSRAfterFetch")
-            }
-            afterFetch = value
-        }
+        afterFetch = try Self.afterFetch(try row.optionalValue("after_fetch", in: t))
         fetchedAt = try row.value("fetched_at", in: t)
         updatedAt = try row.value("updated_at", in: t)
     }

@@ -3,15 +3,15 @@ import DSR
 /// A batch of a report's events as the reader thread hands them to the writer: usage lines packed as their
 /// stored cells' bytes in one arena with fixed-size rows (no `String` per cell on either thread), the rare other
 /// events kept whole with the number of usage lines that come before them, so the writer keeps report order.
-struct DSRUsageBatch: Sendable {
+package struct DSRUsageBatch: Sendable {
     /// A cell's place in `arena`.
-    struct Span: Sendable {
-        var start: Int32
-        var count: Int32
+    package struct Span: Sendable {
+        package var start: Int32
+        package var count: Int32
     }
 
     /// One usage line: its position, numbers and the spans of its text cells.
-    struct Row: Sendable {
+    package struct Row: Sendable {
         var fileNumber: Int
         var line: Int
         var blockOrdinal: Int
@@ -27,23 +27,38 @@ struct DSRUsageBatch: Sendable {
         var texts: (Span, Span, Span, Span, Span, Span, Span, Span, Span, Span)
     }
 
-    private(set) var arena: [UInt8] = []
-    private(set) var rows: [Row] = []
+    package private(set) var arena: [UInt8] = []
+    package private(set) var rows: [Row] = []
     /// Other events, each after the first `before` usage rows.
-    private(set) var events: [(before: Int, event: DSRReportEvent)] = []
+    package private(set) var events: [(before: Int, event: DSRReportEvent)] = []
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         arena.reserveCapacity(capacity * 96)
         rows.reserveCapacity(capacity)
     }
 
     /// Usage lines and other events.
-    var count: Int { rows.count + events.count }
+    package var count: Int { rows.count + events.count }
 
-    mutating func append(_ event: DSRReportEvent) { events.append((rows.count, event)) }
+    /// How many rows of the tables other rows name by id (`DSRRowTable.isReferenced`) the batch makes: what an
+    /// engine that gives rows their ids before writing them reserves.
+    package var referencedRowCounts: (releases: Int, resources: Int, usageLines: Int) {
+        var counts = (releases: 0, resources: 0, usageLines: rows.count)
+        for (_, event) in events {
+            switch event {
+            case .release: counts.releases += 1
+            case .resource: counts.resources += 1
+            case .usage, .licensor: counts.usageLines += 1
+            case .fileStarted, .summary, .fileFinished: break
+            }
+        }
+        return counts
+    }
+
+    package mutating func append(_ event: DSRReportEvent) { events.append((rows.count, event)) }
 
     /// Copies the view's stored cells (valid only now) into the batch.
-    mutating func append(_ view: DSRUsageView) {
+    package mutating func append(_ view: DSRUsageView) {
         func cell(_ cell: DSRCellBytes) -> Span { keepBytes(cell.bytes) }
         let recordType = keep(view.recordType)  // a short inline String: no allocation
         rows.append(Row(
@@ -57,7 +72,7 @@ struct DSRUsageBatch: Sendable {
     }
 
     /// An owned line (a caller that read events, not views).
-    mutating func append(_ line: DSRUsageLine) {
+    package mutating func append(_ line: DSRUsageLine) {
         let u = line.record
         rows.append(Row(
             fileNumber: line.position.fileNumber, line: line.position.line, blockOrdinal: line.blockOrdinal,

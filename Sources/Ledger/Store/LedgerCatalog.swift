@@ -1,16 +1,26 @@
 import DDEXModel
 import Store
 
-/// Fills the ledger's catalogue and splits from delivered packages: the daemon calls `record(release:account:)`
-/// when a package validates, so sales of its tracks match without a catalog.csv import.
-public struct LedgerCatalog {
-    public let store: SQLiteLedgerStore
+/// A ledger store that records what a delivered package says of its tracks, whatever its engine
+/// (`SQLiteLedgerStore`, `PostgresLedgerStore`).
+public protocol LedgerPackageRecording: AnyObject {
+    /// In one transaction: adds or updates `catalogue` (source `package`) and replaces the split of every ISRC in
+    /// `splits`. Nothing is written when anything fails.
+    func recordPackage(catalogue: [CatalogueEntry], splits: [Split]) throws
+}
 
+/// Fills the ledger's catalogue and splits from delivered packages: the daemon calls `record(release:account:)`
+/// when a package validates, so sales of its tracks match without a catalog.csv import. The rules are here; the
+/// store (SQLite or PostgreSQL) only writes what they decided.
+public struct LedgerCatalog {
+    public let store: any LedgerPackageRecording
+
+    /// Records into the SQLite store of `database`.
     public init(database: Database) {
         self.store = SQLiteLedgerStore(database: database)
     }
 
-    public init(store: SQLiteLedgerStore) {
+    public init(store: any LedgerPackageRecording) {
         self.store = store
     }
 
@@ -51,10 +61,7 @@ public struct LedgerCatalog {
             }
             splits.append(Split(isrc: track.isrc, shares: track.splits.map { PayeeShare(payee: $0.payee, basisPoints: $0.shareBasisPoints) }))
         }
-        try store.database.transaction {
-            try store.writeCatalogue(entries, source: "package")
-            try store.writeSplits(splits)
-        }
+        try store.recordPackage(catalogue: entries, splits: splits)
         return Recorded(tracks: entries.count, splits: splits.count)
     }
 }
