@@ -15,6 +15,8 @@ struct StoreConnection {
     let sqlite: StoreDatabase?
     /// The PostgreSQL store, when that is the engine.
     let postgres: PostgresDatabase?
+    /// Records a valid release in the accounting catalogue, in this store's engine.
+    let catalogue: LedgerCatalog.Recorder
 
     /// Opens (creating or migrating as needed) the store of `configuration`. Throws a `StoreError` naming the file or
     /// the server: `STORE_OPEN`, `STORE_UNREACHABLE`, `STORE_AUTH`, `STORE_TLS`, `STORE_PASSWORD_FILE`,
@@ -28,6 +30,7 @@ struct StoreConnection {
             repositories = StoreRepositories(sqlite: database)
             sqlite = database
             postgres = nil
+            catalogue = LedgerCatalog.recorder(sqlite: database)
         case .postgresql:
             guard let settings = configuration.store.postgresql else {
                 throw StoreError(.misuse, message: "[store] kind = \"postgresql\" without its settings")
@@ -40,31 +43,16 @@ struct StoreConnection {
                     throw StoreError(.schemaMismatch, message: "\(settings.url) is at schema version \(applied), this ddexd at \(known): start a daemon to migrate it")
                 }
             }
-            database.close()
-            // The daemon and commands on PostgreSQL arrive with its repositories (the next commits).
-            throw StoreError(.misuse, message: "\(settings.url): the PostgreSQL engine is not available to this command yet")
+            repositories = StoreRepositories(postgres: database)
             sqlite = nil
             postgres = database
+            catalogue = LedgerCatalog.recorder(postgres: database)
         }
     }
 
     /// Closes the connections to a PostgreSQL server (a SQLite store closes with its last reference).
     func close() { postgres?.close() }
 
-    /// Records a valid release in the accounting catalogue, in this store's engine.
-    var catalogue: @Sendable (_ release: Release, _ account: String) throws -> Void {
-        if let sqlite {
-            let shared = SharedDatabase(sqlite)
-            return { release, account in
-                try shared.withDatabase { db in _ = try LedgerCatalog(database: db).record(release: release, account: account) }
-            }
-        }
-        let postgres = postgres
-        return { release, account in
-            guard let postgres else { return }
-            _ = postgres // PENDING
-        }
-    }
 }
 
 /// What `ddexd check-config` says of the store: for PostgreSQL, whether it answers and at which schema version.

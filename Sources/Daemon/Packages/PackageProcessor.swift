@@ -16,7 +16,7 @@ import Store
 /// repeated from scratch, a DSP that already has a delivery is never bundled twice.
 public struct PackageProcessor: Sendable {
     /// Records a valid release of an account in the accounting catalogue (`LedgerCatalog` on the store's engine).
-    public typealias ReleaseCatalogue = @Sendable (_ release: Release, _ account: String) throws -> Void
+    public typealias ReleaseCatalogue = LedgerCatalog.Recorder
 
     public let configuration: Configuration
     public let packages: any PackageRepository

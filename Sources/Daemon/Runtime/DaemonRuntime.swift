@@ -83,11 +83,8 @@ public final class DaemonRuntime: Sendable {
                             logger: Logger, notifier: SystemdNotifier = SystemdNotifier(),
                             makeTransport: @escaping MakeTransport = TransportFactory.make)
     {
-        let shared = SharedDatabase(store)
         self.init(configuration: configuration, repositories: StoreRepositories(sqlite: store), store: store,
-                  catalogue: { release, account in
-                      try shared.withDatabase { db in _ = try LedgerCatalog(database: db).record(release: release, account: account) }
-                  },
+                  catalogue: LedgerCatalog.recorder(sqlite: store),
                   configPath: configPath, spoolOverride: spoolOverride, logger: logger, notifier: notifier,
                   makeTransport: makeTransport)
     }
