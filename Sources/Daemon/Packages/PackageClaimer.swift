@@ -73,9 +73,12 @@ public struct PackageClaimer: Sendable {
         return "\(stamp)-\(account)-\(safeName)"
     }
 
-    /// Moves one candidate into `work/<id>/` and records it; nil when it was gone before the move (another
-    /// instance claimed it between the scan and the lease).
+    /// Moves one candidate into `work/<id>/` and records it; nil when it is gone (another instance claimed it
+    /// between this scan and this lease).
     func claim(_ candidate: DiscoveredPackage, account: String, id: String) throws -> String? {
+        // Checked before anything is written: another instance, which may have made the same id for the same name
+        // in the same millisecond, moved it between this scan and this lease.
+        guard FileManager.default.fileExists(atPath: candidate.url.path) else { return nil }
         let workFolder = spool.work + "/" + id
         let claimFile = spool.work + "/" + id + ".claim.json"
         let claim = Claim(packageId: id, account: account, source: candidate.url.path, kind: candidate.kind.rawValue,
@@ -84,11 +87,6 @@ public struct PackageClaimer: Sendable {
         try FileManager.default.createDirectory(atPath: workFolder, withIntermediateDirectories: true)
         switch candidate.kind {
         case .folder:
-            guard FileManager.default.fileExists(atPath: candidate.url.path) else {
-                try? FileManager.default.removeItem(atPath: workFolder)
-                try? FileManager.default.removeItem(atPath: claimFile)
-                return nil
-            }
             try Self.rename(candidate.url.path, to: workFolder + "/" + candidate.name)
         case .zip:
             // The zip first, then its marker: a crash in between leaves a zip without marker, which
