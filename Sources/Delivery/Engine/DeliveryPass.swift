@@ -18,13 +18,17 @@ public struct DeliveryPass: Sendable {
     /// Asked before each delivery is claimed: a stopping process finishes the transfers under way and starts
     /// no new one.
     public let shouldStop: @Sendable () -> Bool
+    /// The caller's leases when the store is shared with other instances (PostgreSQL): each worker then takes a
+    /// delivery's lease before claiming it and shares the DSP's session slots; nil under the spool lock.
+    public let leases: LeaseKeeper?
 
     /// A pass over the deliveries in `store`, with transports from `makeTransport`; `shouldStop` is asked before each
-    /// delivery is claimed.
-    public init(store: any DeliveryRepository, makeTransport: @escaping MakeTransport, logger: Logger,
+    /// delivery is claimed; with `leases` it works as one instance of a cluster.
+    public init(store: any DeliveryRepository, makeTransport: @escaping MakeTransport, logger: Logger, leases: LeaseKeeper? = nil,
                 now: @escaping @Sendable () -> Date = { Date() }, shouldStop: @escaping @Sendable () -> Bool = { false })
     {
         self.store = store
+        self.leases = leases
         self.makeTransport = makeTransport
         self.logger = logger
         self.now = now
@@ -87,7 +91,7 @@ public struct DeliveryPass: Sendable {
         return await withTaskGroup(of: (String, Summary).self) { group in
             for profile in profiles {
                 let worker = DSPDeliveryWorker(profile: profile, store: store, makeTransport: makeTransport, pool: pool,
-                                               logger: logger, now: now)
+                                               logger: logger, leases: leases, now: now)
                 group.addTask {
                     let summary = await worker.drain(stopClaiming: shouldStop)
                     await worker.close()
