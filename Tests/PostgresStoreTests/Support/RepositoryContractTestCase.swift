@@ -94,10 +94,20 @@ class RepositoryContractTestCase: XCTestCase {
     /// A connection pool to database `name` of the class's server (migrated on first use), as one ddexd instance
     /// has; two of them on one database are two instances.
     func makePostgresDatabase(name: String) throws -> PostgresDatabase {
+        try PostgresDatabase(settings: postgresSettings(name: name))
+    }
+
+    /// How ddexd connects to database `name` of the class's server.
+    func postgresSettings(name: String) throws -> PostgreSQLSettings {
         let server = try server()
-        return try PostgresDatabase(settings: PostgreSQLSettings(host: server.host, port: server.port, user: server.user,
-                                                                 database: name, passwordFile: server.passwordFile,
-                                                                 poolSize: 4, tls: .disable))
+        return PostgreSQLSettings(host: server.host, port: server.port, user: server.user, database: name,
+                                  passwordFile: server.passwordFile, poolSize: 4, tls: .disable)
+    }
+
+    /// SQL as the server's superuser on database `name` (psql's unaligned output).
+    @discardableResult
+    func superuserSQL(_ sql: String, database name: String) throws -> String {
+        try server().psql(sql, database: name).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     private func server() throws -> PostgresServer {
