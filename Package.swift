@@ -103,7 +103,7 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "ddexd", dependencies: [
-            "Daemon", "DDEXModel", "DDEXConfig", "Intake", "ERN", "Bundling", "Delivery", "SFTP", "Store", "DSR", "Ledger",
+            "Daemon", "DDEXModel", "DDEXConfig", "Intake", "ERN", "Bundling", "Delivery", "SFTP", "Store", "PostgresStore", "DSR", "Ledger",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "DDEXRuntime", "Bundling", "Intake", "ERN", "Store", "SFTP", "DDEXConfig", "DDEXModel", "Harness", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Store", "DSR", "TestSupport"]),
         .testTarget(name: "PostgresStoreTests", dependencies: [
-            "PostgresStore", "Store", "DDEXConfig", "DDEXModel", "DSR", "Ledger", "Harness", "TestSupport",
+            "PostgresStore", "Store", "DDEXConfig", "DDEXModel", "DDEXRuntime", "DSR", "Ledger", "Harness", "TestSupport",
         ]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "DDEXRuntime", "Store", "DDEXModel", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),

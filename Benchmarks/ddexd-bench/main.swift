@@ -13,6 +13,7 @@ let benchmarks: [String: (String, ([String]) throws -> Void)] = [
     "ackpoll": ("SFTP round trips of one acknowledgement pass with 10,000 deliveries awaiting an acknowledgement", runAckPollBenchmark),
     "load": ("ddexd run while it loads a 4M-line DSR report: heartbeat age, drop → delivered", runLoadBenchmark),
     "daemon": ("idle CPU of ddexd run with 10 DSPs, and READY → first byte in a drop box", runDaemonBenchmark),
+    "cluster": ("50 small packages to one sshd on PostgreSQL: two instances' time ÷ one instance's", runClusterBenchmark),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

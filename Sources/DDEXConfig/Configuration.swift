@@ -11,6 +11,8 @@ public struct Configuration: Sendable, Hashable {
     public var schemas: SchemaSettings
     public var accounting: AccountingSettings
     public var daemon: DaemonSettings
+    /// Which engine holds the state: SQLite in the spool (the default) or a PostgreSQL database.
+    public var store: StoreSettings
     /// Accounts (labels, collectives), keyed by name.
     public var accounts: [String: Account]
     /// DSP profiles, keyed by name.
@@ -18,7 +20,7 @@ public struct Configuration: Sendable, Hashable {
 
     public init(sourcePath: String, sender: SenderSettings, spool: SpoolSettings, intake: IntakeSettings = IntakeSettings(),
                 schemas: SchemaSettings, accounting: AccountingSettings, daemon: DaemonSettings = DaemonSettings(),
-                accounts: [String: Account], dsps: [String: DSPProfile])
+                store: StoreSettings = StoreSettings(), accounts: [String: Account], dsps: [String: DSPProfile])
     {
         self.sourcePath = sourcePath
         self.sender = sender
@@ -27,6 +29,7 @@ public struct Configuration: Sendable, Hashable {
         self.schemas = schemas
         self.accounting = accounting
         self.daemon = daemon
+        self.store = store
         self.accounts = accounts
         self.dsps = dsps
     }
@@ -134,14 +137,18 @@ public struct DaemonSettings: Sendable, Hashable {
     public var rescanSeconds: Int
     public var shutdownTimeoutSeconds: Int
     public var statusIntervalSeconds: Int
+    /// How long a lease on a unit of work lasts without a heartbeat (`Defaults.leaseSeconds`).
+    public var leaseSeconds: Int
     public var logLevel: String
 
     public init(rescanSeconds: Int = Defaults.rescanSeconds, shutdownTimeoutSeconds: Int = Defaults.shutdownTimeoutSeconds,
-                statusIntervalSeconds: Int = Defaults.statusIntervalSeconds, logLevel: String = Defaults.logLevel)
+                statusIntervalSeconds: Int = Defaults.statusIntervalSeconds, leaseSeconds: Int = Defaults.leaseSeconds,
+                logLevel: String = Defaults.logLevel)
     {
         self.rescanSeconds = rescanSeconds
         self.shutdownTimeoutSeconds = shutdownTimeoutSeconds
         self.statusIntervalSeconds = statusIntervalSeconds
+        self.leaseSeconds = leaseSeconds
         self.logLevel = logLevel
     }
 }

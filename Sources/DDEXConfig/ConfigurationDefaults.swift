@@ -25,7 +25,29 @@ extension DaemonSettings {
         public static let shutdownTimeoutSeconds = 30
         /// The heartbeat of the status files.
         public static let statusIntervalSeconds = 10
+        /// How long a unit of work stays an instance's without a heartbeat: another instance takes over a dead
+        /// one's work after this long (its heartbeat renews its leases every third of it).
+        public static let leaseSeconds = 30
         public static let logLevel = "info"
+    }
+}
+
+extension StoreSettings {
+    /// The `[store]` values when the table or a key is absent.
+    public enum Defaults {
+        /// One SQLite file in the spool: nothing to set up, the example configuration runs with it.
+        public static let kind = Kind.sqlite
+    }
+}
+
+extension PostgreSQLSettings {
+    /// The `[store]` values of `kind = "postgresql"` when a key is absent.
+    public enum Defaults {
+        /// PostgreSQL's own port, when the url names none.
+        public static let port = 5432
+        public static let poolSize = 8
+        /// Encrypted; `verify-full` needs the server's CA, `disable` suits loopback only.
+        public static let tls = TLSMode.require
     }
 }
 

@@ -30,13 +30,14 @@ public enum ConfigurationLoader {
         let schemas = readSchemas(root, baseFolder: baseFolder)
         let accounting = readAccounting(root)
         let daemon = readDaemon(root)
+        let store = StoreSettingsReader.read(root, baseFolder: baseFolder)
         let dsps = readDSPs(root, baseFolder: baseFolder, collector)
         let accounts = readAccounts(root, spool: spool, dsps: dsps, baseFolder: baseFolder)
         root.rejectUnknownKeys()
 
-        guard let sender, let spool, let schemas, let accounting else { return (nil, collector.problems) }
+        guard let sender, let spool, let schemas, let accounting, let store else { return (nil, collector.problems) }
         let configuration = Configuration(sourcePath: path, sender: sender, spool: spool, intake: intake, schemas: schemas,
-                                          accounting: accounting, daemon: daemon, accounts: accounts, dsps: dsps)
+                                          accounting: accounting, daemon: daemon, store: store, accounts: accounts, dsps: dsps)
         return (configuration, collector.problems)
     }
 

@@ -3,23 +3,35 @@ import DDEXConfig
 import Foundation
 import Store
 
-/// What one-shot commands that move work (`deliver`, `poll`) hold while they run: the configuration, the
-/// spool lock (so they never work beside a running daemon) and the store.
-struct SpoolSession {
+/// What one-shot commands that move work (`deliver`, `poll`) hold while they run: the configuration, the store and
+/// their claim on the work. Alone on SQLite that claim is the spool lock (so they never work beside a running
+/// daemon); on PostgreSQL, daemons may run on the same store and spool, and the command works beside them as one
+/// more instance of the cluster (`cluster`), under leases.
+final class SpoolSession {
     let configuration: Configuration
-    let lock: SpoolLock
-    let database: StoreDatabase
+    let store: StoreConnection
+    /// This command as an instance of the cluster, on a shared store; nil on SQLite.
+    let cluster: CommandInstance?
+    private let lock: SpoolLock?
 
-    /// Loads the configuration, takes the spool lock (exit 2 when it is held) and opens the store.
+    /// Loads the configuration, takes the spool lock on SQLite (exit 2 when it is held), opens the store and, on a
+    /// shared store, joins the cluster.
     init(_ global: GlobalOptions, command: String) throws {
         configuration = try global.loadConfiguration()
         do {
-            lock = try SpoolLock(stateFolder: configuration.spool.state)
+            lock = configuration.store.kind == .sqlite ? try SpoolLock(stateFolder: configuration.spool.state) : nil
         } catch {
             FileHandle.standardError.write(Data("ddexd \(command): \(error)\n".utf8))
             throw ExitCode(2)
         }
-        database = try StoreDatabase(path: configuration.spool.database)
+        store = try StoreConnection(configuration, logger: CommandLogging.logger(label: "ddexd." + command))
+        do {
+            cluster = store.isShared
+                ? try CommandInstance(cluster: store.repositories.cluster, leaseSeconds: configuration.daemon.leaseSeconds) : nil
+        } catch {
+            store.close()
+            throw error
+        }
     }
 
     /// The DSP profiles a `--dsp` option selects: that one (enabled or not), or every enabled one.
@@ -29,5 +41,11 @@ struct SpoolSession {
             throw ValidationError("no DSP profile named '\(name)' (configured: \(configuration.dsps.keys.sorted().joined(separator: ", ")))")
         }
         return [profile]
+    }
+
+    /// Leaves the cluster (every lease given back) and closes the store; the spool lock goes with the session.
+    func end() {
+        cluster?.leave()
+        store.close()
     }
 }

@@ -14,6 +14,7 @@ final class ConfigurationDefaultsTests: XCTestCase {
             ("rescan_seconds", "\(DaemonSettings.Defaults.rescanSeconds)"),
             ("shutdown_timeout_seconds", "\(DaemonSettings.Defaults.shutdownTimeoutSeconds)"),
             ("status_interval_seconds", "\(DaemonSettings.Defaults.statusIntervalSeconds)"),
+            ("lease_seconds", "\(DaemonSettings.Defaults.leaseSeconds)"),
             ("log_level", code(DaemonSettings.Defaults.logLevel)),
         ])
         let intake = ("`[intake]`", [
@@ -45,7 +46,14 @@ final class ConfigurationDefaultsTests: XCTestCase {
         ])
         let acks = ("`[acks]` (in a profile)", [("poll_seconds", "\(P.ackPollSeconds)"), ("ack_deadline_hours", "\(P.ackDeadlineHours)")])
         let dsr = ("`[dsr]` (in a profile)", [("poll_seconds", "\(P.dsrPollSeconds)"), ("after_fetch", code(P.dsrAfterFetch.rawValue))])
-        return [daemon, intake, profile, transport, retry, acks, dsr].flatMap { row, keys in keys.map { (row, $0.0, $0.1) } }
+        let store = ("`[store]`", [
+            ("kind", code(StoreSettings.Defaults.kind.rawValue)),
+            // The row states the port a url may leave out inside the url's note.
+            ("url", "\(PostgreSQLSettings.Defaults.port)"),
+            ("pool_size", "\(PostgreSQLSettings.Defaults.poolSize)"),
+            ("tls", code(PostgreSQLSettings.Defaults.tls.rawValue)),
+        ])
+        return [daemon, intake, store, profile, transport, retry, acks, dsr].flatMap { row, keys in keys.map { (row, $0.0, $0.1) } }
     }
 
     static func code(_ text: String) -> String { "`\(text)`" }
@@ -77,6 +85,7 @@ final class ConfigurationDefaultsTests: XCTestCase {
                 "rescan_seconds": "\(DaemonSettings.Defaults.rescanSeconds)",
                 "shutdown_timeout_seconds": "\(DaemonSettings.Defaults.shutdownTimeoutSeconds)",
                 "status_interval_seconds": "\(DaemonSettings.Defaults.statusIntervalSeconds)",
+                "lease_seconds": "\(DaemonSettings.Defaults.leaseSeconds)",
                 "log_level": "\"\(DaemonSettings.Defaults.logLevel)\"",
             ],
             "intake": [
@@ -109,6 +118,13 @@ final class ConfigurationDefaultsTests: XCTestCase {
         XCTAssertEqual(profile.retry.maxAttempts, RetryPolicy.Defaults.maxAttempts)
         XCTAssertEqual(transport.maxSessions, TransportSettings.Defaults.maxSessions)
         XCTAssertEqual(DaemonSettings().statusIntervalSeconds, DaemonSettings.Defaults.statusIntervalSeconds)
+        XCTAssertEqual(DaemonSettings().leaseSeconds, DaemonSettings.Defaults.leaseSeconds)
         XCTAssertEqual(IntakeSettings().maxMetadataBytes, IntakeSettings.Defaults.maxMetadataBytes)
+        XCTAssertEqual(StoreSettings().kind, StoreSettings.Defaults.kind)
+        let postgresql = PostgreSQLSettings(host: "h", user: "u", database: "d")
+        XCTAssertEqual(postgresql.port, PostgreSQLSettings.Defaults.port)
+        XCTAssertEqual(postgresql.poolSize, PostgreSQLSettings.Defaults.poolSize)
+        XCTAssertEqual(postgresql.tls, PostgreSQLSettings.Defaults.tls)
+        XCTAssertEqual(PostgreSQLSettings.Address(host: "h", user: "u", database: "d").port, PostgreSQLSettings.Defaults.port)
     }
 }

@@ -8,16 +8,23 @@ import Glibc
 /// Runs the real `ddexd run` binary on a private spool and configuration, for end-to-end tests.
 ///
 /// The configuration delivers over local-folder transports into `dropbox/<dsp>` unless a test writes its
-/// own DSP profiles (e.g. an SFTP one pointing at `SSHServer`).
+/// own DSP profiles (e.g. an SFTP one pointing at `SSHServer`). Several processes can run on the one spool and
+/// configuration (instances sharing a PostgreSQL store): each has a number, its own process and its own log.
 public final class DaemonHarness: @unchecked Sendable {
     public let directory: TemporaryDirectory
     public var root: String { directory.path }
     public var spool: String { root + "/spool" }
     public var dropBox: String { root + "/dropbox" }
     public var configPath: String { root + "/config/ddexd.toml" }
-    public var logPath: String { root + "/ddexd.log" }
+    public var logPath: String { logPath(instance: 0) }
     public var inbound: String { spool + "/inbound/label" }
-    public private(set) var process: Process?
+    /// The running processes, by instance number.
+    public private(set) var processes: [Int: Process] = [:]
+    /// Instance 0's process.
+    public var process: Process? { processes[0] }
+
+    /// Instance `n`'s log: `ddexd.log` for instance 0, `ddexd-<n>.log` for the others.
+    public func logPath(instance n: Int) -> String { root + (n == 0 ? "/ddexd.log" : "/ddexd-\(n).log") }
     /// Where each DSP's remote root is on this machine (default `dropbox/<dsp>`; an SFTP drop box's folder
     /// for a profile that delivers to `SSHServer`).
     public var remoteRoots: [String: String] = [:]
@@ -34,7 +41,7 @@ public final class DaemonHarness: @unchecked Sendable {
         }
     }
 
-    public func writeConfig(extra: String = "", accounts: String = "[accounts.label]\ncommission_bp = 1500\n") throws {
+    public func writeConfig(extra: String = "", accounts: String = "[accounts.label]\ncommission_bp = 1500\n", daemon: String = "") throws {
         try directory.write("""
             dsp_folder = "dsps"
 
@@ -57,6 +64,7 @@ public final class DaemonHarness: @unchecked Sendable {
             shutdown_timeout_seconds = 10
             status_interval_seconds = 1
             log_level = "debug"
+            \(daemon)
 
             \(accounts)
             \(extra)
@@ -146,8 +154,9 @@ public final class DaemonHarness: @unchecked Sendable {
         guard rename(final + ".tmp", final) == 0 else { throw HarnessError("rename failed") }
     }
 
-    /// Starts `ddexd run`; `environment` adds to the test's own environment.
-    public func start(environment: [String: String] = [:]) throws {
+    /// Starts `ddexd run` as instance `n` (0 unless several run on the spool); `environment` adds to the test's own
+    /// environment. Returns once it said it started and a daemon status file is there.
+    public func start(instance n: Int = 0, environment: [String: String] = [:]) throws {
         let p = Process()
         p.executableURL = CommandRunner.ddexd
         p.arguments = ["run", "--config", configPath]
@@ -156,42 +165,56 @@ public final class DaemonHarness: @unchecked Sendable {
         env.removeValue(forKey: "JOURNAL_STREAM")
         env.merge(environment) { _, new in new }
         p.environment = env
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        let path = logPath(instance: n)
+        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         log.seekToEndOfFile()
+        let startedBefore = self.log(instance: n).components(separatedBy: "ddexd started").count
         p.standardError = log
         p.standardOutput = log
         try p.run()
-        process = p
-        try waitUntil("the daemon wrote its status", timeout: 20) { FileManager.default.fileExists(atPath: self.spool + "/status/ddexd.json") && self.log.contains("ddexd started") }
+        processes[n] = p
+        try waitUntil("instance \(n) wrote its status", timeout: 20) {
+            self.log(instance: n).components(separatedBy: "ddexd started").count > startedBefore && self.hasDaemonStatusFile
+        }
     }
 
-    public func signal(_ signal: Int32) {
-        if let pid = process?.processIdentifier { kill(pid, signal) }
+    /// True once a daemon status file is in the spool: `ddexd.json`, or an instance's `ddexd-<id>.json`.
+    private var hasDaemonStatusFile: Bool {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: spool + "/status")) ?? []
+        return names.contains { $0 == "ddexd.json" || ($0.hasPrefix("ddexd-") && $0.hasSuffix(".json")) }
     }
 
-    /// SIGKILL and wait for the process to be gone.
-    public func kill9() {
-        signal(SIGKILL)
-        process?.waitUntilExit()
-        process = nil
+    public func signal(_ signal: Int32, instance n: Int = 0) {
+        if let pid = processes[n]?.processIdentifier { kill(pid, signal) }
     }
 
-    /// SIGTERM and wait; returns the exit status.
+    /// SIGKILL instance `n` and wait for the process to be gone.
+    public func kill9(instance n: Int = 0) {
+        signal(SIGKILL, instance: n)
+        processes[n]?.waitUntilExit()
+        processes[n] = nil
+    }
+
+    /// SIGTERM instance `n` and wait; returns the exit status.
     @discardableResult
-    public func stop() -> Int32 {
-        guard let p = process else { return 0 }
-        signal(SIGTERM)
+    public func stop(instance n: Int = 0) -> Int32 {
+        guard let p = processes[n] else { return 0 }
+        signal(SIGTERM, instance: n)
         p.waitUntilExit()
-        process = nil
+        processes[n] = nil
         return p.terminationStatus
     }
 
     deinit {
-        if let p = process, p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
+        for p in processes.values where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
     }
 
-    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    /// Instance 0's log.
+    public var log: String { log(instance: 0) }
+
+    /// Instance `n`'s log.
+    public func log(instance n: Int) -> String { (try? String(contentsOfFile: logPath(instance: n), encoding: .utf8)) ?? "" }
 
     /// Copies a fixture package into the inbound folder the way a label system should: written under a
     /// hidden name, then moved in with one rename, READY already inside.
@@ -221,7 +244,9 @@ public final class DaemonHarness: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if try condition() { return }
-            if let p = process, !p.isRunning { throw HarnessError("ddexd exited (\(p.terminationStatus)) while waiting for: \(what)\n\(log)") }
+            for (n, p) in processes where !p.isRunning {
+                throw HarnessError("ddexd instance \(n) exited (\(p.terminationStatus)) while waiting for: \(what)\n\(log(instance: n))")
+            }
             usleep(20_000)
         }
         throw HarnessError("timed out after \(timeout) s waiting for: \(what)\n--- log ---\n\(log)")

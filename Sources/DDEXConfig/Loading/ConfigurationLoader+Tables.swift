@@ -73,6 +73,7 @@ extension ConfigurationLoader {
         if let v = t.int("rescan_seconds", range: 1...86_400) { daemon.rescanSeconds = v }
         if let v = t.int("shutdown_timeout_seconds", range: 1...3600) { daemon.shutdownTimeoutSeconds = v }
         if let v = t.int("status_interval_seconds", range: 1...3600) { daemon.statusIntervalSeconds = v }
+        if let v = t.int("lease_seconds", range: 1...3600) { daemon.leaseSeconds = v }
         if let v = t.string("log_level") {
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             if levels.contains(v) { daemon.logLevel = v } else {

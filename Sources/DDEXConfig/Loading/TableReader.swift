@@ -120,12 +120,24 @@ final class TableReader {
 
     /// One of the raw values of a string enum.
     func choice<E: RawRepresentable & CaseIterable>(_ key: String, default value: E) -> E where E.RawValue == String {
-        guard let s = string(key) else { return value }
+        validChoice(key, default: value) ?? value
+    }
+
+    /// One of the raw values of a string enum, `value` when the key is absent, nil (reported) when it is none of them:
+    /// for a choice that decides how the rest of the table is read.
+    func validChoice<E: RawRepresentable & CaseIterable>(_ key: String, default value: E) -> E? where E.RawValue == String {
+        guard let s = string(key) else { return table[key] == nil ? value : nil }
         guard let e = E(rawValue: s) else {
             report(.configInvalidValue, key, "'\(s)' is not one of \(E.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))")
-            return value
+            return nil
         }
         return e
+    }
+
+    /// Whether the table has `key`, which counts as read (a caller that refuses the key reports it, not as unknown).
+    func contains(_ key: String) -> Bool {
+        consumed.insert(key)
+        return table[key] != nil
     }
 
     /// Every key of this table that was never read is reported: it is most likely a typo.

@@ -14,14 +14,21 @@ import Glibc
 /// `rename`, so the label system never sees it half-moved), then records it in the store and removes the
 /// claim file. A crash between any two steps is repaired by `recover()`: the claim file says what was
 /// being moved, and the folder's presence says how far the move got. Nothing inside the package changes.
+///
+/// Several instances may share the spool: each candidate is claimed under a lease (`inbound:<account>/<name>`),
+/// so only one instance moves it, and the claim file names its instance, so that only a dead instance's
+/// half-made claims are repaired by another.
 public struct PackageClaimer: Sendable {
     public let spool: SpoolSettings
     public let packages: any PackageRepository
+    /// This instance's leases (a daemon); nil for a caller that holds the spool lock.
+    public let leases: LeaseKeeper?
 
     /// A claimer for the spool's inbound and work folders, recording claims in `packages`.
-    public init(spool: SpoolSettings, packages: any PackageRepository) {
+    public init(spool: SpoolSettings, packages: any PackageRepository, leases: LeaseKeeper? = nil) {
         self.spool = spool
         self.packages = packages
+        self.leases = leases
     }
 
     struct Claim: Codable {
@@ -29,7 +36,12 @@ public struct PackageClaimer: Sendable {
         var account: String
         var source: String
         var kind: String
+        /// The instance that made the claim (absent in claims of before clusters).
+        var instance: String?
     }
+
+    /// The lease of one candidate in an inbound folder.
+    static func resource(account: String, name: String) -> String { "inbound:\(account)/\(name)" }
 
     /// Claims every complete package in `account`'s inbound folder; returns the new package ids.
     public func claimAll(account: Account, now: Date = Date()) throws -> [String] {
@@ -37,7 +49,13 @@ public struct PackageClaimer: Sendable {
         try FileManager.default.createDirectory(at: inbound, withIntermediateDirectories: true)
         var claimed: [String] = []
         for (index, candidate) in try PackageDiscovery.scan(inbound: inbound).enumerated() {
-            claimed.append(try claim(candidate, account: account.name, id: Self.packageId(account: account.name, name: candidate.name, at: now, index: index)))
+            let resource = Self.resource(account: account.name, name: candidate.name)
+            if let leases {
+                guard try leases.acquire(resource) else { continue } // another instance is claiming it
+            }
+            defer { leases?.releaseQuietly(resource) }
+            let id = Self.packageId(account: account.name, name: candidate.name, at: now, index: index)
+            if let id = try claim(candidate, account: account.name, id: id) { claimed.append(id) }
         }
         return claimed
     }
@@ -55,10 +73,16 @@ public struct PackageClaimer: Sendable {
         return "\(stamp)-\(account)-\(safeName)"
     }
 
-    func claim(_ candidate: DiscoveredPackage, account: String, id: String) throws -> String {
+    /// Moves one candidate into `work/<id>/` and records it; nil when it is gone (another instance claimed it
+    /// between this scan and this lease).
+    func claim(_ candidate: DiscoveredPackage, account: String, id: String) throws -> String? {
+        // Checked before anything is written: another instance, which may have made the same id for the same name
+        // in the same millisecond, moved it between this scan and this lease.
+        guard FileManager.default.fileExists(atPath: candidate.url.path) else { return nil }
         let workFolder = spool.work + "/" + id
         let claimFile = spool.work + "/" + id + ".claim.json"
-        let claim = Claim(packageId: id, account: account, source: candidate.url.path, kind: candidate.kind.rawValue)
+        let claim = Claim(packageId: id, account: account, source: candidate.url.path, kind: candidate.kind.rawValue,
+                          instance: leases?.instance)
         try AtomicFile.write(try JSONEncoder().encode(claim), to: claimFile)
         try FileManager.default.createDirectory(atPath: workFolder, withIntermediateDirectories: true)
         switch candidate.kind {
@@ -75,7 +99,9 @@ public struct PackageClaimer: Sendable {
         return id
     }
 
-    /// Finishes or undoes claims a crash interrupted. Call at start-up, holding the spool lock.
+    /// Finishes or undoes claims a crash interrupted: this instance's own (made before a restart) and those of
+    /// instances no longer alive (their instance lease expired); a live instance's claim under way is left alone.
+    /// Call at start-up (and, in a cluster, on every rescan).
     public func recover() throws -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: spool.work)) ?? []
         var recovered: [String] = []
@@ -87,6 +113,12 @@ public struct PackageClaimer: Sendable {
                 try? FileManager.default.removeItem(atPath: claimFile)
                 continue
             }
+            let resource = Self.resource(account: claim.account, name: (claim.source as NSString).lastPathComponent)
+            if let leases {
+                if let owner = claim.instance, owner != leases.instance, try isAlive(owner, leases) { continue }
+                guard try leases.acquire(resource) else { continue }
+            }
+            defer { leases?.releaseQuietly(resource) }
             if try packages.package(claim.packageId) == nil {
                 let workFolder = spool.work + "/" + claim.packageId
                 let sourceName = (claim.source as NSString).lastPathComponent
@@ -107,6 +139,12 @@ public struct PackageClaimer: Sendable {
             try? FileManager.default.removeItem(atPath: claimFile)
         }
         return recovered
+    }
+
+    /// True while `instance` holds its instance lease.
+    private func isAlive(_ instance: String, _ leases: LeaseKeeper) throws -> Bool {
+        guard let lease = try leases.cluster.lease("instance:" + instance) else { return false }
+        return lease.holder == instance && !lease.isExpired(at: Date().timeIntervalSince1970)
     }
 
     static func rename(_ from: String, to: String) throws {

@@ -15,12 +15,16 @@ import Store
 /// Each step reads the state from the store and is safe to run again after a crash: validation is
 /// repeated from scratch, a DSP that already has a delivery is never bundled twice.
 public struct PackageProcessor: Sendable {
+    /// Records a valid release of an account in the accounting catalogue (`LedgerCatalog` on the store's engine).
+    public typealias ReleaseCatalogue = LedgerCatalog.Recorder
+
     public let configuration: Configuration
     public let packages: any PackageRepository
     public let deliveries: any DeliveryRepository
     public let messageIds: any MessageIdRepository
-    /// Where the accounting catalogue and splits learn each valid release (the ledger's tables).
-    public let catalogue: SharedDatabase
+    /// Records each valid release of an account in the accounting catalogue and splits (the ledger's tables), in
+    /// the store's engine.
+    public let catalogue: ReleaseCatalogue
     /// Compiled once per configuration: loading the ERN 4.3 schemas takes far longer than building a message.
     public let schemas: ERNSchemaSet
     public let logger: Logger
@@ -28,7 +32,7 @@ public struct PackageProcessor: Sendable {
     /// A processor for the configuration in force; `schemas` shares compiled XSDs (compiled here when nil, which
     /// takes a noticeable fraction of a second).
     public init(configuration: Configuration, packages: any PackageRepository, deliveries: any DeliveryRepository,
-                messageIds: any MessageIdRepository, catalogue: SharedDatabase, schemas: ERNSchemaSet? = nil, logger: Logger)
+                messageIds: any MessageIdRepository, catalogue: @escaping ReleaseCatalogue, schemas: ERNSchemaSet? = nil, logger: Logger)
     {
         self.configuration = configuration
         self.schemas = schemas ?? ERNSchemaSet(settings: configuration.schemas)
@@ -89,9 +93,7 @@ public struct PackageProcessor: Sendable {
         }
         // The accounting catalogue and splits learn the release from its package (DSR lines match on ISRC).
         do {
-            try catalogue.withDatabase { db in
-                _ = try LedgerCatalog(database: db).record(release: validated.release, account: record.account)
-            }
+            try catalogue(validated.release, record.account)
         } catch {
             log.warning("the release could not be added to the accounting catalogue", metadata: ["error": "\(error)"])
         }

@@ -16,11 +16,14 @@ public struct WorkFolderSweep: Sendable {
 
     public let spool: SpoolSettings
     public let packages: any PackageRepository
+    /// This instance's leases: a package another live instance is working on is left alone.
+    public let leases: LeaseKeeper?
 
     /// A sweep of the spool's `work/` folder, judging each folder by its package's state in `packages`.
-    public init(spool: SpoolSettings, packages: any PackageRepository) {
+    public init(spool: SpoolSettings, packages: any PackageRepository, leases: LeaseKeeper? = nil) {
         self.spool = spool
         self.packages = packages
+        self.leases = leases
     }
 
     /// Sweeps `work/`; returns the paths it removed.
@@ -31,6 +34,11 @@ public struct WorkFolderSweep: Sendable {
             let folder = spool.work + "/" + name
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            // A claim under way (its claim file still there) or a package another instance works on is not ours.
+            if FileManager.default.fileExists(atPath: folder + ".claim.json") { continue }
+            let resource = DaemonRuntime.packageResource(name)
+            if let leases, try !leases.acquireUnheld(resource) { continue }
+            defer { leases?.releaseQuietly(resource) }
             let state = try packages.package(name)?.state
             if state == .valid || state == .built { continue }
             let unpacked = folder + "/" + Self.unpackFolderName

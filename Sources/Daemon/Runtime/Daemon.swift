@@ -11,11 +11,15 @@ import UnixSignals
 /// `ddexd run`: one swift-service-lifecycle `Service` per job in one `ServiceGroup`.
 ///
 /// ```
-/// StatusService ── PackageService ── InboundService ── DeliveryService ── PollService ── ControlService
-///   heartbeat,       the one owner      inotify +         one worker per     an ack and a     SIGHUP reload,
-///   status files,    of package         rescan, claims    DSP, up to         DSR poller       SIGTERM: stop
-///   watchdog         processing                           max_sessions       per DSP          claiming new work
+/// ClusterService ── StatusService ── PackageService ── InboundService ── DeliveryService ── PollService ── ControlService
+///   leases'          heartbeat,       the one owner      inotify +         one worker per     an ack and a     SIGHUP reload,
+///   heartbeat,       status files,    of package         rescan, claims    DSP, up to         DSR poller       SIGTERM: stop
+///   given back last  watchdog         processing                           max_sessions       per DSP          claiming new work
 /// ```
+///
+/// Every unit of work is taken under a lease (`LeaseKeeper`): alone on SQLite this instance holds them all; on a
+/// PostgreSQL store shared with other instances each unit goes to one of them, and a dead instance's units are
+/// taken over once its leases expire.
 ///
 /// Services start in that order and stop in the reverse one: on SIGTERM the control service stops new work at
 /// once, the pollers and delivery workers finish what is under way, and the status service writes `stopping`
@@ -38,6 +42,7 @@ public struct Daemon: Sendable {
         groupLogger.logLevel = .warning
         var configuration = ServiceGroupConfiguration(
             services: [
+                .init(service: ClusterService(runtime: runtime)),
                 .init(service: StatusService(runtime: runtime)),
                 .init(service: PackageService(runtime: runtime)),
                 .init(service: InboundService(runtime: runtime)),
@@ -59,16 +64,26 @@ public struct Daemon: Sendable {
         let runtime = runtime
         let configuration = runtime.configuration
         let (claims, swept, resumed, removed) = try await runtime.pool.run {
-            let claims = try PackageClaimer(spool: configuration.spool, packages: runtime.packages).recover()
-            let swept = try WorkFolderSweep(spool: configuration.spool, packages: runtime.packages).run()
+            try runtime.repositories.cluster.register(runtime.instance)
+            if !runtime.sharesTheStore {
+                // Alone on the spool (its lock is ours), no earlier instance can be alive: what it held when it died
+                // is free now, not after its leases expire.
+                for other in try runtime.repositories.cluster.instances() where other.id != runtime.instance.id && other.stoppedAt == nil {
+                    try runtime.repositories.cluster.releaseAll(holder: other.id, stoppedAt: Timestamp.format())
+                }
+            }
+            _ = try runtime.leases.acquire(runtime.leases.instanceResource)
+            let claims = try runtime.claimer.recover()
+            let swept = try WorkFolderSweep(spool: configuration.spool, packages: runtime.packages, leases: runtime.leases).run()
             let resumed = try DeliveryPass(store: runtime.deliveries, makeTransport: runtime.makeTransport, logger: runtime.logger)
-                .recoverInterrupted()
+                .recoverInterrupted(leases: runtime.leases)
             return (claims, swept, resumed, try Self.cleanOutbound(runtime))
         }
         // Logged by the status service once the group runs (and SIGTERM is handled): a supervisor that sees
         // this line may stop the daemon at once.
         runtime.startup.withLock { $0 = [
-            "version": "\(Self.version)", "pid": "\(getpid())", "config": "\(runtime.configPath)", "spool": "\(configuration.spool.root)",
+            "version": "\(Self.version)", "pid": "\(getpid())", "instance": "\(runtime.instance.id)",
+            "store": "\(runtime.repositories.engine)", "config": "\(runtime.configPath)", "spool": "\(configuration.spool.root)",
             "dsps": "\(configuration.enabledDSPs.map(\.name).joined(separator: ","))",
             "recovered_claims": "\(claims.count)", "resumed_deliveries": "\(resumed.count)", "removed_bundles": "\(removed.count)",
             "swept_work": "\(swept.count)",
@@ -86,9 +101,12 @@ public struct Daemon: Sendable {
     }
 
     /// Removes bundles no delivery refers to: half-built ones, and whole ones built just before a crash that
-    /// came before their delivery was queued (the package is bundled again). Runs at start-up only, under the
-    /// spool lock, when no build can be under way.
+    /// came before their delivery was queued (the package is bundled again). Runs at start-up only, and only when
+    /// no other instance is alive, so that no build can be under way.
     static func cleanOutbound(_ runtime: DaemonRuntime) throws -> [String] {
+        // Another live instance of the cluster may be building a bundle right now: the folder is left to whoever
+        // starts alone.
+        guard try runtime.otherLiveInstances().isEmpty else { return [] }
         let outbound = runtime.configuration.spool.outbound
         let known = Set(try runtime.deliveries.deliveries(states: DeliveryState.allCases).map(\.bundlePath))
         var removed: [String] = []

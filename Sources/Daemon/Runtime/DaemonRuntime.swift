@@ -4,6 +4,7 @@ import DDEXRuntime
 import Delivery
 import ERN
 import Foundation
+import Ledger
 import Logging
 import Store
 
@@ -16,15 +17,23 @@ public final class DaemonRuntime: Sendable {
         var health: [String: DSPRuntimeHealth] = [:]
         var deliveryWakeups: [String: Wakeup] = [:]
         var shuttingDown = false
+        var storeError: StatusError?
     }
 
     private let state: Locked<State>
-    /// The store: every write goes through its one writer, one unit of work at a time; reads (the status files)
-    /// go through its reading connections and never wait for the writer.
-    public let store: StoreDatabase
+    /// The store's repositories, whatever its engine (SQLite, or PostgreSQL shared with other instances).
+    public let repositories: StoreRepositories
+    /// The SQLite store, when that is the engine: the accounting catalogue and the pollers still write through it.
+    public let store: StoreDatabase?
     public let packages: any PackageRepository
     public let deliveries: any DeliveryRepository
     public let messageIds: any MessageIdRepository
+    /// Records valid releases in the accounting catalogue, in the store's engine.
+    public let catalogue: PackageProcessor.ReleaseCatalogue
+    /// This process as an instance of the cluster working on the store (alone on SQLite).
+    public let instance: InstanceRecord
+    /// The leases through which this instance shares the work with the others.
+    public let leases: LeaseKeeper
     /// The threads that run blocking work (SQLite, libssh2, file I/O), sized to the sessions and services.
     public let pool: BlockingPool
     public let makeTransport: MakeTransport
@@ -43,18 +52,23 @@ public final class DaemonRuntime: Sendable {
     /// What start-up recovered, for the "ddexd started" line the status service logs once the services run.
     public let startup = Locked<Logger.Metadata>([:])
 
-    /// Everything the services share, from the configuration in force at start: the repositories over `store`,
-    /// the blocking pool sized to the DSPs' sessions and the services, and `startedAt` (now). Starts no thread of
-    /// its own beyond the pool's.
-    public init(configuration: Configuration, store: StoreDatabase, configPath: String,
-                spoolOverride: String?, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(),
+    /// Everything the services share, from the configuration in force at start: the store's `repositories`,
+    /// this `instance` and its leases (lasting `leaseSeconds` without a heartbeat), the blocking pool sized to the
+    /// DSPs' sessions and the services, and `startedAt` (now). Starts no thread of its own beyond the pool's.
+    public init(configuration: Configuration, repositories: StoreRepositories, store: StoreDatabase?,
+                catalogue: @escaping PackageProcessor.ReleaseCatalogue, instance: InstanceRecord = .current(version: Daemon.version), leaseSeconds: Double = 30,
+                configPath: String, spoolOverride: String?, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(),
                 makeTransport: @escaping MakeTransport = TransportFactory.make)
     {
         state = Locked(State(configuration: configuration, schemas: ERNSchemaSet(settings: configuration.schemas)))
+        self.repositories = repositories
         self.store = store
-        packages = PackageStore(database: store)
-        deliveries = DeliveryStore(database: store)
-        messageIds = MessageIdStore(database: store)
+        self.catalogue = catalogue
+        packages = repositories.packages
+        deliveries = repositories.deliveries
+        messageIds = repositories.messageIds
+        self.instance = instance
+        leases = LeaseKeeper(instance: instance.id, cluster: repositories.cluster, duration: leaseSeconds)
         pool = BlockingPool(name: "ddexd-blocking", threads: Self.threads(for: configuration))
         self.makeTransport = makeTransport
         self.notifier = notifier
@@ -64,11 +78,22 @@ public final class DaemonRuntime: Sendable {
         self.spoolOverride = spoolOverride
     }
 
+    /// The SQLite store's runtime: its repositories, this process alone holding the leases.
+    public convenience init(configuration: Configuration, store: StoreDatabase, configPath: String, spoolOverride: String?,
+                            logger: Logger, notifier: SystemdNotifier = SystemdNotifier(),
+                            makeTransport: @escaping MakeTransport = TransportFactory.make)
+    {
+        self.init(configuration: configuration, repositories: StoreRepositories(sqlite: store), store: store,
+                  catalogue: LedgerCatalog.recorder(sqlite: store),
+                  configPath: configPath, spoolOverride: spoolOverride, logger: logger, notifier: notifier,
+                  makeTransport: makeTransport)
+    }
+
     /// Enough threads that no service waits for one behind another's blocking call: per DSP two per session
-    /// (a file upload and a store write of another delivery) and one per poller; then inbound, packages and
-    /// reloads. Threads that have nothing to do cost nothing.
+    /// (a file upload and a store write of another delivery) and one per poller; then inbound, packages, reloads
+    /// and the cluster heartbeat. Threads that have nothing to do cost nothing.
     static func threads(for configuration: Configuration) -> Int {
-        configuration.enabledDSPs.reduce(4) { $0 + 2 * max(1, $1.transport.maxSessions) + 2 }
+        configuration.enabledDSPs.reduce(5) { $0 + 2 * max(1, $1.transport.maxSessions) + 2 }
     }
 
     public var configuration: Configuration { state.withLock { $0.configuration } }
@@ -86,7 +111,7 @@ public final class DaemonRuntime: Sendable {
     public var processor: PackageProcessor {
         let (configuration, schemas) = state.withLock { ($0.configuration, $0.schemas) }
         return PackageProcessor(configuration: configuration, packages: packages, deliveries: deliveries, messageIds: messageIds,
-                                catalogue: SharedDatabase(store), schemas: schemas, logger: logger)
+                                catalogue: catalogue, schemas: schemas, logger: logger)
     }
 
     /// The wake-up of `dsp`'s delivery worker (kicked when a delivery is queued for it).
@@ -118,6 +143,39 @@ public final class DaemonRuntime: Sendable {
         }
         for wakeup in wakeups + [inboundWakeup, dspSetChanged, pollSetChanged, packageQueue.wakeup] { wakeup.finish() }
     }
+
+    // MARK: store health
+
+    /// The last error met renewing this instance's leases (the store unreachable), nil once it works again.
+    public var storeError: StatusError? { state.withLock { $0.storeError } }
+
+    /// Notes whether the store answered the last heartbeat, for the status files.
+    public func noteStore(error: StatusError?) {
+        state.withLock { $0.storeError = error }
+    }
+
+    /// The ids of the other instances whose instance lease is alive now.
+    public func otherLiveInstances(at now: Double = Date().timeIntervalSince1970) throws -> [String] {
+        try repositories.cluster.leases().filter { lease in
+            lease.resource.hasPrefix("instance:") && lease.holder != instance.id && !lease.isExpired(at: now)
+        }.map(\.holder)
+    }
+
+    /// True when instances share the store and the spool (PostgreSQL): each then writes status files of its own.
+    public var sharesTheStore: Bool { repositories.engine != "sqlite" }
+
+    /// Where this instance writes its status files.
+    public var statusWriter: StatusWriter {
+        StatusWriter(folder: configuration.spool.status, instance: sharesTheStore ? instance.id : nil)
+    }
+
+    /// Claims packages out of the inbound folders, under this instance's leases.
+    public var claimer: PackageClaimer {
+        PackageClaimer(spool: configuration.spool, packages: packages, leases: leases)
+    }
+
+    /// The lease resource of one package's steps.
+    public static func packageResource(_ id: String) -> String { "package:" + id }
 
     // MARK: DSP health
 
@@ -211,6 +269,9 @@ public final class PackageQueue: Sendable {
         state.withLock { $0.everyOpenPackage = true }
         wakeup.kick()
     }
+
+    /// True when nothing waits.
+    var isIdle: Bool { state.withLock { $0.ids.isEmpty && !$0.everyOpenPackage } }
 
     /// Takes what is waiting.
     func take() -> (ids: [String], everyOpenPackage: Bool) {

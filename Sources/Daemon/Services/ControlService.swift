@@ -32,6 +32,10 @@ struct ControlService: Service {
                 throw ConfigurationError(problems: [.error("CONFIG_RELOAD_SPOOL", at: runtime.configPath,
                                                            "the spool folder cannot change on reload; restart ddexd to move it")])
             }
+            if fresh.store != runtime.configuration.store || fresh.daemon.leaseSeconds != runtime.configuration.daemon.leaseSeconds {
+                throw ConfigurationError(problems: [.error("CONFIG_RELOAD_STORE", at: runtime.configPath,
+                                                           "[store] and [daemon] lease_seconds cannot change on reload; restart ddexd to apply them")])
+            }
             runtime.replace(configuration: fresh)
             runtime.logger.notice("configuration reloaded", metadata: [
                 "dsps": "\(fresh.enabledDSPs.map(\.name).joined(separator: ","))",

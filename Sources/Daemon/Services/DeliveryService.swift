@@ -50,7 +50,7 @@ struct DeliveryService: Service {
             if worker?.profile != profile {
                 await worker?.close()
                 worker = DSPDeliveryWorker(profile: profile, store: runtime.deliveries, makeTransport: runtime.makeTransport,
-                                           pool: runtime.pool, logger: runtime.logger)
+                                           pool: runtime.pool, logger: runtime.logger, leases: runtime.leases)
             }
             guard let worker else { break }
             let summary = await worker.drain(stopClaiming: { runtime.isShuttingDown }) { record in
@@ -62,7 +62,10 @@ struct DeliveryService: Service {
             // Sleep until the next retry falls due (or a kick), and look again at least every minute.
             if runtime.parkedUntil(dsp: dsp) != nil { continue }
             let next = await worker.nextRetry()
-            let wait = min(60, max(0.05, next?.timeIntervalSinceNow ?? 60))
+            // Deliveries another instance left under way, or that wait for a session slot another instance holds,
+            // are looked at again within a lease's lifetime.
+            let look = summary.sessionsBusyElsewhere ? min(1, runtime.leases.duration / 3) : min(60, runtime.leases.duration)
+            let wait = min(look, max(0.05, next?.timeIntervalSinceNow ?? look))
             await wakeup.wait(atMost: .milliseconds(Int64(wait * 1000)))
         }
         await worker?.close()

@@ -59,8 +59,9 @@ struct InboundService: Service {
     /// Claims every complete package of every account; one account's failure is logged, the others go on.
     static func claim(_ runtime: DaemonRuntime) throws -> [String] {
         let configuration = runtime.configuration
-        let claimer = PackageClaimer(spool: configuration.spool, packages: runtime.packages)
-        var claimed: [String] = []
+        let claimer = runtime.claimer
+        // Half-made claims of an instance that died meanwhile (none alone on the spool: start-up repaired ours).
+        var claimed: [String] = (try? claimer.recover()) ?? []
         for account in configuration.accounts.values.sorted(by: { $0.name < $1.name }) {
             do {
                 let ids = try claimer.claimAll(account: account)

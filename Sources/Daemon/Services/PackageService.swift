@@ -7,8 +7,10 @@ import Store
 ///
 /// Every other service only asks (`PackageQueue`); this one advances the packages one at a time, so no package
 /// is ever processed by two passes at once, however many inotify events, rescans, delivery results and
-/// acknowledgements ask for it together. The store checks every state change against the state it reads in
-/// the same transaction as a second line of defence.
+/// acknowledgements ask for it together. Across instances, a package is advanced under its lease
+/// (`package:<id>`): one instance at a time, and a package whose instance died is taken over by the next look at
+/// every open package (each lease's lifetime at the latest). The store checks every state change against the
+/// state it reads in the same transaction as a further line of defence.
 struct PackageService: Service {
     let runtime: DaemonRuntime
 
@@ -17,7 +19,10 @@ struct PackageService: Service {
         while !Task.isShuttingDownGracefully && !runtime.isShuttingDown {
             let (ids, everyOpen) = queue.take()
             if ids.isEmpty && !everyOpen {
-                try? await cancelWhenGracefulShutdown { await queue.wakeup.wait(atMost: .seconds(60)) }
+                let look = min(60, max(0.05, runtime.leases.duration))
+                try? await cancelWhenGracefulShutdown { await queue.wakeup.wait(atMost: .milliseconds(Int64(look * 1000))) }
+                // Packages another instance left half-processed when it died are taken over from here.
+                if queue.isIdle { await advance([], everyOpenPackage: true, states: [.received, .valid]) }
                 continue
             }
             await advance(ids, everyOpenPackage: everyOpen)
@@ -26,11 +31,11 @@ struct PackageService: Service {
         try? await gracefulShutdown()
     }
 
-    private func advance(_ ids: [String], everyOpenPackage: Bool) async {
+    private func advance(_ ids: [String], everyOpenPackage: Bool, states: [PackageState] = [.received, .valid, .built]) async {
         let runtime = runtime
         var todo = ids
         if everyOpenPackage {
-            let open = (try? await runtime.pool.run { try runtime.packages.packages(in: [.received, .valid, .built]).map(\.id) }) ?? []
+            let open = (try? await runtime.pool.run { try runtime.packages.packages(in: states).map(\.id) }) ?? []
             todo += open.filter { !todo.contains($0) }
         }
         for id in todo where !runtime.isShuttingDown {
@@ -47,12 +52,16 @@ struct PackageService: Service {
         }
     }
 
-    /// Advances one package as far as it goes and writes its status file; true when it was bundled now.
+    /// Advances one package as far as it goes and writes its status file; true when it was bundled now. A package
+    /// another instance is advancing is left to it.
     static func advance(_ id: String, _ runtime: DaemonRuntime) throws -> Bool {
+        let resource = DaemonRuntime.packageResource(id)
+        guard try runtime.leases.acquire(resource) else { return false }
+        defer { runtime.leases.releaseQuietly(resource) }
         let processor = runtime.processor
         let before = try runtime.packages.package(id)?.state
         defer {
-            try? StatusPublisher(writer: StatusWriter(folder: runtime.configuration.spool.status), packages: runtime.packages,
+            try? StatusPublisher(writer: runtime.statusWriter, packages: runtime.packages,
                                  deliveries: runtime.deliveries).publishPackages([id], configuration: runtime.configuration)
         }
         let after = try processor.advance(id)

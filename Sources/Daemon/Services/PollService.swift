@@ -8,7 +8,8 @@ import Store
 
 /// An acknowledgement poller and a DSR poller per enabled DSP, each on its own interval (`[acks]
 /// poll_seconds`, `[dsr] poll_seconds`) and independent of the others: a report that takes a minute to load
-/// holds back no acknowledgement. A blocked DSP is left alone until its next try.
+/// holds back no acknowledgement. A blocked DSP is left alone until its next try. Each poller runs under its
+/// lease (`poll:acks:<dsp>`, `poll:reports:<dsp>`): across instances one polls a DSP at a time.
 struct PollService: Service {
     let runtime: DaemonRuntime
 
@@ -53,10 +54,17 @@ struct PollService: Service {
             guard let profile = runtime.configuration.enabledDSPs.first(where: { $0.name == dsp }),
                   scope == .acks || profile.dsrFolder != nil
             else { return }
-            if runtime.parkedUntil(dsp: dsp) == nil {
-                let pass = PollPass(database: runtime.store, archiveRoot: runtime.configuration.spool.archive,
+            let resource = (scope == .acks ? "poll:acks:" : "poll:reports:") + dsp
+            if runtime.parkedUntil(dsp: dsp) == nil,
+               (try? await runtime.pool.run { try runtime.leases.acquire(resource) }) == true
+            {
+                let pass = PollPass(repositories: runtime.repositories, archiveRoot: runtime.configuration.spool.archive,
                                     makeTransport: runtime.makeTransport, logger: runtime.logger)
-                guard let summary = try? await runtime.pool.run({ pass.run(profile: profile, scope: scope) }) else { return }
+                let summary = try? await runtime.pool.run { () -> DSPPollSummary in
+                    defer { runtime.leases.releaseQuietly(resource) }
+                    return pass.run(profile: profile, scope: scope)
+                }
+                guard let summary else { return }
                 runtime.note(reach: summary.blockedBy, reached: summary.errors.isEmpty, profile: profile)
                 if summary.blockedBy == nil, let failure = summary.failures.first {
                     runtime.recordError(dsp: dsp, code: failure.code, message: failure.message)

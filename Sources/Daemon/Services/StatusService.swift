@@ -40,11 +40,14 @@ struct StatusService: Service {
 
     static func write(_ runtime: DaemonRuntime, state: String) throws {
         let configuration = runtime.configuration
-        let writer = StatusWriter(folder: configuration.spool.status)
+        let writer = runtime.statusWriter
         let publisher = StatusPublisher(writer: writer, packages: runtime.packages,
                                         deliveries: runtime.deliveries)
+        let instance = DaemonStatus.InstanceStatus(id: runtime.instance.id, host: runtime.instance.host,
+                                                   store: runtime.repositories.engine,
+                                                   leases: runtime.leases.heldLeases.map(\.resource), storeError: runtime.storeError)
         let base = DaemonStatus(version: Daemon.version, pid: getpid(), startedAt: runtime.startedAt, heartbeatAt: "", state: state,
-                                configFile: runtime.configPath)
+                                configFile: runtime.configPath, instance: instance)
         try writer.write(try publisher.daemonStatus(base: base, configuration: configuration, health: runtime.health))
     }
 

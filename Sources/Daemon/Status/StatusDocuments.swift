@@ -16,10 +16,14 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     public var configFile: String
     public var packages: PackageCounts
     public var dsps: [String: DSPHealth]
+    /// This process as an instance of the cluster working on the store: its id, the store's engine, and the
+    /// leases it holds (absent in files of before clusters).
+    public var instance: InstanceStatus?
 
     public init(version: String, pid: Int32, startedAt: String, heartbeatAt: String, state: String, configFile: String,
-                packages: PackageCounts = PackageCounts(), dsps: [String: DSPHealth] = [:])
+                packages: PackageCounts = PackageCounts(), dsps: [String: DSPHealth] = [:], instance: InstanceStatus? = nil)
     {
+        self.instance = instance
         self.version = version
         self.pid = pid
         self.startedAt = startedAt
@@ -28,6 +32,28 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         self.configFile = configFile
         self.packages = packages
         self.dsps = dsps
+    }
+
+    /// The daemon status's `instance` object.
+    public struct InstanceStatus: Codable, Sendable, Equatable {
+        /// `<host>-<pid>-<random>`, unique per start.
+        public var id: String
+        public var host: String
+        /// `sqlite` or `postgresql`.
+        public var store: String
+        /// The units of work this instance holds now (`package:<id>`, `delivery:<id>`, `poll:acks:<dsp>`,
+        /// `session:<dsp>:<n>`, `instance:<id>`, …), by name.
+        public var leases: [String]
+        /// The last error met renewing the leases (the store unreachable), while it lasts.
+        public var storeError: StatusError?
+
+        public init(id: String, host: String, store: String, leases: [String], storeError: StatusError? = nil) {
+            self.id = id
+            self.host = host
+            self.store = store
+            self.leases = leases
+            self.storeError = storeError
+        }
     }
 
     /// How many packages are in each stage, for the daemon status's `packages` object.

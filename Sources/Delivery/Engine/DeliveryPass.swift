@@ -18,13 +18,17 @@ public struct DeliveryPass: Sendable {
     /// Asked before each delivery is claimed: a stopping process finishes the transfers under way and starts
     /// no new one.
     public let shouldStop: @Sendable () -> Bool
+    /// The caller's leases when the store is shared with other instances (PostgreSQL): each worker then takes a
+    /// delivery's lease before claiming it and shares the DSP's session slots; nil under the spool lock.
+    public let leases: LeaseKeeper?
 
     /// A pass over the deliveries in `store`, with transports from `makeTransport`; `shouldStop` is asked before each
-    /// delivery is claimed.
-    public init(store: any DeliveryRepository, makeTransport: @escaping MakeTransport, logger: Logger,
+    /// delivery is claimed; with `leases` it works as one instance of a cluster.
+    public init(store: any DeliveryRepository, makeTransport: @escaping MakeTransport, logger: Logger, leases: LeaseKeeper? = nil,
                 now: @escaping @Sendable () -> Date = { Date() }, shouldStop: @escaping @Sendable () -> Bool = { false })
     {
         self.store = store
+        self.leases = leases
         self.makeTransport = makeTransport
         self.logger = logger
         self.now = now
@@ -42,6 +46,8 @@ public struct DeliveryPass: Sendable {
         public var dspError: DSPIssue?
         /// A connection to the DSP was made in this pass.
         public var reached = false
+        /// Deliveries were due, but other instances of the cluster hold every session slot of the DSP.
+        public var sessionsBusyElsewhere = false
 
         public init() {}
 
@@ -49,16 +55,33 @@ public struct DeliveryPass: Sendable {
         public var hasProblems: Bool { !failed.isEmpty || !retrying.isEmpty || dspError != nil }
     }
 
-    /// Deliveries left in `uploading`/`uploaded` by a process that died: they go to retry-wait, due now.
-    /// Call once at start-up while holding the spool lock, before any worker runs.
-    public func recoverInterrupted() throws -> [Int64] {
-        let interrupted = try store.deliveries(states: [.uploading, .uploaded])
-        for d in interrupted {
-            try store.transition(d.id, .retryableFailure, now: Timestamp.format(now()),
-                                 changes: DeliveryChanges(nextAttemptAt: .some(now().timeIntervalSince1970),
-                                                          lastError: .some((code: "DELIVERY_INTERRUPTED", message: "ddexd stopped during the upload; resuming"))))
+    /// Deliveries left in `uploading`/`uploaded` by a process that died: they go to retry-wait, due now. Call
+    /// once at start-up before any worker runs. With `leases` (a daemon, maybe one of several on the store) only
+    /// those no live instance holds are sent back; without, the caller holds the spool lock and they all are.
+    public func recoverInterrupted(leases: LeaseKeeper? = nil) throws -> [Int64] {
+        try Self.requeueInterrupted(store.deliveries(states: [.uploading, .uploaded]), store: store, leases: leases, now: now())
+    }
+
+    /// Sends `interrupted` deliveries to retry-wait, due at `now`; in a cluster only those whose lease this
+    /// instance can take (nobody holds it: its holder died), giving the lease back right after.
+    static func requeueInterrupted(_ interrupted: [DeliveryRecord], store: any DeliveryRepository, leases: LeaseKeeper?,
+                                   now: Date) throws -> [Int64]
+    {
+        var requeued: [Int64] = []
+        for delivery in interrupted {
+            let resource = DSPDeliveryWorker.resource(delivery: delivery.id)
+            if let leases, try !leases.acquireUnheld(resource) { continue }
+            defer { leases?.releaseQuietly(resource) }
+            do {
+                try store.transition(delivery.id, .retryableFailure, now: Timestamp.format(now),
+                                     changes: DeliveryChanges(nextAttemptAt: .some(now.timeIntervalSince1970),
+                                                              lastError: .some((code: "DELIVERY_INTERRUPTED", message: "ddexd stopped during the upload; resuming"))))
+                requeued.append(delivery.id)
+            } catch is InvalidTransition {
+                continue // it moved on meanwhile
+            }
         }
-        return interrupted.map(\.id)
+        return requeued
     }
 
     /// Runs the pass for `profiles`, every DSP at once, on a blocking pool sized to their sessions.
@@ -68,7 +91,7 @@ public struct DeliveryPass: Sendable {
         return await withTaskGroup(of: (String, Summary).self) { group in
             for profile in profiles {
                 let worker = DSPDeliveryWorker(profile: profile, store: store, makeTransport: makeTransport, pool: pool,
-                                               logger: logger, now: now)
+                                               logger: logger, leases: leases, now: now)
                 group.addTask {
                     let summary = await worker.drain(stopClaiming: shouldStop)
                     await worker.close()

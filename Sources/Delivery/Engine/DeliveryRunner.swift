@@ -24,18 +24,23 @@ public struct DeliveryRunner: Sendable {
     public let sessions: SessionPool
     public let pool: BlockingPool
     public let logger: Logger
+    /// Asked before the completion file goes up, the one step a DSP acts on: throws (`LEASE_LOST`) when the
+    /// delivery is no longer this instance's to complete.
+    public let fence: @Sendable (_ delivery: Int64) throws -> Void
     private let now: @Sendable () -> Date
     private var profile: DSPProfile { sessions.profile }
 
-    /// A runner over the DSP's `sessions`, persisting each step in `store`; `now` dates retries and stamps rows.
+    /// A runner over the DSP's `sessions`, persisting each step in `store`; `now` dates retries and stamps rows;
+    /// `fence` is asked before each completion file.
     public init(store: any DeliveryRepository, sessions: SessionPool, pool: BlockingPool, logger: Logger,
-                now: @escaping @Sendable () -> Date = { Date() })
+                now: @escaping @Sendable () -> Date = { Date() }, fence: @escaping @Sendable (Int64) throws -> Void = { _ in })
     {
         self.store = store
         self.sessions = sessions
         self.pool = pool
         self.logger = logger
         self.now = now
+        self.fence = fence
     }
 
     /// The temporary name a file is uploaded under: hidden, beside its final name, and the same on every
@@ -58,7 +63,8 @@ public struct DeliveryRunner: Sendable {
     }
 
     /// Runs a delivery in state `uploading` (or `uploaded`) to `completed`, or to retry-wait / failed. A
-    /// cancelled run (shutdown) leaves the delivery where it is: the next start resumes it.
+    /// cancelled run (shutdown), or one whose lease another instance took over (`LeaseLost`), leaves the delivery
+    /// where it is: whoever holds it resumes it.
     public func run(_ record: DeliveryRecord) async throws -> Outcome {
         var log = logger
         log[metadataKey: "dsp"] = "\(record.dsp)"
@@ -67,6 +73,9 @@ public struct DeliveryRunner: Sendable {
         do {
             return Outcome(record: try await carry(record, log: log), blockedBy: nil)
         } catch let error as InvalidTransition {
+            throw error
+        } catch let error as LeaseLost {
+            log.warning("delivery taken over by another instance; this one stops", metadata: ["code": "\(error.code)"])
             throw error
         } catch is CancellationError {
             throw CancellationError()
@@ -98,6 +107,8 @@ public struct DeliveryRunner: Sendable {
             log.info("all files on the server and verified", metadata: ["files": "\(files.count)"])
         }
         if let completion = files.first(where: { $0.role == .completion }), !completion.placed {
+            let fence = fence
+            try await pool.run { try fence(id) }
             try await place([completion], of: id, log: log)
         }
         let stamp = timestamp()

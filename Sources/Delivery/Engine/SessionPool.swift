@@ -19,19 +19,32 @@ public final class SessionPool: Sendable {
         var lent = 0
         var waiters: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
         var nextWaiter: UInt64 = 0
+        var limit: Int
     }
 
     public let profile: DSPProfile
-    public let capacity: Int
+    /// `max_sessions`, at least 1: the most sessions this pool ever holds.
+    public let maxSessions: Int
     private let makeTransport: MakeTransport
-    private let state = Locked(State())
+    private let state: Locked<State>
 
     /// A pool of up to `max_sessions` (at least 1) transports made with `makeTransport` on first need; none is made
     /// here.
     public init(profile: DSPProfile, makeTransport: @escaping MakeTransport) {
         self.profile = profile
         self.makeTransport = makeTransport
-        capacity = max(1, profile.transport.maxSessions)
+        maxSessions = max(1, profile.transport.maxSessions)
+        state = Locked(State(limit: maxSessions))
+    }
+
+    /// How many sessions may be lent at once now: `max_sessions`, or fewer while other instances of a cluster hold
+    /// some of the DSP's session slots (`limit(to:)`).
+    public var capacity: Int { state.withLock { $0.limit } }
+
+    /// Lends at most `slots` sessions at once (1...`max_sessions`) from now on; sessions lent already stay lent. The
+    /// DSP's `max_sessions` holds across a cluster when each instance limits its pool to the slots it holds.
+    public func limit(to slots: Int) {
+        state.withLock { $0.limit = min(maxSessions, max(1, slots)) }
     }
 
     /// Runs `body` on `pool` with one of the DSP's sessions, waiting for a free one when all are lent.
@@ -56,7 +69,7 @@ public final class SessionPool: Sendable {
         var held: [Session] = []
         var toMake = 0
         state.withLock { state in
-            while held.count + toMake < count, state.lent < capacity {
+            while held.count + toMake < count, state.lent < state.limit {
                 state.lent += 1
                 if let session = state.idle.popLast() { held.append(session) } else { toMake += 1 }
             }
@@ -107,11 +120,12 @@ public final class SessionPool: Sendable {
             try Task.checkCancellation()
             enum Step { case take(Session), make, wait }
             let step = state.withLock { state -> Step in
+                guard state.lent < state.limit else { return .wait }
                 if let session = state.idle.popLast() {
                     state.lent += 1
                     return .take(session)
                 }
-                if state.lent < capacity {
+                if state.lent < state.limit {
                     state.lent += 1
                     return .make
                 }

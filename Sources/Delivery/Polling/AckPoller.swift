@@ -39,16 +39,24 @@ public final class AckPoller {
 
     /// A poller for `profile` over `transport`, archiving under `<archiveRoot>/acks/<dsp>/`; `now` decides which
     /// deliveries are due to be listed and stamps the store's rows.
-    public init(database: StoreDatabase, transport: any DeliveryTransport, profile: DSPProfile, archiveRoot: String,
-                logger: Logger, now: @escaping @Sendable () -> Date = { Date() })
+    public init(deliveries: any DeliveryRepository, acks: any AcknowledgementRepository, transport: any DeliveryTransport,
+                profile: DSPProfile, archiveRoot: String, logger: Logger, now: @escaping @Sendable () -> Date = { Date() })
     {
-        self.deliveries = DeliveryStore(database: database)
-        self.acks = AcknowledgementStore(database: database)
+        self.deliveries = deliveries
+        self.acks = acks
         self.transport = transport
         self.profile = profile
         self.archiveRoot = archiveRoot
         self.logger = logger
         self.now = now
+    }
+
+    /// A poller over the SQLite store `database`.
+    public convenience init(database: StoreDatabase, transport: any DeliveryTransport, profile: DSPProfile, archiveRoot: String,
+                            logger: Logger, now: @escaping @Sendable () -> Date = { Date() })
+    {
+        self.init(deliveries: DeliveryStore(database: database), acks: AcknowledgementStore(database: database),
+                  transport: transport, profile: profile, archiveRoot: archiveRoot, logger: logger, now: now)
     }
 
     /// The folder acknowledgements of `profile` are archived in.

@@ -18,8 +18,9 @@ import Store
 ///
 /// Not thread-safe: one poller per transport connection.
 public final class DSRPoller {
-    public let database: StoreDatabase
     public let reports: any DSRReportRepository
+    /// Loads a fetched report into the store, in its engine.
+    public let loadReport: StoreRepositories.LoadReport
     public let transport: any DeliveryTransport
     public let profile: DSPProfile
     /// `<spool>/archive`; files go to `<archiveRoot>/dsr/<dsp>/`.
@@ -32,16 +33,26 @@ public final class DSRPoller {
 
     /// A poller for `profile` over `transport` (already made; `poll` uses it as it is), archiving under
     /// `<archiveRoot>/dsr/<dsp>/`; `now` stamps the store's rows.
-    public init(database: StoreDatabase, transport: any DeliveryTransport, profile: DSPProfile, archiveRoot: String,
-                logger: Logger, now: @escaping @Sendable () -> Date = { Date() })
+    public init(reports: any DSRReportRepository, loadReport: @escaping StoreRepositories.LoadReport,
+                transport: any DeliveryTransport, profile: DSPProfile, archiveRoot: String, logger: Logger,
+                now: @escaping @Sendable () -> Date = { Date() })
     {
-        self.database = database
-        self.reports = DSRReportStore(database: database)
+        self.reports = reports
+        self.loadReport = loadReport
         self.transport = transport
         self.profile = profile
         self.archiveRoot = archiveRoot
         self.logger = logger
         self.now = now
+    }
+
+    /// A poller over the SQLite store `database`.
+    public convenience init(database: StoreDatabase, transport: any DeliveryTransport, profile: DSPProfile, archiveRoot: String,
+                            logger: Logger, now: @escaping @Sendable () -> Date = { Date() })
+    {
+        let repositories = StoreRepositories(sqlite: database)
+        self.init(reports: repositories.reports, loadReport: repositories.loadReport, transport: transport, profile: profile,
+                  archiveRoot: archiveRoot, logger: logger, now: now)
     }
 
     public var archiveFolder: String { archiveRoot + "/dsr/" + profile.name }
@@ -248,7 +259,7 @@ public final class DSRPoller {
             throw DSRError(.reportInconsistent, file: localPaths.first ?? "", "the archived files do not form one report")
         }
         // Bounded transactions on the shared writer: other writers get it between two of them.
-        return try DSRReportLoader(writer: database).load(files)
+        return try loadReport(files)
     }
 
     /// Keeps, deletes or moves the report's files and semaphores on the server, as the profile says.

@@ -7,22 +7,31 @@ import Store
 /// One polling pass over DSPs: acknowledgements (`AckPoller`) then sales reports (`DSRPoller`), over one
 /// connection per DSP. `ddexd poll` runs one pass; the daemon runs passes on each profile's poll interval.
 public struct PollPass: Sendable {
-    public let database: StoreDatabase
+    public let repositories: StoreRepositories
     /// `<spool>/archive`.
     public let archiveRoot: String
     public let makeTransport: MakeTransport
     public let logger: Logger
     public let now: @Sendable () -> Date
 
-    /// A pass over `database`, opening one transport per DSP with `makeTransport`; `now` is the pollers' clock.
-    public init(database: StoreDatabase, archiveRoot: String, makeTransport: @escaping MakeTransport, logger: Logger,
+    /// A pass over the store's `repositories`, opening one transport per DSP with `makeTransport`; `now` is the
+    /// pollers' clock.
+    public init(repositories: StoreRepositories, archiveRoot: String, makeTransport: @escaping MakeTransport, logger: Logger,
                 now: @escaping @Sendable () -> Date = { Date() })
     {
-        self.database = database
+        self.repositories = repositories
         self.archiveRoot = archiveRoot
         self.makeTransport = makeTransport
         self.logger = logger
         self.now = now
+    }
+
+    /// A pass over the SQLite store `database`.
+    public init(database: StoreDatabase, archiveRoot: String, makeTransport: @escaping MakeTransport, logger: Logger,
+                now: @escaping @Sendable () -> Date = { Date() })
+    {
+        self.init(repositories: StoreRepositories(sqlite: database), archiveRoot: archiveRoot, makeTransport: makeTransport,
+                  logger: logger, now: now)
     }
 
     /// What to poll in a pass.
@@ -64,12 +73,12 @@ public struct PollPass: Sendable {
         }
         defer { transport.close() }
         if scope.contains(.acks) {
-            summary.acks = AckPoller(database: database, transport: transport, profile: profile, archiveRoot: archiveRoot,
-                                     logger: log, now: now).poll()
+            summary.acks = AckPoller(deliveries: repositories.deliveries, acks: repositories.acknowledgements, transport: transport,
+                                     profile: profile, archiveRoot: archiveRoot, logger: log, now: now).poll()
         }
         if scope.contains(.reports), profile.dsrFolder != nil {
-            summary.reports = DSRPoller(database: database, transport: transport, profile: profile, archiveRoot: archiveRoot,
-                                        logger: log, now: now).poll()
+            summary.reports = DSRPoller(reports: repositories.reports, loadReport: repositories.loadReport, transport: transport,
+                                        profile: profile, archiveRoot: archiveRoot, logger: log, now: now).poll()
         }
         return summary
     }

@@ -65,3 +65,16 @@ public struct LedgerCatalog {
         return Recorded(tracks: entries.count, splits: splits.count)
     }
 }
+
+extension LedgerCatalog {
+    /// Records a valid release of an account in the catalogue (what the daemon's package processor calls).
+    public typealias Recorder = @Sendable (_ release: Release, _ account: String) throws -> Void
+
+    /// Records releases in the catalogue of the SQLite store `store`, through its one writer.
+    public static func recorder(sqlite store: StoreDatabase) -> Recorder {
+        let shared = SharedDatabase(store)
+        return { release, account in
+            try shared.withDatabase { db in _ = try LedgerCatalog(database: db).record(release: release, account: account) }
+        }
+    }
+}

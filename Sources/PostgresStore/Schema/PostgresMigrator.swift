@@ -76,7 +76,8 @@ struct PostgresMigrator {
         }
     }
 
-    /// Reads where `database` stands without changing it (`ddexd check-config`).
+    /// Reads where `database` stands without changing it (`ddexd check-config`); throws `STORE_SCHEMA_TOO_NEW` or
+    /// `STORE_SCHEMA_MISMATCH` as a migration would.
     static func status(of database: PostgresDatabase, migrations: [Migration]) throws(StoreError) -> Status {
         try StoreError.rethrowing {
             try database.read { session in
@@ -84,11 +85,19 @@ struct PostgresMigrator {
                 guard let present: Bool = try exists.first?.value("present", in: "pg_catalog"), present else {
                     return Status(applied: 0, known: migrations.count)
                 }
-                let row = try session.query("SELECT coalesce(max(version), 0) AS version FROM ddexd_migrations")
-                let version: Int32 = try row.first?.value("version", in: "ddexd_migrations") ?? 0
-                return Status(applied: Int(version), known: migrations.count)
+                let applied = try PostgresMigrator(migrations: migrations).check(session, url: database.settings.url)
+                return Status(applied: applied, known: migrations.count)
             }
         }
+    }
+}
+
+extension PostgresDatabase {
+    /// The number of migrations applied to the database and the number this ddexd knows, read without changing
+    /// anything; throws `STORE_SCHEMA_TOO_NEW` or `STORE_SCHEMA_MISMATCH` when ddexd could not migrate it.
+    public func schemaVersion(migrations: [Migration] = PostgresMigrations.all) throws(StoreError) -> (applied: Int, known: Int) {
+        let status = try PostgresMigrator.status(of: self, migrations: migrations)
+        return (status.applied, status.known)
     }
 }
 

@@ -133,30 +133,30 @@ public struct AckEntryRecord: Sendable, Hashable {
 }
 
 extension AckEntryRecord: FetchableRecord {
-    /// Decodes an `ack_entries` row by column name; `STORE_DECODE` for an unknown outcome.
-    public init(row: Row) throws {
-        seq = try row.value("seq", in: "ack_entries")
+    /// Decodes an `ack_entries` row by column name, on either engine; `STORE_DECODE` for an unknown outcome.
+    public init(row: some StoredRow) throws(StoreError) {
+        seq = try row.int("seq", in: "ack_entries")
         outcome = try row.enumeration("outcome", in: "ack_entries")
-        deliveryId = try row.optionalValue("delivery_id", in: "ack_entries")
-        note = try row.optionalValue("note", in: "ack_entries")
+        deliveryId = try row.optionalInteger("delivery_id", in: "ack_entries")
+        note = try row.optionalText("note", in: "ack_entries")
     }
 }
 
 extension AckFileRecord: FetchableRecord {
-    /// Decodes an `acks` row by column name; `STORE_DECODE` for an unknown outcome.
-    public init(row: Row) throws {
+    /// Decodes an `acks` row by column name, on either engine; `STORE_DECODE` for an unknown outcome.
+    public init(row: some StoredRow) throws(StoreError) {
         let t = "acks"
-        id = try row.value("id", in: t)
-        dsp = try row.value("dsp", in: t)
-        remotePath = try row.value("remote_path", in: t)
-        sha256 = try row.value("sha256", in: t)
+        id = try row.integer("id", in: t)
+        dsp = try row.text("dsp", in: t)
+        remotePath = try row.text("remote_path", in: t)
+        sha256 = try row.text("sha256", in: t)
         size = try row.byteCount("size", in: t)
-        remoteModified = try row.optionalValue("remote_mtime", in: t)
-        generation = try row.optionalValue("generation", in: t)
+        remoteModified = try row.optionalDouble("remote_mtime", in: t)
+        generation = try row.optionalText("generation", in: t)
         outcome = try row.enumeration("outcome", in: t)
-        archivedPath = try row.optionalValue("archived_path", in: t)
-        errorCode = try row.optionalValue("error_code", in: t)
-        text = try row.optionalValue("text", in: t)
-        receivedAt = try row.value("received_at", in: t)
+        archivedPath = try row.optionalText("archived_path", in: t)
+        errorCode = try row.optionalText("error_code", in: t)
+        text = try row.optionalText("text", in: t)
+        receivedAt = try row.text("received_at", in: t)
     }
 }

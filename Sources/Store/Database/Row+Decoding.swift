@@ -15,23 +15,19 @@ extension Row {
     func optionalValue<T: DatabaseValueConvertible>(_ column: String, in table: String) throws(StoreError) -> T? {
         try value(column, in: table) as T?
     }
-
-    /// A value of one of ddexd's enums (a state, a kind, an outcome) stored by its raw text; `STORE_DECODE` when
-    /// the text is none of its cases.
-    func enumeration<T: RawRepresentable>(_ column: String, in table: String) throws(StoreError) -> T where T.RawValue == String {
-        let text: String = try value(column, in: table)
-        guard let value = T(rawValue: text) else {
-            throw StoreError(.decode, message: "\(table).\(column) holds '\(text)', which is no \(T.self)")
-        }
-        return value
-    }
 }
 
-extension Row {
-    /// A size in bytes (SQLite stores it signed); `STORE_DECODE` when it is negative.
-    func byteCount(_ column: String, in table: String) throws(StoreError) -> UInt64 {
-        let bytes: Int64 = try value(column, in: table)
-        guard bytes >= 0 else { throw StoreError(.decode, message: "\(table).\(column) holds \(bytes), which is no size") }
-        return UInt64(bytes)
+/// The SQLite engine's rows, for the records' one decoder (`init(row: some StoredRow)`).
+extension Row: StoredRow {
+    public func optionalText(_ column: String, in table: String) throws(StoreError) -> String? {
+        try optionalValue(column, in: table)
+    }
+
+    public func optionalInteger(_ column: String, in table: String) throws(StoreError) -> Int64? {
+        try optionalValue(column, in: table)
+    }
+
+    public func optionalDouble(_ column: String, in table: String) throws(StoreError) -> Double? {
+        try optionalValue(column, in: table)
     }
 }

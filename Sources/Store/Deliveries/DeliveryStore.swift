@@ -46,20 +46,7 @@ public struct DeliveryStore: DeliveryRepository {
     {
         let current = try get(db, id)
         let next = try current.state.applying(event)
-        var sets = ["state = ?", "updated_at = ?"]
-        var values: [(any DatabaseValueConvertible)?] = [next.rawValue, now]
-        if event == .startUpload { sets.append("attempts = attempts + 1") }
-        if let at = changes.nextAttemptAt { sets.append("next_attempt_at = ?"); values.append(at) }
-        if let error = changes.lastError {
-            sets += ["last_error_code = ?", "last_error_message = ?"]
-            values += [error?.code, error?.message]
-        }
-        if let ack = changes.ack {
-            sets += ["ack_status = ?", "ack_text = ?", "ack_file = ?", "ack_at = ?"]
-            values += [ack.status, ack.text, ack.file, ack.at]
-        }
-        values.append(id)
-        try db.execute(sql: "UPDATE deliveries SET \(sets.joined(separator: ", ")) WHERE id = ?", arguments: StatementArguments(values))
+        try db.update("deliveries", changes.assignments(after: event, state: next, now: now), id: id)
         return try get(db, id)
     }
 
@@ -117,9 +104,7 @@ public struct DeliveryStore: DeliveryRepository {
                   AND (ack_checked_at IS NULL OR age / 10 <= ?5 OR ?2 - ack_checked_at >= age / 10)
                 ORDER BY id
                 """, arguments: [dsp, now, deadline, recentWindow, pollSeconds])
-            return try rows.map { row in
-                (id: try row.value("id", in: "deliveries"), remoteFolder: try row.value("remote_folder", in: "deliveries"))
-            }
+            return try rows.map(DeliveryRecord.ackListing)
         }
     }
 
@@ -133,19 +118,14 @@ public struct DeliveryStore: DeliveryRepository {
 
     public func counts() throws -> [String: [DeliveryState: Int]] {
         try database.read { db in
-            var out: [String: [DeliveryState: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT dsp, state, COUNT(*) AS count FROM deliveries GROUP BY dsp, state") {
-                let dsp: String = try row.value("dsp", in: "deliveries")
-                out[dsp, default: [:]][try row.enumeration("state", in: "deliveries")] = try row.value("count", in: "deliveries")
-            }
-            return out
+            try DeliveryRecord.stateCounts(Row.fetchAll(db, sql: "SELECT dsp, state, COUNT(*) AS count FROM deliveries GROUP BY dsp, state"))
         }
     }
 
     public func match(dsp: String, messageId: String?, batchId: String?, releaseId: String?) throws -> DeliveryRecord? {
         try database.read { db in
-            if let messageId, let d = try Self.find(db, "dsp = ? AND message_id = ?", [dsp, messageId]).first { return d }
-            if let batchId, let d = try Self.find(db, "dsp = ? AND batch_id = ?", [dsp, batchId]).first { return d }
+            if let messageId, let d = try Self.find(db, "dsp = ? AND message_id = ? ORDER BY id LIMIT 1", [dsp, messageId]).first { return d }
+            if let batchId, let d = try Self.find(db, "dsp = ? AND batch_id = ? ORDER BY id LIMIT 1", [dsp, batchId]).first { return d }
             guard let releaseId else { return nil }
             return try Self.find(db, "dsp = ? AND release_id = ? ORDER BY (state = 'completed') DESC, id DESC",
                                  [dsp, releaseId]).first

@@ -38,35 +38,46 @@ public struct PackageEvent: Sendable, Hashable {
 }
 
 extension PackageRecord: FetchableRecord {
-    /// Decodes a `packages` row by column name; `STORE_DECODE` for an unknown state or problems that are not JSON.
-    public init(row: Row) throws {
-        id = try row.value("id", in: "packages")
-        account = try row.value("account", in: "packages")
-        source = try row.value("source", in: "packages")
-        workPath = try row.value("work_path", in: "packages")
-        state = try row.enumeration("state", in: "packages")
-        releaseId = try row.optionalValue("release_id", in: "packages")
-        title = try row.optionalValue("title", in: "packages")
-        displayArtist = try row.optionalValue("display_artist", in: "packages")
-        takedown = try row.value("takedown", in: "packages")
-        let problemsJSON: String = try row.value("problems_json", in: "packages")
+    /// Decodes a `packages` row by column name, on either engine; `STORE_DECODE` for an unknown state or problems
+    /// that are not JSON.
+    public init(row: some StoredRow) throws(StoreError) {
+        let t = "packages"
+        id = try row.text("id", in: t)
+        account = try row.text("account", in: t)
+        source = try row.text("source", in: t)
+        workPath = try row.text("work_path", in: t)
+        state = try row.enumeration("state", in: t)
+        releaseId = try row.optionalText("release_id", in: t)
+        title = try row.optionalText("title", in: t)
+        displayArtist = try row.optionalText("display_artist", in: t)
+        takedown = try row.flag("takedown", in: t)
+        let problemsJSON = try row.text("problems_json", in: t)
         do {
             problems = try JSONDecoder().decode([Problem].self, from: Data(problemsJSON.utf8))
         } catch {
             throw StoreError(.decode, message: "package \(id): problems_json does not decode as problems: \(error)")
         }
-        releaseJSON = try row.optionalValue("release_json", in: "packages")
-        createdAt = try row.value("created_at", in: "packages")
-        updatedAt = try row.value("updated_at", in: "packages")
+        releaseJSON = try row.optionalText("release_json", in: t)
+        createdAt = try row.text("created_at", in: t)
+        updatedAt = try row.text("updated_at", in: t)
+    }
+
+    /// How many packages are in each state, from the rows of `SELECT state, count(*) AS count … GROUP BY state`.
+    package static func stateCounts(_ rows: [some StoredRow]) throws(StoreError) -> [PackageState: Int] {
+        var counts: [PackageState: Int] = [:]
+        for row in rows {
+            counts[try row.enumeration("state", in: "packages")] = try row.int("count", in: "packages")
+        }
+        return counts
     }
 }
 
 extension PackageEvent: FetchableRecord {
-    /// Decodes a `package_events` row by column name.
-    public init(row: Row) throws {
-        at = try row.value("at", in: "package_events")
-        event = try row.value("event", in: "package_events")
-        dsp = try row.optionalValue("dsp", in: "package_events")
-        detail = try row.optionalValue("detail", in: "package_events")
+    /// Decodes a `package_events` row by column name, on either engine.
+    public init(row: some StoredRow) throws(StoreError) {
+        at = try row.text("at", in: "package_events")
+        event = try row.text("event", in: "package_events")
+        dsp = try row.optionalText("dsp", in: "package_events")
+        detail = try row.optionalText("detail", in: "package_events")
     }
 }

@@ -1,5 +1,4 @@
 import DDEXModel
-import Foundation
 import GRDB
 
 /// `PackageRepository` on the SQLite store: writes on its one writer, reads on its reading connections.
@@ -25,21 +24,7 @@ public struct PackageStore: PackageRepository {
         try database.write { db in
             guard let current = try Self.find(db, id) else { throw StoreError(.misuse, message: "no package \(id)") }
             let next = try current.state.applying(event)
-            var sets = ["state = ?", "updated_at = ?"]
-            var values: [(any DatabaseValueConvertible)?] = [next.rawValue, now]
-            if let release = changes.release {
-                sets += ["release_id = ?", "title = ?", "display_artist = ?", "takedown = ?"]
-                values += [release.primaryId, release.title, release.displayArtist, release.takedown]
-            }
-            if let json = changes.releaseJSON { sets.append("release_json = ?"); values.append(json) }
-            if let problems = changes.problems {
-                sets.append("problems_json = ?")
-                values.append(String(decoding: try JSONEncoder().encode(problems), as: UTF8.self))
-            }
-            if let workPath = changes.workPath { sets.append("work_path = ?"); values.append(workPath) }
-            values.append(id)
-            try db.execute(sql: "UPDATE packages SET \(sets.joined(separator: ", ")) WHERE id = ?",
-                           arguments: StatementArguments(values))
+            try db.update("packages", try changes.assignments(state: next, now: now), id: id)
             try Self.insertEvent(db, id, PackageEvent(at: now, event: next.rawValue, detail: changes.detail))
             return try Self.get(db, id)
         }
@@ -69,11 +54,7 @@ public struct PackageStore: PackageRepository {
 
     public func counts() throws -> [PackageState: Int] {
         try database.read { db in
-            var out: [PackageState: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS count FROM packages GROUP BY state") {
-                out[try row.enumeration("state", in: "packages")] = try row.value("count", in: "packages")
-            }
-            return out
+            try PackageRecord.stateCounts(Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS count FROM packages GROUP BY state"))
         }
     }
 

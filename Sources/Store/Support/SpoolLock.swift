@@ -13,10 +13,10 @@ public final class SpoolLock: @unchecked Sendable {
     public let path: String
     private let fd: Int32
 
-    /// Takes the lock or throws `SPOOL_LOCKED` naming the holder's pid.
-    public init(stateFolder: String) throws {
+    /// Takes the lock (`<stateFolder>/<name>`) or throws `SPOOL_LOCKED` naming the holder's pid.
+    public init(stateFolder: String, name: String = "ddexd.lock") throws {
         try FileManager.default.createDirectory(atPath: stateFolder, withIntermediateDirectories: true)
-        path = stateFolder + "/ddexd.lock"
+        path = stateFolder + "/" + name
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw SpoolLockError(code: "SPOOL_LOCK_FAILED", description: "\(path): \(String(cString: strerror(errno)))") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {

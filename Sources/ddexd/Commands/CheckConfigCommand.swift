@@ -4,8 +4,10 @@ import DDEXModel
 import Delivery
 import Foundation
 
-/// `ddexd check-config`: reports every configuration problem with file, line and key; with `--probe DSP`, also
-/// connects to that DSP's server and reports what it is (writing nothing).
+/// `ddexd check-config`: reports every configuration problem with file, line and key; with `[store] kind =
+/// "postgresql"`, connects to the database and reports a refused connection, a refused password or a schema it
+/// cannot use with its code; with `--probe DSP`, also connects to that DSP's server and reports what it is
+/// (writing nothing).
 struct CheckConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
@@ -24,6 +26,7 @@ struct CheckConfigCommand: ParsableCommand {
     func run() throws {
         let (configuration, problems) = ConfigurationLoader.check(path: global.configPath, spoolOverride: global.spool)
         let valid = configuration != nil && !problems.hasErrors
+        let store = valid ? configuration.map(StoreCheck.init) : nil
         var probed: Result<TransportProbe, TransportError>?
         var probeProblem: String?
         if valid, let configuration, let name = probe {
@@ -46,6 +49,7 @@ struct CheckConfigCommand: ParsableCommand {
             let report = CheckConfigReport(valid: valid, file: global.configPath,
                                            dsps: configuration?.dsps.keys.sorted() ?? [],
                                            accounts: configuration?.accounts.keys.sorted() ?? [], problems: problems,
+                                           store: store,
                                            probe: try? probed?.get(),
                                            probeError: probeProblem.map { .init(code: "PROBE_NO_SERVER", message: $0) }
                                                ?? probed.flatMap { result in
@@ -62,6 +66,7 @@ struct CheckConfigCommand: ParsableCommand {
             } else {
                 print("\(global.configPath): \(problems.errors.count) error(s)")
             }
+            if let store { print(store.line) }
             if let probeProblem { print("probe: \(probeProblem)") }
             switch probed {
             case let .success(report): print(ProbeText.render(report))
@@ -70,6 +75,7 @@ struct CheckConfigCommand: ParsableCommand {
             }
         }
         if !valid { throw ExitCode(1) }
+        if store?.error != nil { throw ExitCode(1) }
         if probeProblem != nil { throw ExitCode(1) }
         if case .failure = probed { throw ExitCode(1) }
     }
@@ -86,6 +92,8 @@ struct CheckConfigReport: Encodable {
     var dsps: [String]
     var accounts: [String]
     var problems: [Problem]
+    /// The store: its kind, and for PostgreSQL whether it answers and its schema version.
+    var store: StoreCheck?
     var probe: TransportProbe?
     var probeError: ProbeError?
 }

@@ -13,7 +13,9 @@ struct DeliverCommand: ParsableCommand {
         discussion: """
             Deliveries left half-done by a stopped process are resumed first. Each DSP gets up to its \
             max_sessions parallel connections. Exits 0 when nothing failed, 1 when a delivery failed or waits \
-            for a retry, 2 when the spool is in use by a running daemon (which delivers by itself).
+            for a retry, 2 when the spool is in use by a running daemon (which delivers by itself). On a \
+            PostgreSQL store daemons may run meanwhile: the command works beside them under leases, leaving alone \
+            the deliveries and session slots they hold.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -26,13 +28,13 @@ struct DeliverCommand: ParsableCommand {
 
     func run() throws {
         let session = try SpoolSession(global, command: "deliver")
-        defer { withExtendedLifetime(session) {} }
+        defer { session.end() }
         let profiles = try session.profiles(named: dsp)
-        let database = session.database
-        let store = DeliveryStore(database: database)
+        let store = session.store.repositories.deliveries
         let logger = CommandLogging.logger(label: "ddexd.deliver")
-        let pass = DeliveryPass(store: store, makeTransport: TransportFactory.make, logger: logger)
-        let resumed = try pass.recoverInterrupted()
+        let leases = session.cluster?.leases
+        let pass = DeliveryPass(store: store, makeTransport: TransportFactory.make, logger: logger, leases: leases)
+        let resumed = try pass.recoverInterrupted(leases: leases)
         let summaries = pass.run(profiles: profiles)
         let output = DeliverOutput(resumed: resumed, dsps: summaries)
         switch format {
@@ -47,7 +49,7 @@ struct DeliverOutput: Encodable {
     var resumed: [Int64]
     var dsps: [String: DeliveryPass.Summary]
 
-    func text(store: DeliveryStore) -> String {
+    func text(store: any DeliveryRepository) -> String {
         var lines: [String] = []
         if !resumed.isEmpty { lines.append("resumed \(resumed.count) interrupted deliver\(resumed.count == 1 ? "y" : "ies")") }
         for name in dsps.keys.sorted() {
@@ -58,11 +60,14 @@ struct DeliverOutput: Encodable {
                     lines.append("  delivery \(id) (package \(d.packageId), batch \(d.batchId)): \(d.state.rawValue) — \(d.lastErrorCode ?? ""): \(d.lastErrorMessage ?? "")")
                 }
             }
+            if s.sessionsBusyElsewhere {
+                lines.append("  skipped: deliveries are due but other instances hold every session slot of this DSP")
+            }
             if let issue = s.dspError {
                 lines.append("  \(issue.blocked ? "blocked" : "unreachable"): \(issue.message)")
             }
         }
-        if dsps.values.allSatisfy({ $0.completed.isEmpty && $0.retrying.isEmpty && $0.failed.isEmpty }) {
+        if dsps.values.allSatisfy({ $0.completed.isEmpty && $0.retrying.isEmpty && $0.failed.isEmpty && !$0.sessionsBusyElsewhere }) {
             lines.append("nothing to deliver")
         }
         return lines.joined(separator: "\n")

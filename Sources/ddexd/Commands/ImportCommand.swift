@@ -51,7 +51,9 @@ struct ImportCommand: ParsableCommand {
         } else {
             account = configuration.accounts.isEmpty ? CatalogueEntry.defaultAccount : nil
         }
-        let backend = try LedgerBackend.open(configuration)
+        let store = try StoreConnection(configuration, logger: CommandLogging.logger(label: "ddexd.import"))
+        defer { store.close() }
+        let backend = try store.ledger(configuration)
         let count = try LedgerImport.importFile(kind, path: file, into: backend.store, account: account,
                                                 accountingCurrency: configuration.accounting.currency)
         let into = kind == .catalog ? " (rows without an account column into account \(account ?? "-"))" : ""

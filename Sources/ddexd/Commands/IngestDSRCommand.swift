@@ -18,12 +18,13 @@ struct IngestDSRCommand: ParsableCommand {
             Files of one multi-file report (same name apart from XofY) are grouped and loaded together, once all \
             of them are given. Each report loads in one transaction: a report that fails leaves nothing behind. \
             Loading the same files again changes nothing. A newer report for the same recipient, sender, \
-            service, period and territory supersedes older ones. Exits 1 if any report failed.
+            service, period and territory supersedes older ones. Loads into the configured store (SQLite or \
+            PostgreSQL), or into the SQLite file --database names. Exits 1 if any report failed.
             """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .long, help: "SQLite database to load into (default: the configured spool's state/ddexd.sqlite; with this option no configuration is read).")
+    @Option(name: .long, help: "SQLite database to load into (default: the configured store; with this option no configuration is read).")
     var database: String?
 
     @Flag(name: .long, help: "Never draw a progress bar (it is drawn only when standard error is a terminal).")
@@ -33,10 +34,10 @@ struct IngestDSRCommand: ParsableCommand {
     var files: [String]
 
     func run() throws {
-        let path = try database ?? global.loadConfiguration().spool.database
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        let loader = DSRReportLoader(writer: try StoreDatabase(path: path))
+        let store = try database.map { try StoreConnection(sqlite: $0) }
+            ?? StoreConnection(global.loadConfiguration(), logger: CommandLogging.logger(label: "ddexd.ingest-dsr"))
+        defer { store.close() }
+        let loader = store.reportLoader
         let grouped = DSRReportFiles.group(paths: files)
         var failures = 0
         for error in grouped.rejected {

@@ -19,7 +19,8 @@ struct PollCommand: ParsableCommand {
             <spool>/archive/dsr/, loads it, and keeps, deletes or moves it on the server as configured. Nothing is \
             applied or fetched twice. Exits 0 when nothing failed, 1 when something failed (an unreachable \
             server, an unreadable acknowledgement, a report that did not load), 2 when the spool is in use by a \
-            running daemon (which polls by itself). Set DDEXD_LOG_LEVEL=info to log each step on standard error.
+            running daemon (which polls by itself). On a PostgreSQL store daemons may run meanwhile: a DSP's \
+            acknowledgements or reports that another instance is polling are skipped (and said so). Set DDEXD_LOG_LEVEL=info to log each step on standard error.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -32,20 +33,41 @@ struct PollCommand: ParsableCommand {
 
     func run() throws {
         let session = try SpoolSession(global, command: "poll")
-        defer { withExtendedLifetime(session) {} }
-        let configuration = session.configuration
+        defer { session.end() }
         let profiles = try session.profiles(named: dsp)
-        let database = session.database
-        let logger = CommandLogging.logger(label: "ddexd.poll")
-        let pass = PollPass(database: database, archiveRoot: configuration.spool.archive, makeTransport: TransportFactory.make,
-                            logger: logger)
-        let summaries = pass.run(profiles: profiles)
-        let report = PollReport(dsps: summaries)
+        let pass = PollPass(repositories: session.store.repositories, archiveRoot: session.configuration.spool.archive,
+                            makeTransport: TransportFactory.make, logger: CommandLogging.logger(label: "ddexd.poll"))
+        var summaries: [String: DSPPollSummary] = [:]
+        var busy: [String: [String]] = [:]
+        for profile in profiles {
+            let (scope, leased) = try Self.take(session.cluster, profile: profile)
+            defer { for resource in leased { session.cluster?.giveBack(resource) } }
+            if !scope.contains(.acks) { busy[profile.name, default: []].append("acknowledgements") }
+            if !scope.contains(.reports), profile.dsrFolder != nil { busy[profile.name, default: []].append("reports") }
+            if !scope.isEmpty { summaries[profile.name] = pass.run(profile: profile, scope: scope) }
+        }
+        let report = PollReport(dsps: summaries, busyElsewhere: busy)
         switch format {
         case .json: print(try report.jsonString())
         case .text: print(report.text(order: profiles.map(\.name)))
         }
         if report.failed { throw ExitCode(1) }
+    }
+
+    /// What of `profile` this command may poll: everything under the spool lock (`cluster` nil); on a shared store,
+    /// the scopes whose lease (`poll:acks:<dsp>`, `poll:reports:<dsp>`, the daemon's) it could take, and those leases.
+    static func take(_ cluster: CommandInstance?, profile: DSPProfile) throws -> (PollPass.Scope, [String]) {
+        guard let cluster else { return (.all, []) }
+        var scope: PollPass.Scope = []
+        var leased: [String] = []
+        for (part, prefix) in [(PollPass.Scope.acks, "poll:acks:"), (.reports, "poll:reports:")] {
+            if part == .reports, profile.dsrFolder == nil { continue }
+            if try cluster.take(prefix + profile.name) {
+                scope.insert(part)
+                leased.append(prefix + profile.name)
+            }
+        }
+        return (scope, leased)
     }
 }
 
@@ -63,11 +85,14 @@ struct PollReport: Encodable {
     }
 
     var dsps: [String: DSPPollSummary]
+    /// What was skipped because another instance of the cluster is polling it, by DSP: `acknowledgements`, `reports`.
+    var busyElsewhere: [String: [String]]
     var totals = Totals()
     var failed: Bool
 
-    init(dsps: [String: DSPPollSummary]) {
+    init(dsps: [String: DSPPollSummary], busyElsewhere: [String: [String]] = [:]) {
         self.dsps = dsps
+        self.busyElsewhere = busyElsewhere
         for s in dsps.values {
             totals.acksApplied += s.acks.applied.count
             totals.acksUnmatched += s.acks.unmatched.count
@@ -84,8 +109,13 @@ struct PollReport: Encodable {
     func text(order: [String]) -> String {
         var lines: [String] = []
         for name in order {
-            guard let s = dsps[name] else { continue }
+            let busy = busyElsewhere[name].map { "  skipped \($0.joined(separator: " and ")): another instance is polling them" }
+            guard let s = dsps[name] else {
+                if let busy { lines += ["\(name):", busy] }
+                continue
+            }
             lines.append("\(name):")
+            if let busy { lines.append(busy) }
             for e in s.errors { lines.append("  error    \(e.code): \(e.message)") }
             let a = s.acks
             lines.append("  acknowledgements: \(a.applied.count) applied, \(a.unmatched.count) unmatched, \(a.invalid.count) invalid"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Daemon
 import DDEXConfig
+import DDEXModel
 import Foundation
 import Logging
 import Store
@@ -23,9 +24,14 @@ struct RunCommand: AsyncParsableCommand {
         let configuration = try global.loadConfiguration()
         var logger = Logger(label: "ddexd") { LineLogHandler(label: $0, stream: .standardError) }
         logger.logLevel = LineLogHandler.level(fromEnvironment: "DDEXD_LOG_LEVEL") ?? Logger.Level(rawValue: configuration.daemon.logLevel) ?? .info
+        let instance = InstanceRecord.current(version: Daemon.version)
         let lock: SpoolLock
         do {
-            lock = try SpoolLock(stateFolder: configuration.spool.state)
+            // Alone on SQLite, the spool is this process's; on PostgreSQL instances share it and each locks only
+            // its own file (leases in the database share the work).
+            lock = configuration.store.kind == .sqlite
+                ? try SpoolLock(stateFolder: configuration.spool.state)
+                : try SpoolLock(stateFolder: configuration.spool.state + "/instances", name: instance.id + ".lock")
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode(2)
@@ -36,9 +42,17 @@ struct RunCommand: AsyncParsableCommand {
         {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        let store = try StoreDatabase(path: configuration.spool.database)
-        let runtime = DaemonRuntime(configuration: configuration, store: store, configPath: global.configPath,
-                                    spoolOverride: global.spool, logger: logger)
+        let store: StoreConnection
+        do {
+            store = try StoreConnection(configuration, logger: logger)
+        } catch {
+            logger.critical("cannot open the store", metadata: ["code": "\((error as? any CodedError)?.code ?? "STORE_OPEN")", "error": "\(error)"])
+            throw ExitCode(1)
+        }
+        let runtime = DaemonRuntime(configuration: configuration, repositories: store.repositories, store: store.sqlite,
+                                    catalogue: store.catalogue, instance: instance,
+                                    leaseSeconds: Double(configuration.daemon.leaseSeconds),
+                                    configPath: global.configPath, spoolOverride: global.spool, logger: logger)
         try await Daemon(runtime: runtime).run()
     }
 }

@@ -18,7 +18,9 @@ struct StatementsCommand: ParsableCommand {
         when its usage period lies inside. Amounts are exact to the micro-unit; the run stops with \
         LEDGER_INVARIANT_BROKEN rather than print figures that do not add up. Without --account, the distributor's \
         statements (every account's figures, unmatched and unallocated amounts) go into the output folder and each \
-        account's own statements into <out>/<account>/; with --account, only that account's.
+        account's own statements into <out>/<account>/; with --account, only that account's. On a PostgreSQL store \
+        a --final run holds the lease statements:<period>: a second final run of the same period meanwhile is refused \
+        (exit 2).
         """
     )
 
@@ -41,7 +43,11 @@ struct StatementsCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try global.loadConfiguration()
-        let backend = try LedgerBackend.open(configuration)
+        let connection = try StoreConnection(configuration, logger: CommandLogging.logger(label: "ddexd.statements"))
+        defer { connection.close() }
+        let finalRun = try claimFinalRun(connection, configuration: configuration)
+        defer { finalRun?.leave() }
+        let backend = try connection.ledger(configuration)
         let engine = try LedgerEngine(settings: LedgerSettings(configuration: configuration), reference: backend.store.referenceData())
         let folder = out ?? configuration.spool.state + "/statements/" + period.description + (account.map { "/" + $0 } ?? "")
         let set: StatementSet
@@ -83,21 +89,20 @@ struct StatementsCommand: ParsableCommand {
             FileHandle.standardError.write(Data((problem.description + "\n").utf8))
         }
     }
-}
 
-/// Where the ledger's data lives: the spool's SQLite store (catalogue, splits, advances, rates, recoupment)
-/// and the DSR reports `ingest-dsr` loaded into it.
-struct LedgerBackend {
-    var database: Database
-    var store: any LedgerStore
-    var input: AnyLedgerInput
-
-    static func open(_ configuration: Configuration) throws -> LedgerBackend {
-        let path = configuration.spool.database
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        let database = try Database.openMigrated(path: path, options: .scanning)
-        return LedgerBackend(database: database, store: SQLiteLedgerStore(database: database),
-                             input: AnyLedgerInput(try SQLiteLedgerInput(database: database, configuration: configuration)))
+    /// On a shared store, a final run for the whole ledger takes the lease `statements:<period>` (as an instance of
+    /// the cluster), so two operators never compute and record the same period's recoupment at once; exit 2 when
+    /// another holds it. Nil when there is nothing to claim (SQLite, a draft run, one account's run).
+    private func claimFinalRun(_ connection: StoreConnection, configuration: Configuration) throws -> CommandInstance? {
+        guard final, account == nil, connection.isShared else { return nil }
+        let instance = try CommandInstance(cluster: connection.repositories.cluster, leaseSeconds: configuration.daemon.leaseSeconds)
+        let resource = "statements:\(period)"
+        guard try instance.take(resource) else {
+            let holder = (try? connection.repositories.cluster.lease(resource))?.holder ?? "another instance"
+            instance.leave()
+            FileHandle.standardError.write(Data("ddexd statements: a final run of \(period) is under way (lease \(resource) held by \(holder)); try again when it has finished\n".utf8))
+            throw ExitCode(2)
+        }
+        return instance
     }
 }

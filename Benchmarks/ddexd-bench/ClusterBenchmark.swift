@@ -1,0 +1,146 @@
+import Foundation
+import Harness
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `ddexd-bench cluster [--packages N] [--instances K] [--fixture PATH] [--ddexd PATH] [--schemas DIR]`
+///
+/// Delivers N small packages (default 50: distinct releases made from the fixture, default
+/// `Fixtures/packages/example-album`) to one DSP on a real OpenSSH sshd on 127.0.0.1, through the real `ddexd run`
+/// on a PostgreSQL store (a throw-away server): once with one instance, then with K (default 2) on one spool and
+/// one database. Prints the time from the packages appearing in the inbound folder to their last delivery
+/// completed, for each, and their ratio (target ≤ 0.65). Needs root, openssh-server and postgresql.
+func runClusterBenchmark(arguments: [String]) throws {
+    var options = ClusterBenchOptions()
+    var args = arguments[...]
+    while let arg = args.popFirst() {
+        func value() throws -> String {
+            guard let v = args.popFirst() else { throw BenchmarkError("\(arg) needs a value") }
+            return v
+        }
+        switch arg {
+        case "--packages": options.packages = max(1, Int(try value()) ?? options.packages)
+        case "--instances": options.instances = max(2, Int(try value()) ?? options.instances)
+        case "--fixture": options.fixture = try value()
+        case "--ddexd": options.ddexd = try value()
+        case "--schemas": options.schemas = try value()
+        default:
+            throw BenchmarkError("unknown argument \(arg); usage: cluster [--packages N] [--instances K] [--fixture PATH] [--ddexd PATH] [--schemas DIR]")
+        }
+    }
+    guard FileManager.default.isExecutableFile(atPath: options.ddexd) else {
+        throw BenchmarkError("no ddexd binary at \(options.ddexd); build it (swift build -c release) or pass --ddexd")
+    }
+    let postgres = try PostgresServer()
+    let server = try SSHServer()
+    let alone = try deliverThroughCluster(instances: 1, options: options, postgres: postgres, server: server)
+    let together = try deliverThroughCluster(instances: options.instances, options: options, postgres: postgres, server: server)
+    print(String(format: "%d packages to one sshd: 1 instance %.2f s, %d instances %.2f s: ratio %.2f  (target ≤ 0.65)",
+                 options.packages, alone, options.instances, together, together / alone))
+}
+
+struct ClusterBenchOptions {
+    var packages = 50
+    var instances = 2
+    var fixture = "Fixtures/packages/example-album"
+    var ddexd = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        .appendingPathComponent("ddexd").path
+    var schemas = ERNBenchOptions.defaultSchemaFolder
+}
+
+/// One timed run: `instances` daemons on a fresh spool and database; seconds from the drop to the last delivery.
+private func deliverThroughCluster(instances: Int, options: ClusterBenchOptions, postgres: PostgresServer,
+                                   server: SSHServer) throws -> Double
+{
+    let name = "cluster\(instances)"
+    try postgres.createDatabase(name)
+    let root = NSTemporaryDirectory() + "ddexd-bench-cluster-\(getpid())-\(instances)"
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    _ = try server.makeDropBoxDirectory(name)
+    try writeClusterConfiguration(root: root, database: postgres.url(database: name), postgres: postgres, server: server,
+                                  remoteRoot: "/" + name, schemas: URL(fileURLWithPath: options.schemas).standardizedFileURL.path)
+    let inbound = root + "/spool/inbound/label"
+    try FileManager.default.createDirectory(atPath: inbound, withIntermediateDirectories: true)
+    let fixture = URL(fileURLWithPath: options.fixture).standardizedFileURL.path
+    for n in 0..<options.packages {
+        try PackageVariant.make(from: fixture, at: inbound + "/.stage-\(n)",
+                                release: (PackageVariant.icpn(String(format: "501234%06d", n)), String(format: "GBBEN%02d", n % 100)))
+    }
+    var processes: [Process] = []
+    defer { for process in processes { process.terminate(); process.waitUntilExit() } }
+    for _ in 0..<instances {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: options.ddexd)
+        process.arguments = ["run", "--config", root + "/config/ddexd.toml"]
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        processes.append(process)
+    }
+    try waitFor("\(instances) instance(s) to start", timeout: 60) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root + "/spool/status")) ?? []
+        return names.filter { $0.hasPrefix("ddexd-") && $0.hasSuffix(".json") }.count == instances
+    }
+    let start = ContinuousClock.now
+    for n in 0..<options.packages {
+        guard rename(inbound + "/.stage-\(n)", inbound + "/release-\(n)") == 0 else { throw BenchmarkError("rename failed") }
+    }
+    try waitFor("every package delivered", timeout: 600) {
+        let done = try postgres.psql("SELECT count(*) FROM deliveries WHERE state = 'completed'", database: name)
+        return Int(done.trimmingCharacters(in: .whitespacesAndNewlines)) == options.packages
+    }
+    return seconds(since: start)
+}
+
+private func writeClusterConfiguration(root: String, database: String, postgres: PostgresServer, server: SSHServer,
+                                       remoteRoot: String, schemas: String) throws
+{
+    try FileManager.default.createDirectory(atPath: root + "/config/dsps", withIntermediateDirectories: true)
+    try """
+        dsp_folder = "dsps"
+        [sender]
+        dpid = "PADPIDA2014122301Q"
+        name = "Benchmark"
+        [spool]
+        root = "\(root)/spool"
+        [schemas]
+        folder = "\(schemas)"
+        [accounting]
+        currency = "EUR"
+        commission_bp = 1500
+        [daemon]
+        log_level = "warning"
+        [store]
+        kind = "postgresql"
+        url = "\(database)"
+        password_file = "\(postgres.passwordFile)"
+        tls = "disable"
+        [accounts.label]
+        dsps = ["spotify"]
+        """.write(toFile: root + "/config/ddexd.toml", atomically: true, encoding: .utf8)
+    try """
+        recipient_dpid = "PADPIDA2011072101T"
+        recipient_name = "Spotify"
+        [transport]
+        kind = "sftp"
+        host = "\(server.host)"
+        port = \(server.port)
+        user = "\(server.user)"
+        private_key = "\(server.clientKeyPath)"
+        known_hosts = "\(server.knownHostsPath)"
+        remote_root = "\(remoteRoot)"
+        max_sessions = 4
+        [acks]
+        poll_seconds = 300
+        """.write(toFile: root + "/config/dsps/spotify.toml", atomically: true, encoding: .utf8)
+}
+
+private func waitFor(_ what: String, timeout: Double, _ condition: () throws -> Bool) throws {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if try condition() { return }
+        usleep(50_000)
+    }
+    throw BenchmarkError("timed out after \(timeout) s waiting for \(what)")
+}

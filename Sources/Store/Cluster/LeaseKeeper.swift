@@ -1,0 +1,115 @@
+import DDEXModel
+import DDEXRuntime
+import Foundation
+
+/// This instance's hold on units of work: takes leases through the cluster repository, knows which it holds, renews
+/// them all with each heartbeat, and hears which it lost.
+///
+/// Every service that starts a unit of work (a package step, a delivery, a DSP's polling pass, a session slot) takes
+/// its lease first and skips the unit when another instance holds it; it gives the lease back when the unit is
+/// done. A unit left behind by an instance that died is taken over once that instance's lease has expired. Before
+/// an irreversible step (a delivery's completion file) the holder confirms in the store that the lease is still its
+/// own (`confirm`), so an instance that was cut off for longer than a lease lasts stops instead of racing the one
+/// that took its work over.
+///
+/// Thread-safe; blocking (the repository's calls are).
+public final class LeaseKeeper: Sendable {
+    /// This instance's id, the holder of its leases.
+    public let instance: String
+    public let cluster: any ClusterRepository
+    /// How long a lease lasts without a heartbeat, in seconds.
+    public let duration: Double
+    private let clock: @Sendable () -> Double
+    private let held = Locked<[String: Lease]>([:])
+
+    /// A keeper for `instance`; `clock` gives Unix seconds (tests move it).
+    public init(instance: String, cluster: any ClusterRepository, duration: Double,
+                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 })
+    {
+        self.instance = instance
+        self.cluster = cluster
+        self.duration = duration
+        self.clock = clock
+    }
+
+    /// The lease that names this instance itself: held as long as the instance lives, so others can tell a dead
+    /// instance (its lease expired) from a live one.
+    public var instanceResource: String { "instance:" + instance }
+
+    /// Takes `resource`; false when another instance holds it. Taking one this instance holds already renews it.
+    public func acquire(_ resource: String) throws -> Bool {
+        guard let lease = try cluster.acquire(resource, holder: instance, now: clock(), duration: duration) else { return false }
+        held.withLock { $0[resource] = lease }
+        return true
+    }
+
+    /// Takes as many of `resources` as it can, in order, up to `limit`; returns those taken.
+    public func acquire(_ resources: [String], limit: Int) throws -> [String] {
+        let leases = try cluster.acquire(resources, holder: instance, now: clock(), duration: duration, limit: limit)
+        held.withLock { for lease in leases { $0[lease.resource] = lease } }
+        return leases.map(\.resource)
+    }
+
+    /// Takes `resource` only when no one holds it now, not even this instance (a unit left behind by a dead
+    /// instance, or by this one before a restart); false when it is held, by anyone.
+    public func acquireUnheld(_ resource: String) throws -> Bool {
+        guard !holds(resource) else { return false }
+        return try acquire(resource)
+    }
+
+    /// Gives `resource` back.
+    public func release(_ resource: String) throws {
+        held.withLock { _ = $0.removeValue(forKey: resource) }
+        try cluster.release(resource, holder: instance)
+    }
+
+    /// Gives `resource` back, reporting nothing: the lease then simply expires (work that ends on an error).
+    public func releaseQuietly(_ resource: String) {
+        try? release(resource)
+    }
+
+    /// True when this instance took `resource` and has not lost it, as far as the last heartbeat knows.
+    public func holds(_ resource: String) -> Bool {
+        held.withLock { $0[resource] != nil }
+    }
+
+    /// The leases this instance holds, by resource.
+    public var heldLeases: [Lease] { held.withLock { $0.values.sorted { $0.resource < $1.resource } } }
+
+    /// Checks in the store that `resource` is still this instance's, with the generation it took it at; throws
+    /// `LeaseLost` otherwise. Call it before an irreversible step.
+    public func confirm(_ resource: String) throws {
+        let mine = held.withLock { $0[resource] }
+        guard let mine, let current = try cluster.lease(resource), current.holder == instance,
+              current.generation == mine.generation, !current.isExpired(at: clock())
+        else {
+            held.withLock { _ = $0.removeValue(forKey: resource) }
+            throw LeaseLost(resource: resource, instance: instance)
+        }
+    }
+
+    /// Renews every lease this instance holds (and its heartbeat); returns the resources it lost, taken over by
+    /// another instance after they expired.
+    @discardableResult
+    public func heartbeat() throws -> [String] {
+        let renewed = try cluster.renew(holder: instance, now: clock(), duration: duration)
+        let kept = Dictionary(uniqueKeysWithValues: renewed.map { ($0.resource, $0) })
+        return held.withLock { held in
+            let lost = held.keys.filter { resource in kept[resource]?.generation != held[resource]?.generation }
+            for resource in lost { held.removeValue(forKey: resource) }
+            for (resource, lease) in kept where held[resource] != nil { held[resource] = lease }
+            return lost.sorted()
+        }
+    }
+}
+
+/// A lease this instance held was taken over by another instance (`LEASE_LOST`): the work it covered is no longer
+/// this instance's to finish.
+public struct LeaseLost: CodedError {
+    public let resource: String
+    public let instance: String
+    public var code: String { "LEASE_LOST" }
+    public var description: String {
+        "\(code): \(resource) is no longer held by instance \(instance) (it expired and another instance took it over)"
+    }
+}

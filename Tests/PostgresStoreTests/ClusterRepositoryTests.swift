@@ -1,0 +1,125 @@
+import DDEXRuntime
+import Foundation
+import PostgresStore
+import Store
+import TestSupport
+import XCTest
+
+/// The cluster subsystem's contract (`ClusterRepository`), checked on SQLite and on PostgreSQL, and `LeaseKeeper`
+/// over it.
+final class ClusterRepositoryTests: RepositoryContractTestCase {
+    func testALeaseIsHeldByOneInstanceUntilItExpiresThenTakenOverWithTheNextGeneration() throws {
+        onEachEngine { repositories in
+            let cluster = repositories.cluster
+            let first = try XCTUnwrap(cluster.acquire("delivery:1", holder: "a", now: 100, duration: 10))
+            XCTAssertEqual(first, Lease(resource: "delivery:1", holder: "a", acquiredAt: 100, expiresAt: 110, generation: 1))
+            XCTAssertNil(try cluster.acquire("delivery:1", holder: "b", now: 105, duration: 10), "held by a")
+            XCTAssertNil(try cluster.acquire("delivery:1", holder: "b", now: 110, duration: 10), "expires after 110, not at it")
+            let renewed = try XCTUnwrap(cluster.acquire("delivery:1", holder: "a", now: 109, duration: 10))
+            XCTAssertEqual(renewed.generation, 1, "its holder renews it")
+            XCTAssertEqual(renewed.expiresAt, 119)
+            XCTAssertEqual(renewed.acquiredAt, 100)
+            let taken = try XCTUnwrap(cluster.acquire("delivery:1", holder: "b", now: 120, duration: 10))
+            XCTAssertEqual(taken, Lease(resource: "delivery:1", holder: "b", acquiredAt: 120, expiresAt: 130, generation: 2))
+            XCTAssertEqual(try cluster.lease("delivery:1"), taken)
+        }
+    }
+
+    func testRenewExtendsOnlyTheHoldersLeasesAndLeavesOutThoseTakenOver() throws {
+        onEachEngine { repositories in
+            let cluster = repositories.cluster
+            try cluster.register(InstanceRecord(id: "a", host: "h", pid: 1, version: "t", startedAt: "s", heartbeatAt: 100))
+            _ = try cluster.acquire("x", holder: "a", now: 100, duration: 10)
+            _ = try cluster.acquire("y", holder: "a", now: 100, duration: 10)
+            _ = try cluster.acquire("z", holder: "c", now: 100, duration: 10)
+            _ = try cluster.acquire("y", holder: "b", now: 111, duration: 10) // a was away: y expired and was taken
+            let kept = try cluster.renew(holder: "a", now: 112, duration: 10)
+            XCTAssertEqual(kept.map(\.resource), ["x"])
+            XCTAssertEqual(kept.first?.expiresAt, 122)
+            XCTAssertEqual(try cluster.lease("z")?.expiresAt, 110, "another holder's lease is untouched")
+            XCTAssertEqual(try cluster.instances().first?.heartbeatAt, 112)
+        }
+    }
+
+    func testABatchClaimTakesFreeAndExpiredResourcesInOrderUpToTheLimit() throws {
+        onEachEngine { repositories in
+            let cluster = repositories.cluster
+            _ = try cluster.acquire("d:2", holder: "b", now: 100, duration: 10)
+            _ = try cluster.acquire("d:3", holder: "b", now: 80, duration: 10)
+            let taken = try cluster.acquire(["d:1", "d:2", "d:3", "d:4"], holder: "a", now: 100, duration: 10, limit: 2)
+            XCTAssertEqual(taken.map(\.resource), ["d:1", "d:3"])
+            XCTAssertEqual(taken.map(\.generation), [1, 2])
+            XCTAssertEqual(try cluster.acquire(["d:9"], holder: "a", now: 100, duration: 10, limit: 0), [])
+        }
+    }
+
+    func testReleaseGivesBackOnlyTheHoldersLeaseAndReleaseAllStopsTheInstance() throws {
+        onEachEngine { repositories in
+            let cluster = repositories.cluster
+            try cluster.register(InstanceRecord(id: "a", host: "h", pid: 1, version: "t", startedAt: "s", heartbeatAt: 100))
+            _ = try cluster.acquire("x", holder: "a", now: 100, duration: 10)
+            _ = try cluster.acquire("y", holder: "a", now: 100, duration: 10)
+            try cluster.release("x", holder: "b")
+            XCTAssertNotNil(try cluster.lease("x"), "b cannot give back a's lease")
+            try cluster.release("x", holder: "a")
+            XCTAssertNil(try cluster.lease("x"))
+            XCTAssertNotNil(try cluster.acquire("x", holder: "b", now: 101, duration: 10), "free again at once")
+            try cluster.releaseAll(holder: "a", stoppedAt: "later")
+            XCTAssertEqual(try cluster.leases().map(\.resource), ["x"])
+            XCTAssertEqual(try cluster.instances().first?.stoppedAt, "later")
+            try cluster.register(InstanceRecord(id: "a", host: "h", pid: 1, version: "t", startedAt: "s", heartbeatAt: 200))
+            XCTAssertNil(try cluster.instances().first?.stoppedAt, "registering again clears the stop")
+        }
+    }
+
+    func testTheKeeperTracksWhatItHoldsConfirmsBeforeIrreversibleStepsAndHearsOfLosses() throws {
+        onEachEngine { repositories in
+            let cluster = repositories.cluster
+            let time = Locked<Double>(100)
+            let a = LeaseKeeper(instance: "a", cluster: cluster, duration: 10, clock: { time.current })
+            let b = LeaseKeeper(instance: "b", cluster: cluster, duration: 10, clock: { time.current })
+            XCTAssertTrue(try a.acquire("delivery:7"))
+            XCTAssertFalse(try b.acquire("delivery:7"))
+            XCTAssertFalse(try a.acquireUnheld("delivery:7"), "a holds it already")
+            XCTAssertNoThrow(try a.confirm("delivery:7"))
+            time.withLock { $0 = 111 } // a missed its heartbeats
+            XCTAssertTrue(try b.acquireUnheld("delivery:7"))
+            XCTAssertThrowsError(try a.confirm("delivery:7")) { XCTAssertEqual(($0 as? LeaseLost)?.code, "LEASE_LOST") }
+            XCTAssertTrue(try a.acquire("delivery:8"))
+            XCTAssertTrue(try b.acquire("delivery:9"))
+            time.withLock { $0 = 122 }
+            XCTAssertTrue(try b.acquire("delivery:8"), "a's lease on 8 expired too")
+            XCTAssertEqual(try a.heartbeat(), ["delivery:8"], "the heartbeat hears of the loss")
+            XCTAssertFalse(a.holds("delivery:8"))
+            XCTAssertEqual(try b.heartbeat(), [])
+            XCTAssertEqual(b.heldLeases.map(\.resource), ["delivery:7", "delivery:8", "delivery:9"])
+            try b.release("delivery:9")
+            XCTAssertEqual(try cluster.leases().map(\.resource), ["delivery:7", "delivery:8"])
+        }
+    }
+
+    func testTwoInstancesRacingForTheSameWorkOnPostgreSQLNeverBothGetIt() throws {
+        let name = try createPostgresDatabase()
+        let (firstDatabase, secondDatabase) = (try makePostgresDatabase(name: name), try makePostgresDatabase(name: name))
+        defer { firstDatabase.close(); secondDatabase.close() }
+        let first = PostgresClusterStore(database: firstDatabase)
+        let second = PostgresClusterStore(database: secondDatabase)
+        let resources = (1...200).map { "delivery:\($0)" }
+        let won = Locked<[String: [String]]>([:])
+        DispatchQueue.concurrentPerform(iterations: 4) { index in
+            let (holder, cluster) = index % 2 == 0 ? ("a\(index)", first) : ("b\(index)", second)
+            var mine: [String] = []
+            while true {
+                let wanted = resources.filter { !mine.contains($0) }
+                guard let taken = try? cluster.acquire(wanted, holder: holder, now: 100, duration: 60, limit: 7) else { return }
+                if taken.isEmpty { break }
+                mine += taken.map(\.resource)
+            }
+            won.withLock { $0[holder] = mine }
+        }
+        let all = won.current.values.flatMap { $0 }
+        XCTAssertEqual(all.count, 200, "every resource was taken")
+        XCTAssertEqual(Set(all).count, 200, "no resource was taken by two instances")
+        XCTAssertEqual(won.current.count, 4)
+    }
+}
