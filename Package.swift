@@ -112,7 +112,7 @@ let package = Package(
         // MARK: Benchmarks (release-build tools that compare against a reference in the same run)
         .executableTarget(name: "ddexd-bench", dependencies: [
             "DDEXModel", "DDEXConfig", "Intake", "Media", "ERN", "Bundling", "SFTP", "Delivery", "Store", "DSR", "Ledger",
-            "Harness",
+            "PostgresStore", "Harness",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/ddexd-bench"),

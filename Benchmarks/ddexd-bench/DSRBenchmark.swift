@@ -147,7 +147,7 @@ private func timeParse(_ report: DSRReportFiles) throws -> (seconds: Double, cpu
     return (seconds(since: clock), cpuSeconds() - cpu, lines, usageLines)
 }
 
-private func onlyReport(_ files: [String], in folder: String) throws -> DSRReportFiles {
+func onlyReport(_ files: [String], in folder: String) throws -> DSRReportFiles {
     let grouped = DSRReportFiles.group(paths: files)
     guard grouped.rejected.isEmpty, let report = grouped.reports.first else {
         throw BenchmarkError("no complete report in \(folder): \(grouped.rejected)")
@@ -155,7 +155,7 @@ private func onlyReport(_ files: [String], in folder: String) throws -> DSRRepor
     return report
 }
 
-private func totalBytes(_ report: DSRReportFiles) -> Int64 {
+func totalBytes(_ report: DSRReportFiles) -> Int64 {
     report.files.reduce(Int64(0)) { total, file in
         total + (((try? FileManager.default.attributesOfItem(atPath: file.path)[.size]) as? NSNumber)?.int64Value ?? 0)
     }
@@ -175,7 +175,7 @@ private func timeShell(_ command: String) throws -> Double {
     return seconds(since: clock)
 }
 
-private func dsrFiles(in folder: String) throws -> [String] {
+func dsrFiles(in folder: String) throws -> [String] {
     guard FileManager.default.fileExists(atPath: folder) else { return [] }
     return try FileManager.default.contentsOfDirectory(atPath: folder)
         .filter { $0.hasPrefix("DSR_") }.sorted().map { "\(folder)/\($0)" }

@@ -54,17 +54,8 @@ func runLedgerBenchmark(arguments: [String]) throws {
         i += 1
     }
 
-    let dir = folder ?? NSTemporaryDirectory() + "ddexd-ledger-bench-\(lines)"
-    if FileManager.default.fileExists(atPath: dir + "/expected.json") {
-        print("ledger: using the dsrgen output in \(dir)")
-    } else {
-        var options = ["--out", dir, "--lines", String(lines), "--seed", String(seed), "--files", String(files),
-                       "--releases", String(releases ?? max(2, lines / 600)), "--negative-summary", "--zero-usage-summary"]
-        if gzip { options.append("--gzip") }
-        let t = ContinuousClock.now
-        try runTool("python3", [dsrgen] + options, quiet: true)
-        print("ledger: dsrgen wrote \(dir) in \(format(seconds(since: t)))")
-    }
+    let dir = folder ?? defaultLedgerReportFolder(lines: lines)
+    try makeLedgerReport(in: dir, lines: lines, releases: releases, seed: seed, files: files, gzip: gzip, dsrgen: dsrgen)
 
     let path = dir + "/ledger-bench.sqlite"
     if !keepDatabase {
@@ -142,7 +133,27 @@ private func runBreakdowns(path: String, dir: String, engine: LedgerEngine, peri
     }
 }
 
-private func format(_ seconds: Double) -> String { String(format: "%.2f s", seconds) }
+/// Where the ledger benchmarks keep the report of `lines` lines they generate.
+func defaultLedgerReportFolder(lines: Int) -> String { NSTemporaryDirectory() + "ddexd-ledger-bench-\(lines)" }
+
+/// The ledger benchmarks' report in `dir`, unless it is there already: dsrgen's report of `lines` lines with the
+/// negative and zero-usage summaries and about 5,000 payees (`releases`, default lines / 600), and its CSVs.
+func makeLedgerReport(in dir: String, lines: Int, releases: Int? = nil, seed: Int = 1, files: Int = 1, gzip: Bool = false,
+                      dsrgen: String) throws
+{
+    guard !FileManager.default.fileExists(atPath: dir + "/expected.json") else {
+        print("ledger: using the dsrgen output in \(dir)")
+        return
+    }
+    var options = ["--out", dir, "--lines", String(lines), "--seed", String(seed), "--files", String(files),
+                   "--releases", String(releases ?? max(2, lines / 600)), "--negative-summary", "--zero-usage-summary"]
+    if gzip { options.append("--gzip") }
+    let t = ContinuousClock.now
+    try runTool("python3", [dsrgen] + options, quiet: true)
+    print("ledger: dsrgen wrote \(dir) in \(format(seconds(since: t)))")
+}
+
+func format(_ seconds: Double) -> String { String(format: "%.2f s", seconds) }
 
 /// A resident-memory figure of this process from /proc/self/status, in MB: `VmRSS` (all), `RssAnon`
 /// (heap and stacks: what the process allocated) or `RssFile` (mapped file pages, e.g. the memory-mapped

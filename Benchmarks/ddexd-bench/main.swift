@@ -8,6 +8,7 @@ let benchmarks: [String: (String, ([String]) throws -> Void)] = [
     "ern": ("ERN 4.3 messages/s for a 20-track album, without and with the XSD gate", runERNBenchmark),
     "bundle": ("bundle time for a 4 × 100 MB package ÷ (md5sum + sha256sum)", runBundleBenchmark),
     "ledger": ("statement run over SQLite (10M lines by default), checked by dsrgen --verify, peak RSS", runLedgerBenchmark),
+    "postgres": ("DSR ingest into PostgreSQL ÷ psql \\copy (1M lines), statement run over PostgreSQL beside SQLite (10M)", runPostgresBenchmark),
     "sftp": ("1 GiB bundle to a local sshd: ddexd throughput ÷ OpenSSH sftp -b, one and several sessions", runSFTPBenchmark),
     "ackpoll": ("SFTP round trips of one acknowledgement pass with 10,000 deliveries awaiting an acknowledgement", runAckPollBenchmark),
     "load": ("ddexd run while it loads a 4M-line DSR report: heartbeat age, drop → delivered", runLoadBenchmark),

@@ -28,12 +28,17 @@ struct PostgresLedgerLines {
             """, [reportId, summaryRecordId])
         // A walk the rules stopped (an error of theirs) leaves the transaction usable: the cursor goes.
         defer { _ = try? session.execute("CLOSE \(Self.cursor)") }
+        // The next page is asked for before this one is walked: the server reads it while the rules run.
+        let fetch = "FETCH FORWARD \(linesPerFetch) FROM \(Self.cursor)"
         var page = LinePage()
+        var next = session.send(fetch)
         while true {
-            let rows = try session.run("FETCH FORWARD \(linesPerFetch) FROM \(Self.cursor)", []).rows
+            let rows = try session.wait(for: next, sql: fetch).rows
+            let more = rows.count == linesPerFetch
+            if more { next = session.send(fetch) }
             try page.fill(rows)
             try page.forEach(body)
-            if rows.count < linesPerFetch { return }
+            if !more { return }
         }
     }
 }
@@ -100,5 +105,21 @@ struct LinePage {
             throw StoreError(.decode, message: "dsr_usage_lines.\(cell.columnName) is not a BIGINT")
         }
         return value
+    }
+}
+
+extension PostgresSession {
+    /// Sends a statement without waiting for it: the connection runs it after the ones sent before.
+    func send(_ sql: String) -> EventLoopFuture<PostgresQueryResult> {
+        connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+    }
+
+    /// The result of a statement `send` sent.
+    func wait(for result: EventLoopFuture<PostgresQueryResult>, sql: String) throws(StoreError) -> PostgresQueryResult {
+        do {
+            return try result.wait()
+        } catch {
+            throw StoreError(postgres: error, during: .step, sql: sql)
+        }
     }
 }

@@ -40,9 +40,12 @@ struct COPYTextRows {
     }
 
     mutating func null() {
-        separate()
-        buffer.writeInteger(UInt8(ascii: "\\"))
-        buffer.writeInteger(UInt8(ascii: "N"))
+        if atRowStart {
+            atRowStart = false
+            buffer.writeStaticString("\\N")
+        } else {
+            buffer.writeStaticString("\t\\N")
+        }
     }
 
     mutating func integer(_ value: Int64?) {

@@ -9,18 +9,18 @@ struct PostgresDSRReportTransaction: DSRReportTransaction {
     let session: PostgresSession
 
     func report(id: Int64) throws -> DSRStoredReport? {
-        try session.query("SELECT * FROM dsr_reports WHERE id = $1", [id]).first.map(Self.report)
+        try session.query("SELECT * FROM dsr_reports WHERE id = $1", [id]).first.map { try DSRStoredReport(row: $0) }
     }
 
     func report(key: DSRReportKey) throws -> DSRStoredReport? {
         try session.query("""
             SELECT * FROM dsr_reports
             WHERE recipient = $1 AND sender = $2 AND service = $3 AND period = $4 AND territory = $5 AND name_created = $6
-            """, [key.recipient, key.sender, key.service, key.period, key.territory, key.created]).first.map(Self.report)
+            """, [key.recipient, key.sender, key.service, key.period, key.territory, key.created]).first.map { try DSRStoredReport(row: $0) }
     }
 
     func reports() throws -> [DSRStoredReport] {
-        try session.query("SELECT * FROM dsr_reports ORDER BY id").map(Self.report)
+        try session.query("SELECT * FROM dsr_reports ORDER BY id").map { try DSRStoredReport(row: $0) }
     }
 
     func reportsOfContext(_ key: DSRReportKey) throws -> [DSRStoredReport] {
@@ -29,7 +29,7 @@ struct PostgresDSRReportTransaction: DSRReportTransaction {
             WHERE recipient = $1 AND sender = $2 AND service = $3 AND period = $4 AND territory = $5
               AND state IN ('loaded', 'superseded')
             ORDER BY coalesce(created_unix_ms, 0) DESC, name_created DESC, id DESC
-            """, [key.recipient, key.sender, key.service, key.period, key.territory]).map(Self.report)
+            """, [key.recipient, key.sender, key.service, key.period, key.territory]).map { try DSRStoredReport(row: $0) }
     }
 
     func insertReport(_ key: DSRReportKey, state: DSRReportState, numberOfFiles: Int, now: String) throws -> Int64 {
@@ -126,45 +126,15 @@ struct PostgresDSRReportTransaction: DSRReportTransaction {
 
     /// The `dsr_fetches` rows matching `condition` (SQL after `WHERE`, its arguments `$1…`).
     func fetches(_ condition: String, _ arguments: [(any PostgresDynamicTypeEncodable)?]) throws -> [DSRFetchRecord] {
-        try session.query("SELECT * FROM dsr_fetches WHERE \(condition)", arguments).map(Self.fetch)
+        try session.query("SELECT * FROM dsr_fetches WHERE \(condition)", arguments).map { try DSRFetchRecord(row: $0) }
     }
 
-    // MARK: Decoding
+    // MARK: Ids
 
     private static func id(_ rows: [PostgresStoredRow], _ table: String) throws(StoreError) -> Int64 {
         guard let id = try rows.first?.first(Int64.self) else {
             throw StoreError(.step, message: "an insert into \(table) returned no id")
         }
         return id
-    }
-
-    /// A `dsr_reports` row, by column name.
-    static func report(_ row: PostgresStoredRow) throws(StoreError) -> DSRStoredReport {
-        let t = "dsr_reports"
-        let key = DSRReportKey(recipient: try row.value("recipient", in: t), sender: try row.value("sender", in: t),
-                               service: try row.value("service", in: t), period: try row.value("period", in: t),
-                               territory: try row.value("territory", in: t), created: try row.value("name_created", in: t))
-        return DSRStoredReport.values(id: try row.value("id", in: t), state: try DSRStoredReport.state(reportRow: try row.value("state", in: t)),
-                               supersededBy: try row.optionalValue("superseded_by", in: t), key: key,
-                               numberOfFiles: try row.value("number_of_files", in: t),
-                               messageId: try row.optionalValue("message_id", in: t), createdAt: try row.optionalValue("created_at", in: t),
-                               lineCount: try row.optionalValue("line_count", in: t),
-                               usageLineCount: try row.optionalValue("usage_line_count", in: t))
-    }
-
-    /// A `dsr_fetches` row, by column name.
-    static func fetch(_ row: PostgresStoredRow) throws(StoreError) -> DSRFetchRecord {
-        let t = "dsr_fetches"
-        let size: Int64 = try row.value("size", in: t)
-        guard size >= 0 else { throw StoreError(.decode, message: "\(t).size holds \(size), which is no byte count") }
-        return DSRFetchRecord.values(
-            id: try row.value("id", in: t), dsp: try row.value("dsp", in: t), remotePath: try row.value("remote_path", in: t),
-            fileName: try row.value("file_name", in: t), size: UInt64(size), remoteModified: try row.optionalValue("remote_mtime", in: t),
-            sha256: try row.value("sha256", in: t), localPath: try row.value("local_path", in: t),
-            reportKey: try row.value("report_key", in: t), reportId: try row.optionalValue("report_id", in: t),
-            state: try DSRFetchRecord.state(fetchRow: try row.value("state", in: t)),
-            errorCode: try row.optionalValue("error_code", in: t), errorMessage: try row.optionalValue("error_message", in: t),
-            afterFetch: try DSRFetchRecord.afterFetch(try row.optionalValue("after_fetch", in: t)),
-            fetchedAt: try row.value("fetched_at", in: t), updatedAt: try row.value("updated_at", in: t))
     }
 }

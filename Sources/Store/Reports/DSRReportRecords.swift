@@ -77,42 +77,56 @@ public struct NewDSRFetch: Sendable, Hashable {
 }
 
 extension DSRStoredReport: FetchableRecord {
-    /// Decodes a `dsr_reports` row by column name; `STORE_DECODE` for a state no report row has.
-    public init(row: Row) throws {
+    /// Decodes a `dsr_reports` row by column name, on either engine; `STORE_DECODE` for a state no report row has.
+    public init(row: some StoredRow) throws(StoreError) {
         let t = "dsr_reports"
-        id = try row.value("id", in: t)
-        state = try Self.state(reportRow: try row.value("state", in: t))
-        supersededBy = try row.optionalValue("superseded_by", in: t)
-        key = DSRReportKey(recipient: try row.value("recipient", in: t), sender: try row.value("sender", in: t),
-                           service: try row.value("service", in: t), period: try row.value("period", in: t),
-                           territory: try row.value("territory", in: t), created: try row.value("name_created", in: t))
-        numberOfFiles = try row.value("number_of_files", in: t)
-        messageId = try row.optionalValue("message_id", in: t)
-        createdAt = try row.optionalValue("created_at", in: t)
-        lineCount = try row.optionalValue("line_count", in: t)
-        usageLineCount = try row.optionalValue("usage_line_count", in: t)
+        id = try row.integer("id", in: t)
+        let text = try row.text("state", in: t)
+        guard let state = DSRReportState(rawValue: text), state.reportRowState == text else {
+            throw StoreError(.decode, message: "\(t).state holds '\(text)', which is no state of a report row")
+        }
+        self.state = state
+        supersededBy = try row.optionalInteger("superseded_by", in: t)
+        key = DSRReportKey(recipient: try row.text("recipient", in: t), sender: try row.text("sender", in: t),
+                           service: try row.text("service", in: t), period: try row.text("period", in: t),
+                           territory: try row.text("territory", in: t), created: try row.text("name_created", in: t))
+        numberOfFiles = try row.int("number_of_files", in: t)
+        messageId = try row.optionalText("message_id", in: t)
+        createdAt = try row.optionalText("created_at", in: t)
+        lineCount = try row.optionalInteger("line_count", in: t).map { Int($0) }
+        usageLineCount = try row.optionalInteger("usage_line_count", in: t).map { Int($0) }
     }
 }
 
 extension DSRFetchRecord: FetchableRecord {
-    /// Decodes a `dsr_fetches` row by column name; `STORE_DECODE` for an unknown state or after-fetch action.
-    public init(row: Row) throws {
+    /// Decodes a `dsr_fetches` row by column name, on either engine; `STORE_DECODE` for an unknown state or
+    /// after-fetch action.
+    public init(row: some StoredRow) throws(StoreError) {
         let t = "dsr_fetches"
-        id = try row.value("id", in: t)
-        dsp = try row.value("dsp", in: t)
-        remotePath = try row.value("remote_path", in: t)
-        fileName = try row.value("file_name", in: t)
+        id = try row.integer("id", in: t)
+        dsp = try row.text("dsp", in: t)
+        remotePath = try row.text("remote_path", in: t)
+        fileName = try row.text("file_name", in: t)
         size = try row.byteCount("size", in: t)
-        remoteModified = try row.optionalValue("remote_mtime", in: t)
-        sha256 = try row.value("sha256", in: t)
-        localPath = try row.value("local_path", in: t)
-        reportKey = try row.value("report_key", in: t)
-        reportId = try row.optionalValue("report_id", in: t)
-        state = try Self.state(fetchRow: try row.value("state", in: t))
-        errorCode = try row.optionalValue("error_code", in: t)
-        errorMessage = try row.optionalValue("error_message", in: t)
-        afterFetch = try Self.afterFetch(try row.optionalValue("after_fetch", in: t))
-        fetchedAt = try row.value("fetched_at", in: t)
-        updatedAt = try row.value("updated_at", in: t)
+        remoteModified = try row.optionalDouble("remote_mtime", in: t)
+        sha256 = try row.text("sha256", in: t)
+        localPath = try row.text("local_path", in: t)
+        reportKey = try row.text("report_key", in: t)
+        reportId = try row.optionalInteger("report_id", in: t)
+        let text = try row.text("state", in: t)
+        guard let state = [DSRReportState.fetched, .loaded, .failed].first(where: { $0.fetchRowState == text }) else {
+            throw StoreError(.decode, message: "\(t).state holds '\(text)', which is no state of a fetched file")
+        }
+        self.state = state
+        errorCode = try row.optionalText("error_code", in: t)
+        errorMessage = try row.optionalText("error_message", in: t)
+        afterFetch = try row.optionalText("after_fetch", in: t).map { action throws(StoreError) in
+            guard let value = DSRAfterFetch(rawValue: action) else {
+                throw StoreError(.decode, message: "\(t).after_fetch holds '\(action)', which is no DSRAfterFetch")
+            }
+            return value
+        }
+        fetchedAt = try row.text("fetched_at", in: t)
+        updatedAt = try row.text("updated_at", in: t)
     }
 }
