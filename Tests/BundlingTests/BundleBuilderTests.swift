@@ -215,3 +215,27 @@ final class BundleBuilderTests: XCTestCase {
     }
 }
 
+
+extension BundleBuilderTests {
+    /// Two builders building at the same millisecond into one spool (two instances) get different BatchIds when
+    /// they claim them in one place, although neither can see the other's bundle folder yet.
+    func testBatchIdsClaimedInOnePlaceNeverRepeatAcrossBuilders() throws {
+        final class Claims: BatchIdClaiming, @unchecked Sendable {
+            let lock = NSLock()
+            var taken: Set<String> = []
+            func claim(dsp: String, batchId: String) throws -> Bool {
+                lock.lock(); defer { lock.unlock() }
+                return taken.insert(dsp + "/" + batchId).inserted
+            }
+        }
+        let claims = Claims()
+        let package = try TestPackage(trackCount: 1)
+        // A batch id claimed by another instance whose folder is not there yet.
+        XCTAssertTrue(try claims.claim(dsp: "spotify", batchId: "20250301120000123"))
+        var builder = package.builder(clock: clock)
+        builder.batchIds = claims
+        let bundle = try XCTUnwrap(builder.build(package.validated, for: Profiles.spotify(), outboundRoot: package.outbound).bundle)
+        XCTAssertEqual(bundle.batchId, "20250301120000124", "the claimed id is skipped")
+        XCTAssertTrue(claims.taken.contains("spotify/20250301120000124"))
+    }
+}

@@ -31,16 +31,27 @@ extension BundleBuilder {
         }
     }
 
-    /// A BatchId no existing bundle of this DSP uses (two builds in one millisecond get the next one), and the
-    /// moment it stands for.
-    func freeLayout(for profile: DSPProfile, releaseId: String, in dspFolder: String) -> (BundleLayout, MessageTimestamp) {
+    /// A BatchId no existing bundle of this DSP uses and `batchIds` lets this build claim (two builds in one
+    /// millisecond, on one machine or on two instances, get different ones), and the moment it stands for.
+    func freeLayout(for profile: DSPProfile, releaseId: String, in dspFolder: String) throws(Refusal) -> (BundleLayout, MessageTimestamp) {
         var now = clock()
         var layout = BundleLayout(profile: profile, releaseId: releaseId, batchId: now.compactUTC)
-        while FileOperations.exists(dspFolder + "/" + layout.folderName) {
+        while true {
+            if !FileOperations.exists(dspFolder + "/" + layout.folderName), try claim(layout.batchId, for: profile) {
+                return (layout, now)
+            }
             now = now.adding(milliseconds: 1)
             layout = BundleLayout(profile: profile, releaseId: releaseId, batchId: now.compactUTC)
         }
-        return (layout, now)
+    }
+
+    private func claim(_ batchId: String, for profile: DSPProfile) throws(Refusal) -> Bool {
+        guard let batchIds else { return true }
+        do {
+            return try batchIds.claim(dsp: profile.name, batchId: batchId)
+        } catch {
+            throw Refusal(problems: [.error(.bundleIOFailed, at: "dsp.\(profile.name)", "no BatchId: \(error)")])
+        }
     }
 
     func nextMessageId(for profile: DSPProfile, at now: MessageTimestamp) throws(Refusal) -> String {

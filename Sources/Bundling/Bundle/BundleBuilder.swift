@@ -19,6 +19,9 @@ public struct BundleBuilder: Sendable {
     public var sender: SenderSettings
     public var schemas: ERNSchemaSet
     public var messageIds: any MessageIdProvider
+    /// Where BatchIds are claimed (the daemon's store), besides the bundle folders already there; nil: the folders
+    /// alone, enough for one process.
+    public var batchIds: (any BatchIdClaiming)?
     public var clock: @Sendable () -> MessageTimestamp
     /// Indentation of written XML (2 keeps messages readable for DSP support staff; 0 is smallest).
     public var indentWidth: Int
@@ -29,11 +32,13 @@ public struct BundleBuilder: Sendable {
     /// A builder for `sender`, validating against `schemas`. `messageIds` must never hand out an id twice (the
     /// daemon gives a persisted one); `clock` dates messages and batch ids (replaceable in tests).
     public init(sender: SenderSettings, schemas: ERNSchemaSet, messageIds: any MessageIdProvider = TimeRandomMessageIdProvider(),
-                indentWidth: Int = 2, clock: @escaping @Sendable () -> MessageTimestamp = { MessageTimestamp.now() })
+                batchIds: (any BatchIdClaiming)? = nil, indentWidth: Int = 2,
+                clock: @escaping @Sendable () -> MessageTimestamp = { MessageTimestamp.now() })
     {
         self.sender = sender
         self.schemas = schemas
         self.messageIds = messageIds
+        self.batchIds = batchIds
         self.indentWidth = indentWidth
         self.clock = clock
     }
@@ -69,7 +74,7 @@ public struct BundleBuilder: Sendable {
     {
         let release = validated.release
         let names = try checkNames(validated, for: profile).get()
-        let (layout, now) = freeLayout(for: profile, releaseId: release.primaryId, in: dspFolder)
+        let (layout, now) = try freeLayout(for: profile, releaseId: release.primaryId, in: dspFolder)
         // The message, with a MessageId issued only now that the DSP can take the release.
         let messageId = try nextMessageId(for: profile, at: now)
         let prepared = try prepareMessage(validated, for: profile, names: names, messageId: messageId, at: now).get()

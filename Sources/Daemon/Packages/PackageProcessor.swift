@@ -148,7 +148,7 @@ public struct PackageProcessor: Sendable {
         }
         let existing = Set(try deliveries.deliveries(ofPackage: record.id).map(\.dsp))
         let builder = BundleBuilder(sender: configuration.sender, schemas: schemas,
-                                    messageIds: PersistedMessageIds(store: messageIds))
+                                    messageIds: PersistedMessageIds(store: messageIds), batchIds: PersistedBatchIds(store: messageIds))
         var problems = record.problems
         var built: [String] = []
         for profile in targets(for: validated.release, account: record.account) where !existing.contains(profile.name) {
@@ -183,6 +183,19 @@ public struct PackageProcessor: Sendable {
         }
         log.notice("package done", metadata: ["deliveries": "\(all.map { "\($0.dsp)=\($0.state.rawValue)" }.joined(separator: ","))"])
         return try packages.transition(record.id, .deliveriesFinished, now: Timestamp.format(), workPath: workPath)
+    }
+}
+
+/// BatchIds claimed in the store before a bundle is built with them, so that instances sharing a spool never
+/// build two bundles under one name. They go in the MessageIds' table under the sender `batch:<dsp>` (no DPID
+/// starts so): a table of identifiers issued once.
+public struct PersistedBatchIds: BatchIdClaiming {
+    public let store: any MessageIdRepository
+
+    public init(store: any MessageIdRepository) { self.store = store }
+
+    public func claim(dsp: String, batchId: String) throws -> Bool {
+        try store.claim(sender: "batch:" + dsp, messageId: batchId, now: Timestamp.format())
     }
 }
 
