@@ -54,27 +54,6 @@ final class PostgresLedgerTests: PostgresStoreTestCase {
         }
     }
 
-    /// Reports made now by the repository's copy of dsrgen, plain and with accounts, checked by `dsrgen.py --verify`
-    /// itself on both engines' JSON: 0 failed.
-    func testDsrgenVerifiesBothEnginesWithNoFailure() throws {
-        let dsrgen = RepositoryPaths.root.appendingPathComponent("../shared/tools/dsrgen.py").standardized.path
-        XCTAssertTrue(FileManager.default.fileExists(atPath: dsrgen), "dsrgen.py is at \(dsrgen)")
-        for (name, options) in [("plain", ["--lines", "4000", "--seed", "21", "--files", "2", "--negative-summary"]),
-                                ("accounts", ["--lines", "4000", "--seed", "22", "--accounts", "2", "--zero-usage-summary"])] {
-            let folder = directory.path + "/dsrgen-" + name
-            _ = try CommandRunner.run("python3", [dsrgen, "--out", folder] + options)
-            let engines = try LedgerOnBothEngines(folder: folder, sqlitePath: folder + "/ddexd.sqlite", postgres: makeDatabase())
-            try engines.load()
-            for (engine, set) in [("sqlite", try engines.sqliteStatements()), ("postgresql", try engines.postgresStatements())] {
-                let actual = try directory.write(SummaryJSONRenderer.render(set), to: "\(name)-\(engine).json")
-                let verdict = try CommandRunner.run("python3", [dsrgen, "--verify", folder + "/expected.json", "--actual", actual.path])
-                let last = verdict.stdout.split(separator: "\n").last.map(String.init) ?? ""
-                XCTAssertTrue(last.hasSuffix(" passed, 0 failed"), "\(name) on \(engine): \(last)")
-                XCTAssertFalse(last.hasPrefix("0 passed"), "\(name) on \(engine): \(last)")
-            }
-        }
-    }
-
     /// Readers on several connections, summaries read twice, tiny cursor pages: the result one reader gets.
     func testReadersOnSeveralConnectionsAndSmallPagesGiveTheSameResult() throws {
         let engines = try engines(.seed9TwoGzipFilesNegative)
