@@ -113,33 +113,6 @@ final class PostgresDSRLoaderTests: PostgresStoreTestCase {
         XCTAssertEqual(try PostgresDSRReportLoader(database: database).load(report(files)).outcome, .loaded)
     }
 
-    /// The load's connection dies mid-COPY, as it does when ddexd is killed (`kill -9`): the server rolls the
-    /// transaction back, and the next load stores the report exactly once.
-    func testALoadCutShortLeavesNothingAndTheNextStoresOneCopy() throws {
-        let database = try makeDatabase()
-        let sqlite = try makeSQLiteStore()
-        let files = try report(golden(.seed7ThreeGzipFiles).files)
-        let before = try StoredDSRRows.postgres(database)
-        var killed = false
-        XCTAssertThrowsError(try PostgresDSRReportLoader(database: database, linesPerChunk: 300).load(files) { progress in
-            guard !killed, progress.fileNumber == 2 else { return }
-            killed = true
-            _ = try? self.server.psql("""
-                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                WHERE datname = '\(database.settings.database)' AND pid <> pg_backend_pid()
-                """)
-        }) { error in
-            XCTAssertEqual((error as? StoreError)?.kind, .unreachable, "\(error)")
-        }
-        XCTAssertTrue(killed)
-        XCTAssertEqual(try StoredDSRRows.postgres(database), before)
-        XCTAssertEqual(try PostgresDSRReportLoader(database: database).load(files).outcome, .loaded)
-        XCTAssertEqual(try PostgresDSRReportLoader(database: database).load(files).outcome, .alreadyLoaded)
-        _ = try DSRReportLoader(writer: sqlite).load(files)
-        let expected = try StoredDSRRows.sqlite(sqlite.path), actual = try StoredDSRRows.postgres(database)
-        XCTAssertEqual(StoredDSRRows.counts(actual), StoredDSRRows.counts(expected), "one copy")
-    }
-
     /// Two instances load the same report at the same time: one stores it, the other finds it stored.
     func testTwoLoadsOfOneReportAtOnceStoreItOnce() throws {
         let first = try makeDatabase()
