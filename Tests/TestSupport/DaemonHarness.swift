@@ -138,6 +138,12 @@ public final class DaemonHarness: @unchecked Sendable {
         guard statuses.indices.contains(index), let delivery = (statuses[index]["dsps"] as? [String: Any])?[dsp] as? [String: Any],
               let messageId = delivery["messageId"] as? String, let batchId = delivery["batchId"] as? String
         else { throw HarnessError("no delivery to \(dsp) in the status files") }
+        try acknowledge(dsp: dsp, messageId: messageId, batchId: batchId, status: status, text: text)
+    }
+
+    /// A simulated DSP's acknowledgement of the delivery to `dsp` with this MessageId and batch (as a test reads
+    /// them from the store), written into the batch's `acknowledgements/` as `acknowledge(dsp:package:)` does.
+    public func acknowledge(dsp: String, messageId: String, batchId: String, status: String = "FileOK", text: String? = nil) throws {
         let fixture = try String(contentsOf: RepositoryPaths.fixtures.appendingPathComponent("acks/ern-c-sftp-18/ACK_MSG-0001_20261121100500000.xml"), encoding: .utf8)
         var xml = fixture.replacingOccurrences(of: "<MessageId>MSG-0001</MessageId>", with: "<MessageId>\(messageId)</MessageId>")
             .replacingOccurrences(of: "<BatchId>20261121100000000</BatchId>", with: "<BatchId>\(batchId)</BatchId>")

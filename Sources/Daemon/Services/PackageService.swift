@@ -21,8 +21,10 @@ struct PackageService: Service {
             if ids.isEmpty && !everyOpen {
                 let look = min(60, max(0.05, runtime.leases.duration))
                 try? await cancelWhenGracefulShutdown { await queue.wakeup.wait(atMost: .milliseconds(Int64(look * 1000))) }
-                // Packages another instance left half-processed when it died are taken over from here.
-                if queue.isIdle { await advance([], everyOpenPackage: true, states: [.received, .valid]) }
+                // Packages another instance left half-processed when it died are taken over from here; with other
+                // instances, built ones too: one whose deliveries ended while its lease was another's was skipped.
+                let states: [PackageState] = runtime.sharesTheStore ? [.received, .valid, .built] : [.received, .valid]
+                if queue.isIdle { await advance([], everyOpenPackage: true, states: states) }
                 continue
             }
             await advance(ids, everyOpenPackage: everyOpen)
