@@ -94,6 +94,9 @@ public struct PackageProcessor: Sendable {
         // The accounting catalogue and splits learn the release from its package (DSR lines match on ISRC).
         do {
             try catalogue(validated.release, record.account)
+        } catch let error as StoreError where error.isRetryable {
+            // A database away now would leave the release out of the catalogue for good: the step is redone later.
+            throw error
         } catch {
             log.warning("the release could not be added to the accounting catalogue", metadata: ["error": "\(error)"])
         }

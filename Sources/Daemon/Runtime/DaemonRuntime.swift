@@ -251,6 +251,8 @@ public final class PackageQueue: Sendable {
     }
 
     private let state = Locked(State())
+    /// Packages whose status file could not be written (the store away): written again at the next look.
+    private let staleStatuses = Locked<Set<String>>([])
     public let wakeup = Wakeup()
 
     public init() {}
@@ -272,6 +274,20 @@ public final class PackageQueue: Sendable {
 
     /// True when nothing waits.
     var isIdle: Bool { state.withLock { $0.ids.isEmpty && !$0.everyOpenPackage } }
+
+    /// Notes that `id`'s status file is behind the store: a package that reached its last state while the store
+    /// was away would otherwise never have it written.
+    func noteStaleStatus(_ id: String) {
+        staleStatuses.withLock { _ = $0.insert(id) }
+    }
+
+    /// Takes the packages whose status file is behind the store.
+    func takeStaleStatuses() -> [String] {
+        staleStatuses.withLock { stale in
+            defer { stale = [] }
+            return stale.sorted()
+        }
+    }
 
     /// Takes what is waiting.
     func take() -> (ids: [String], everyOpenPackage: Bool) {

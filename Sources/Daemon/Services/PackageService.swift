@@ -25,6 +25,7 @@ struct PackageService: Service {
                 // instances, built ones too: one whose deliveries ended while its lease was another's was skipped.
                 let states: [PackageState] = runtime.sharesTheStore ? [.received, .valid, .built] : [.received, .valid]
                 if queue.isIdle { await advance([], everyOpenPackage: true, states: states) }
+                await publishStaleStatuses()
                 continue
             }
             await advance(ids, everyOpenPackage: everyOpen)
@@ -54,6 +55,24 @@ struct PackageService: Service {
         }
     }
 
+    /// Writes again the status files that could not be written when their package last changed.
+    private func publishStaleStatuses() async {
+        let runtime = runtime
+        for id in runtime.packageQueue.takeStaleStatuses() where !runtime.isShuttingDown {
+            _ = try? await runtime.pool.run { Self.publishStatus(id, runtime) }
+        }
+    }
+
+    /// Writes `id`'s status file; when the store cannot be read, notes it for the next look.
+    private static func publishStatus(_ id: String, _ runtime: DaemonRuntime) {
+        do {
+            try StatusPublisher(writer: runtime.statusWriter, packages: runtime.packages, deliveries: runtime.deliveries)
+                .publishPackages([id], configuration: runtime.configuration)
+        } catch {
+            runtime.packageQueue.noteStaleStatus(id)
+        }
+    }
+
     /// Advances one package as far as it goes and writes its status file; true when it was bundled now. A package
     /// another instance is advancing is left to it.
     static func advance(_ id: String, _ runtime: DaemonRuntime) throws -> Bool {
@@ -62,10 +81,7 @@ struct PackageService: Service {
         defer { runtime.leases.releaseQuietly(resource) }
         let processor = runtime.processor
         let before = try runtime.packages.package(id)?.state
-        defer {
-            try? StatusPublisher(writer: runtime.statusWriter, packages: runtime.packages,
-                                 deliveries: runtime.deliveries).publishPackages([id], configuration: runtime.configuration)
-        }
+        defer { publishStatus(id, runtime) }
         let after = try processor.advance(id)
         return before != after && after == .built
     }

@@ -196,11 +196,41 @@ public final class PostgresDatabase: Sendable {
     private func connect() throws(StoreError) -> PostgresConnection {
         let id = connectionCount.withLock { count -> Int in count += 1; return count }
         do {
-            return try PostgresConnection.connect(on: group.next(), configuration: configuration, id: id, logger: logger).wait()
+            return try Self.connect(on: group.next(), configuration: configuration, id: id, logger: logger).wait()
         } catch {
             connectionCount.withLock { $0 -= 1 }
             throw StoreError(postgres: error, during: .unreachable, at: settings.url)
         }
+    }
+
+    /// How long connecting may take, start-up and authentication included: postgres-nio's `connectTimeout` covers
+    /// only the TCP handshake, and a server that accepts but never answers (stopped, overloaded) would hold the
+    /// calling thread for good.
+    static let connectDeadline: TimeAmount = .seconds(30)
+
+    /// Connects, failing with `STORE_UNREACHABLE` once `connectDeadline` passed; a connection that completes after
+    /// that is closed at once.
+    private static func connect(on loop: any EventLoop, configuration: PostgresConnection.Configuration, id: Int,
+                                logger: Logger) -> EventLoopFuture<PostgresConnection>
+    {
+        let outcome = loop.makePromise(of: PostgresConnection.self)
+        let settled = Locked(false)
+        let settle: @Sendable () -> Bool = { settled.withLock { settled in defer { settled = true }; return !settled } }
+        let deadline = loop.scheduleTask(in: connectDeadline) {
+            if settle() {
+                outcome.fail(StoreError(.unreachable, message: "the database server accepted the connection but did not answer within \(connectDeadline.nanoseconds / 1_000_000_000) s"))
+            }
+        }
+        PostgresConnection.connect(on: loop, configuration: configuration, id: id, logger: logger).whenComplete { result in
+            deadline.cancel()
+            if settle() {
+                outcome.completeWith(result)
+            } else if case .success(let late) = result {
+                let closing: EventLoopFuture<Void> = late.close()
+                _ = closing
+            }
+        }
+        return outcome.futureResult
     }
 
     private static func configuration(_ settings: PostgreSQLSettings, password: String?) throws(StoreError) -> PostgresConnection.Configuration {

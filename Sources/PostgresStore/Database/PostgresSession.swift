@@ -1,4 +1,6 @@
+import DDEXRuntime
 import Logging
+import NIOCore
 import PostgresNIO
 import Store
 
@@ -37,9 +39,32 @@ public struct PostgresSession {
             if let argument { bindings.append(argument) } else { bindings.appendNull() }
         }
         do {
-            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
+            return try Self.answer(to: connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger),
+                                   on: connection).wait()
         } catch {
             throw StoreError(postgres: error, during: .step, sql: sql)
         }
+    }
+
+    /// The answer to a statement sent on `connection`, or `STORE_UNREACHABLE` once the connection closed.
+    ///
+    /// postgres-nio hands a statement to its channel with `write(_:promise: nil)`. When the channel closed in the
+    /// meantime (the server went away between the pool's check and the write), the handler that would fail the
+    /// statement is already gone from the pipeline, the write's error is dropped, and the statement's future never
+    /// completes: a thread waiting on it would wait for good (seen when PostgreSQL restarted under the daemon). The
+    /// connection's close ends the wait instead. Both complete on the connection's event loop, so an answer that
+    /// arrived before the close is never lost.
+    static func answer<T: Sendable>(to statement: EventLoopFuture<T>, on connection: PostgresConnection) -> EventLoopFuture<T> {
+        let answer = statement.eventLoop.makePromise(of: T.self)
+        let settled = Locked(false)
+        let settle: @Sendable (Result<T, any Error>) -> Void = { result in
+            guard settled.withLock({ settled in defer { settled = true }; return !settled }) else { return }
+            answer.completeWith(result)
+        }
+        statement.whenComplete(settle)
+        connection.closeFuture.whenComplete { _ in
+            settle(.failure(StoreError(.unreachable, message: "the connection to the database server closed before it answered")))
+        }
+        return answer.futureResult
     }
 }

@@ -7,7 +7,7 @@ import DDEXModel
 /// `STORE_MIGRATION`, `STORE_SCHEMA_TOO_NEW`, `STORE_SCHEMA_MISMATCH`, `STORE_MISUSE`, `STORE_DECODE`, and for a
 /// database server `STORE_UNREACHABLE`, `STORE_AUTH`, `STORE_TLS`, `STORE_PASSWORD_FILE`); `sqliteCode` is SQLite's
 /// extended result code, `sqlState` PostgreSQL's SQLSTATE.
-public struct StoreError: CodedError, Sendable, Equatable {
+public struct StoreError: RetryableError, Sendable, Equatable {
     public enum Kind: String, Sendable {
         case open = "STORE_OPEN"
         case prepare = "STORE_PREPARE"
@@ -51,6 +51,10 @@ public struct StoreError: CodedError, Sendable, Equatable {
     }
 
     public var code: String { kind.rawValue }
+
+    /// True for a database server that is away (`STORE_UNREACHABLE`) or busy (`STORE_BUSY`): the same unit of work
+    /// may succeed later, so it must be retried, never skipped.
+    public var isRetryable: Bool { kind == .unreachable || kind == .busy }
 
     public var description: String {
         var text = "\(code): \(message)"
