@@ -98,6 +98,27 @@ final class ClusterRepositoryTests: RepositoryContractTestCase {
         }
     }
 
+    func testALeaseGivenBackWhileTheStoreWasAwayIsGivenBackByTheNextHeartbeat() throws {
+        onEachEngine { repositories in
+            let away = AwayCluster(repositories.cluster)
+            let time = Locked<Double>(100)
+            let a = LeaseKeeper(instance: "a", cluster: away, duration: 10, clock: { time.current })
+            let b = LeaseKeeper(instance: "b", cluster: repositories.cluster, duration: 10, clock: { time.current })
+            XCTAssertTrue(try a.acquire("delivery:1"))
+            XCTAssertTrue(try a.acquire("delivery:2"))
+            away.isAway.withLock { $0 = true }
+            XCTAssertThrowsError(try a.release("delivery:1"))
+            XCTAssertThrowsError(try a.release("delivery:2"))
+            away.isAway.withLock { $0 = false }
+            XCTAssertTrue(try a.acquire("delivery:2"), "taken again before the heartbeat: it stays a's")
+            XCTAssertEqual(try a.heartbeat(), [])
+            XCTAssertEqual(try repositories.cluster.leases().filter { $0.holder == "a" }.map(\.resource), ["delivery:2"],
+                           "the heartbeat gave back what the store missed, and only that")
+            XCTAssertTrue(try b.acquire("delivery:1"), "another instance takes it at once, not after the lease would expire")
+            XCTAssertFalse(try b.acquire("delivery:2"))
+        }
+    }
+
     func testTwoInstancesRacingForTheSameWorkOnPostgreSQLNeverBothGetIt() throws {
         let name = try createPostgresDatabase()
         let (firstDatabase, secondDatabase) = (try makePostgresDatabase(name: name), try makePostgresDatabase(name: name))
@@ -122,4 +143,35 @@ final class ClusterRepositoryTests: RepositoryContractTestCase {
         XCTAssertEqual(Set(all).count, 200, "no resource was taken by two instances")
         XCTAssertEqual(won.current.count, 4)
     }
+}
+
+/// A cluster repository whose releases fail while `isAway` (the database gone for a moment).
+private final class AwayCluster: ClusterRepository {
+    let base: any ClusterRepository
+    let isAway = Locked(false)
+
+    init(_ base: any ClusterRepository) { self.base = base }
+
+    func acquire(_ resource: String, holder: String, now: Double, duration: Double) throws -> Lease? {
+        try base.acquire(resource, holder: holder, now: now, duration: duration)
+    }
+
+    func acquire(_ resources: [String], holder: String, now: Double, duration: Double, limit: Int) throws -> [Lease] {
+        try base.acquire(resources, holder: holder, now: now, duration: duration, limit: limit)
+    }
+
+    func renew(holder: String, now: Double, duration: Double) throws -> [Lease] {
+        try base.renew(holder: holder, now: now, duration: duration)
+    }
+
+    func release(_ resource: String, holder: String) throws {
+        if isAway.current { throw StoreError(.unreachable, message: "the database is away") }
+        try base.release(resource, holder: holder)
+    }
+
+    func releaseAll(holder: String, stoppedAt now: String) throws { try base.releaseAll(holder: holder, stoppedAt: now) }
+    func lease(_ resource: String) throws -> Lease? { try base.lease(resource) }
+    func leases() throws -> [Lease] { try base.leases() }
+    func register(_ instance: InstanceRecord) throws { try base.register(instance) }
+    func instances() throws -> [InstanceRecord] { try base.instances() }
 }

@@ -21,6 +21,12 @@ public final class LeaseKeeper: Sendable {
     public let duration: Double
     private let clock: @Sendable () -> Double
     private let held = Locked<[String: Lease]>([:])
+    /// Leases given back here whose row the store kept (it was away): the heartbeat renews every row of this
+    /// holder, so without another try they would stay this instance's for as long as it lives.
+    private let unreleased = Locked<Set<String>>([])
+    /// Orders taking a lease against the heartbeat giving back an `unreleased` one, so that a lease taken again
+    /// meanwhile is never given back under the new holder's feet.
+    private let releaseGate = NSLock()
 
     /// A keeper for `instance`; `clock` gives Unix seconds (tests move it).
     public init(instance: String, cluster: any ClusterRepository, duration: Double,
@@ -38,6 +44,7 @@ public final class LeaseKeeper: Sendable {
 
     /// Takes `resource`; false when another instance holds it. Taking one this instance holds already renews it.
     public func acquire(_ resource: String) throws -> Bool {
+        keep([resource])
         guard let lease = try cluster.acquire(resource, holder: instance, now: clock(), duration: duration) else { return false }
         held.withLock { $0[resource] = lease }
         return true
@@ -45,6 +52,7 @@ public final class LeaseKeeper: Sendable {
 
     /// Takes as many of `resources` as it can, in order, up to `limit`; returns those taken.
     public func acquire(_ resources: [String], limit: Int) throws -> [String] {
+        keep(resources)
         let leases = try cluster.acquire(resources, holder: instance, now: clock(), duration: duration, limit: limit)
         held.withLock { for lease in leases { $0[lease.resource] = lease } }
         return leases.map(\.resource)
@@ -57,10 +65,30 @@ public final class LeaseKeeper: Sendable {
         return try acquire(resource)
     }
 
-    /// Gives `resource` back.
+    /// Gives `resource` back. When the store cannot be reached the heartbeat gives it back later.
     public func release(_ resource: String) throws {
         held.withLock { _ = $0.removeValue(forKey: resource) }
-        try cluster.release(resource, holder: instance)
+        do {
+            try cluster.release(resource, holder: instance)
+        } catch {
+            unreleased.withLock { _ = $0.insert(resource) }
+            throw error
+        }
+    }
+
+    /// Resources about to be taken are no longer to be given back.
+    private func keep(_ resources: [String]) {
+        releaseGate.withLock { unreleased.withLock { $0.subtract(resources) } }
+    }
+
+    /// Gives back the leases whose release the store missed; those that fail again wait for the next heartbeat.
+    private func retryReleases() {
+        releaseGate.withLock {
+            for resource in unreleased.current.sorted() {
+                guard (try? cluster.release(resource, holder: instance)) != nil else { return }
+                unreleased.withLock { _ = $0.remove(resource) }
+            }
+        }
     }
 
     /// Gives `resource` back, reporting nothing: the lease then simply expires (work that ends on an error).
@@ -92,6 +120,7 @@ public final class LeaseKeeper: Sendable {
     /// another instance after they expired.
     @discardableResult
     public func heartbeat() throws -> [String] {
+        retryReleases()
         let renewed = try cluster.renew(holder: instance, now: clock(), duration: duration)
         let kept = Dictionary(uniqueKeysWithValues: renewed.map { ($0.resource, $0) })
         return held.withLock { held in
