@@ -82,3 +82,57 @@ func peakRSSMegabytes() -> Int {
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Int(usage.ru_maxrss) / 1024  // KiB on Linux
 }
+
+/// What a benchmark undoes when it is stopped by SIGINT or SIGTERM (Ctrl-C, `timeout`): the servers and daemons it
+/// started would otherwise outlive it and load the machine for the next measurement.
+enum StopCleanup {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var actions: [Int: @Sendable () -> Void] = [:]
+    nonisolated(unsafe) private static var nextToken = 0
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    /// Runs every registered action, then exits with 128 + the signal, on SIGINT and SIGTERM. Called once by main.
+    static func install() {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                let pending = lock.withLock { () -> [@Sendable () -> Void] in
+                    defer { actions = [:] }
+                    return actions.keys.sorted(by: >).compactMap { actions[$0] }
+                }
+                for action in pending { action() }
+                FileHandle.standardError.write(Data("ddexd-bench: stopped by signal \(signalNumber); what it started is stopped\n".utf8))
+                exit(128 + signalNumber)
+            }
+            source.resume()
+            lock.withLock { sources.append(source) }
+        }
+    }
+
+    /// Runs `action` if the benchmark is stopped before `body` returns (latest registered first).
+    static func whileRunning<T>(undo action: @escaping @Sendable () -> Void, _ body: () throws -> T) rethrows -> T {
+        let token = lock.withLock { () -> Int in
+            nextToken += 1
+            actions[nextToken] = action
+            return nextToken
+        }
+        defer { lock.withLock { _ = actions.removeValue(forKey: token) } }
+        return try body()
+    }
+}
+
+/// A child process a benchmark started, stoppable from the signal handler.
+final class ChildProcesses: @unchecked Sendable {
+    // Safety: `processes` is only touched with `lock` held.
+    private let lock = NSLock()
+    private var processes: [Process] = []
+
+    func add(_ process: Process) { lock.withLock { processes.append(process) } }
+
+    /// Sends SIGTERM to each and waits for it to end.
+    func terminateAll() {
+        let all = lock.withLock { () -> [Process] in defer { processes = [] }; return processes }
+        for process in all where process.isRunning { process.terminate(); process.waitUntilExit() }
+    }
+}

@@ -35,8 +35,10 @@ func runClusterBenchmark(arguments: [String]) throws {
     }
     let postgres = try PostgresServer()
     let server = try SSHServer()
-    let alone = try deliverThroughCluster(instances: 1, options: options, postgres: postgres, server: server)
-    let together = try deliverThroughCluster(instances: options.instances, options: options, postgres: postgres, server: server)
+    let (alone, together) = try StopCleanup.whileRunning(undo: { postgres.kill(); server.stop() }) {
+        (try deliverThroughCluster(instances: 1, options: options, postgres: postgres, server: server),
+         try deliverThroughCluster(instances: options.instances, options: options, postgres: postgres, server: server))
+    }
     print(String(format: "%d packages to one sshd: 1 instance %.2f s, %d instances %.2f s: ratio %.2f  (target ≤ 0.65)",
                  options.packages, alone, options.instances, together, together / alone))
 }
@@ -68,16 +70,26 @@ private func deliverThroughCluster(instances: Int, options: ClusterBenchOptions,
         try PackageVariant.make(from: fixture, at: inbound + "/.stage-\(n)",
                                 release: (PackageVariant.icpn(String(format: "501234%06d", n)), String(format: "GBBEN%02d", n % 100)))
     }
-    var processes: [Process] = []
-    defer { for process in processes { process.terminate(); process.waitUntilExit() } }
-    for _ in 0..<instances {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: options.ddexd)
-        process.arguments = ["run", "--config", root + "/config/ddexd.toml"]
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        processes.append(process)
+    let processes = ChildProcesses()
+    return try StopCleanup.whileRunning(undo: { processes.terminateAll(); try? FileManager.default.removeItem(atPath: root) }) {
+        defer { processes.terminateAll() }
+        for _ in 0..<instances {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: options.ddexd)
+            process.arguments = ["run", "--config", root + "/config/ddexd.toml"]
+            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+            try process.run()
+            processes.add(process)
+        }
+        return try timeDelivery(instances: instances, options: options, postgres: postgres, database: name, root: root, inbound: inbound)
     }
+}
+
+/// Seconds from the packages' renames into the inbound folder to the last delivery completed, once every instance
+/// wrote its status file.
+private func timeDelivery(instances: Int, options: ClusterBenchOptions, postgres: PostgresServer, database name: String,
+                          root: String, inbound: String) throws -> Double
+{
     try waitFor("\(instances) instance(s) to start", timeout: 60) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root + "/spool/status")) ?? []
         return names.filter { $0.hasPrefix("ddexd-") && $0.hasSuffix(".json") }.count == instances

@@ -50,8 +50,10 @@ func runPostgresBenchmark(arguments: [String]) throws {
     // No checkpoint in the middle of a measurement, for ddexd or for the reference.
     let server = try PostgresServer(options: PostgresServer.Options(extraConfiguration: ["max_wal_size = '16GB'", "shared_buffers = '256MB'"]))
     print("postgres: a throw-away server on \(server.host):\(server.port)")
-    if runIngest { try benchmarkPostgresIngest(server: server, lines: lines, directory: directory, dsrgen: dsrgen) }
-    if runLedger { try benchmarkPostgresStatements(server: server, lines: ledgerLines, dsrgen: dsrgen) }
+    try StopCleanup.whileRunning(undo: { server.kill() }) {
+        if runIngest { try benchmarkPostgresIngest(server: server, lines: lines, directory: directory, dsrgen: dsrgen) }
+        if runLedger { try benchmarkPostgresStatements(server: server, lines: ledgerLines, dsrgen: dsrgen) }
+    }
 }
 
 /// A fresh database of `server`, connected and migrated.

@@ -22,6 +22,7 @@ guard let name = arguments.first, let (_, run) = benchmarks[name] else {
     for key in benchmarks.keys.sorted() { print("  \(key.padding(toLength: 10, withPad: " ", startingAt: 0)) \(benchmarks[key]!.0)") }
     exit(arguments.isEmpty ? 0 : 2)
 }
+StopCleanup.install()
 do {
     try run(Array(arguments.dropFirst()))
 } catch {
