@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 
 #if canImport(Glibc)
 import Glibc
@@ -134,5 +135,64 @@ final class ChildProcesses: @unchecked Sendable {
     func terminateAll() {
         let all = lock.withLock { () -> [Process] in defer { processes = [] }; return processes }
         for process in all where process.isRunning { process.terminate(); process.waitUntilExit() }
+    }
+}
+
+/// The configuration a benchmark runs the real `ddexd run` on, in `root/config/`.
+enum BenchmarkConfiguration {
+    /// Writes `ddexd.toml` (the benchmark sender, the spool under `root`, `schemas`, EUR accounting, then `tables`:
+    /// `[daemon]`, `[store]`, the accounts) and `dsps/<name>.toml` for each of `dsps` (name → profile TOML).
+    static func write(root: String, schemas: String, tables: String, dsps: [(name: String, profile: String)]) throws {
+        try FileManager.default.createDirectory(atPath: root + "/config/dsps", withIntermediateDirectories: true)
+        try """
+            dsp_folder = "dsps"
+            [sender]
+            dpid = "PADPIDA2014122301Q"
+            name = "Benchmark"
+            [spool]
+            root = "\(root)/spool"
+            [schemas]
+            folder = "\(URL(fileURLWithPath: schemas).standardizedFileURL.path)"
+            [accounting]
+            currency = "EUR"
+            commission_bp = 1500
+            \(tables)
+            """.write(toFile: root + "/config/ddexd.toml", atomically: true, encoding: .utf8)
+        for (name, profile) in dsps {
+            try profile.write(toFile: root + "/config/dsps/\(name).toml", atomically: true, encoding: .utf8)
+        }
+    }
+
+    /// A DSP profile delivering over SFTP to `server` under `remoteRoot`; acknowledgements polled rarely.
+    static func sftpProfile(_ server: SSHServer, recipient: (dpid: String, name: String), remoteRoot: String,
+                            maxSessions: Int? = nil) -> String
+    {
+        """
+        recipient_dpid = "\(recipient.dpid)"
+        recipient_name = "\(recipient.name)"
+        [transport]
+        kind = "sftp"
+        host = "\(server.host)"
+        port = \(server.port)
+        user = "\(server.user)"
+        private_key = "\(server.clientKeyPath)"
+        known_hosts = "\(server.knownHostsPath)"
+        remote_root = "\(remoteRoot)"
+        \(maxSessions.map { "max_sessions = \($0)" } ?? "")
+        [acks]
+        poll_seconds = 300
+        """
+    }
+
+    /// A DSP profile delivering to the local folder `remoteRoot`, with `more` TOML after its transport.
+    static func localProfile(recipient: (dpid: String, name: String), remoteRoot: String, more: String) -> String {
+        """
+        recipient_dpid = "\(recipient.dpid)"
+        recipient_name = "\(recipient.name)"
+        [transport]
+        kind = "local"
+        remote_root = "\(remoteRoot)"
+        \(more)
+        """
     }
 }

@@ -108,19 +108,7 @@ private func timeDelivery(instances: Int, options: ClusterBenchOptions, postgres
 private func writeClusterConfiguration(root: String, database: String, postgres: PostgresServer, server: SSHServer,
                                        remoteRoot: String, schemas: String) throws
 {
-    try FileManager.default.createDirectory(atPath: root + "/config/dsps", withIntermediateDirectories: true)
-    try """
-        dsp_folder = "dsps"
-        [sender]
-        dpid = "PADPIDA2014122301Q"
-        name = "Benchmark"
-        [spool]
-        root = "\(root)/spool"
-        [schemas]
-        folder = "\(schemas)"
-        [accounting]
-        currency = "EUR"
-        commission_bp = 1500
+    try BenchmarkConfiguration.write(root: root, schemas: schemas, tables: """
         [daemon]
         log_level = "warning"
         [store]
@@ -130,22 +118,8 @@ private func writeClusterConfiguration(root: String, database: String, postgres:
         tls = "disable"
         [accounts.label]
         dsps = ["spotify"]
-        """.write(toFile: root + "/config/ddexd.toml", atomically: true, encoding: .utf8)
-    try """
-        recipient_dpid = "PADPIDA2011072101T"
-        recipient_name = "Spotify"
-        [transport]
-        kind = "sftp"
-        host = "\(server.host)"
-        port = \(server.port)
-        user = "\(server.user)"
-        private_key = "\(server.clientKeyPath)"
-        known_hosts = "\(server.knownHostsPath)"
-        remote_root = "\(remoteRoot)"
-        max_sessions = 4
-        [acks]
-        poll_seconds = 300
-        """.write(toFile: root + "/config/dsps/spotify.toml", atomically: true, encoding: .utf8)
+        """, dsps: [("spotify", BenchmarkConfiguration.sftpProfile(server, recipient: ("PADPIDA2011072101T", "Spotify"),
+                                                                   remoteRoot: remoteRoot, maxSessions: 4))])
 }
 
 private func waitFor(_ what: String, timeout: Double, _ condition: () throws -> Bool) throws {

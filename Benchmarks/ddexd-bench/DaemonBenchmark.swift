@@ -46,53 +46,18 @@ func runDaemonBenchmark(arguments: [String]) throws {
 
     let root = NSTemporaryDirectory() + "ddexd-bench-daemon-\(getpid())"
     defer { try? FileManager.default.removeItem(atPath: root) }
-    try FileManager.default.createDirectory(atPath: root + "/config/dsps", withIntermediateDirectories: true)
-    try """
-        dsp_folder = "dsps"
-        [sender]
-        dpid = "PADPIDA2014122301Q"
-        name = "Benchmark"
-        [spool]
-        root = "\(root)/spool"
-        [schemas]
-        folder = "\(schemaPath)"
-        [accounting]
-        currency = "EUR"
-        commission_bp = 1500
-        [accounts.label]
-        """.write(toFile: root + "/config/ddexd.toml", atomically: true, encoding: .utf8)
     // The first two are named like the fixture's targets (its release.json lists spotify and youtube).
     let names = (0..<dsps).map { $0 == 0 ? "spotify" : $0 == 1 ? "youtube" : "dsp\($0)" }
     let server = sftp ? try SSHServer() : nil
     let watched = server.map { $0.localPath("/upload") } ?? root + "/dropbox"
-    for (i, name) in names.enumerated() {
+    let profiles = names.enumerated().map { i, name in
         if let server, i == 0 {
-            try """
-                recipient_dpid = "PADPIDA2011072101T"
-                recipient_name = "DSP 0 over SFTP"
-                [transport]
-                kind = "sftp"
-                host = "\(server.host)"
-                port = \(server.port)
-                user = "\(server.user)"
-                private_key = "\(server.clientKeyPath)"
-                known_hosts = "\(server.knownHostsPath)"
-                remote_root = "/upload"
-                [acks]
-                poll_seconds = 300
-                """.write(toFile: root + "/config/dsps/\(name).toml", atomically: true, encoding: .utf8)
-            continue
+            return (name, BenchmarkConfiguration.sftpProfile(server, recipient: ("PADPIDA2011072101T", "DSP 0 over SFTP"), remoteRoot: "/upload"))
         }
-        try """
-            recipient_dpid = "PADPIDA2013020802I"
-            recipient_name = "DSP \(i)"
-            [transport]
-            kind = "local"
-            remote_root = "\(root)/dropbox/\(name)"
-            [acks]
-            poll_seconds = 300
-            """.write(toFile: root + "/config/dsps/\(name).toml", atomically: true, encoding: .utf8)
+        return (name, BenchmarkConfiguration.localProfile(recipient: ("PADPIDA2013020802I", "DSP \(i)"), remoteRoot: "\(root)/dropbox/\(name)",
+                                                          more: "[acks]\npoll_seconds = 300"))
     }
+    try BenchmarkConfiguration.write(root: root, schemas: schemaPath, tables: "[accounts.label]", dsps: profiles)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: ddexd)
     process.arguments = ["run", "--config", root + "/config/ddexd.toml"]

@@ -37,36 +37,16 @@ func runLoadBenchmark(arguments: [String]) throws {
     let fixturePath = URL(fileURLWithPath: fixture).standardizedFileURL.path
     let root = NSTemporaryDirectory() + "ddexd-bench-load-\(getpid())"
     defer { try? FileManager.default.removeItem(atPath: root) }
-    try FileManager.default.createDirectory(atPath: root + "/config/dsps", withIntermediateDirectories: true)
-    try """
-        dsp_folder = "dsps"
-        [sender]
-        dpid = "PADPIDA2014122301Q"
-        name = "Benchmark"
-        [spool]
-        root = "\(root)/spool"
-        [schemas]
-        folder = "\(URL(fileURLWithPath: ERNBenchOptions.defaultSchemaFolder).standardizedFileURL.path)"
-        [accounting]
-        currency = "EUR"
-        commission_bp = 1500
-        [daemon]
-        status_interval_seconds = 1
-        [accounts.label]
-        """.write(toFile: root + "/config/ddexd.toml", atomically: true, encoding: .utf8)
-    for (name, dpid) in [("spotify", "PADPIDA2011072101T"), ("youtube", "PADPIDA2013020802I")] {
-        try """
-            recipient_dpid = "\(dpid)"
-            recipient_name = "\(name)"
-            [transport]
-            kind = "local"
-            remote_root = "\(root)/dropbox/\(name)"
+    let profiles = [("spotify", "PADPIDA2011072101T"), ("youtube", "PADPIDA2013020802I")].map { name, dpid in
+        (name, BenchmarkConfiguration.localProfile(recipient: (dpid, name), remoteRoot: "\(root)/dropbox/\(name)", more: """
             [dsr]
             folder = "reports"
             poll_seconds = 1
             after_fetch = "move"
-            """.write(toFile: root + "/config/dsps/\(name).toml", atomically: true, encoding: .utf8)
+            """))
     }
+    try BenchmarkConfiguration.write(root: root, schemas: ERNBenchOptions.defaultSchemaFolder,
+                                     tables: "[daemon]\nstatus_interval_seconds = 1\n[accounts.label]", dsps: profiles)
     let reports = root + "/dropbox/spotify/reports"
     try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
     try FileManager.default.createDirectory(atPath: root + "/staging", withIntermediateDirectories: true)
