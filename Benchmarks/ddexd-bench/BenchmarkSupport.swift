@@ -102,6 +102,7 @@ enum StopCleanup {
                     defer { actions = [:] }
                     return actions.keys.sorted(by: >).compactMap { actions[$0] }
                 }
+                daemons.terminateAll()
                 for action in pending { action() }
                 FileHandle.standardError.write(Data("ddexd-bench: stopped by signal \(signalNumber); what it started is stopped\n".utf8))
                 exit(128 + signalNumber)
@@ -123,7 +124,22 @@ enum StopCleanup {
     }
 }
 
-/// A child process a benchmark started, stoppable from the signal handler.
+/// Starts `ddexd run --config <config>` (its log discarded) as one of `daemons`, which the signal handler stops too.
+@discardableResult
+func startDaemon(_ ddexd: String, config: String) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: ddexd)
+    process.arguments = ["run", "--config", config]
+    process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+    try process.run()
+    daemons.add(process)
+    return process
+}
+
+/// The `ddexd run` processes the benchmark started (`startDaemon`).
+let daemons = ChildProcesses()
+
+/// Child processes a benchmark started, stoppable from the signal handler.
 final class ChildProcesses: @unchecked Sendable {
     // Safety: `processes` is only touched with `lock` held.
     private let lock = NSLock()

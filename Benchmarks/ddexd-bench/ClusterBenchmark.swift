@@ -70,17 +70,9 @@ private func deliverThroughCluster(instances: Int, options: ClusterBenchOptions,
         try PackageVariant.make(from: fixture, at: inbound + "/.stage-\(n)",
                                 release: (PackageVariant.icpn(String(format: "501234%06d", n)), String(format: "GBBEN%02d", n % 100)))
     }
-    let processes = ChildProcesses()
-    return try StopCleanup.whileRunning(undo: { processes.terminateAll(); try? FileManager.default.removeItem(atPath: root) }) {
-        defer { processes.terminateAll() }
-        for _ in 0..<instances {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: options.ddexd)
-            process.arguments = ["run", "--config", root + "/config/ddexd.toml"]
-            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-            try process.run()
-            processes.add(process)
-        }
+    return try StopCleanup.whileRunning(undo: { try? FileManager.default.removeItem(atPath: root) }) {
+        defer { daemons.terminateAll() }
+        for _ in 0..<instances { try startDaemon(options.ddexd, config: root + "/config/ddexd.toml") }
         return try timeDelivery(instances: instances, options: options, postgres: postgres, database: name, root: root, inbound: inbound)
     }
 }

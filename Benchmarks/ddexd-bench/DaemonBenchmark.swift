@@ -58,15 +58,8 @@ func runDaemonBenchmark(arguments: [String]) throws {
                                                           more: "[acks]\npoll_seconds = 300"))
     }
     try BenchmarkConfiguration.write(root: root, schemas: schemaPath, tables: "[accounts.label]", dsps: profiles)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: ddexd)
-    process.arguments = ["run", "--config", root + "/config/ddexd.toml"]
-    process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-    try process.run()
-    defer {
-        process.terminate()
-        process.waitUntilExit()
-    }
+    let process = try startDaemon(ddexd, config: root + "/config/ddexd.toml")
+    defer { daemons.terminateAll() }
     let statusFile = root + "/spool/status/ddexd.json"
     let startDeadline = Date().addingTimeInterval(30)
     while !FileManager.default.fileExists(atPath: statusFile) {

@@ -53,15 +53,8 @@ func runLoadBenchmark(arguments: [String]) throws {
     let (report, _) = try SyntheticDSRReport.write(lines: lines, into: root + "/staging")
     let size = (try FileManager.default.attributesOfItem(atPath: report)[.size] as? Int) ?? 0
 
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: ddexd)
-    process.arguments = ["run", "--config", root + "/config/ddexd.toml"]
-    process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-    try process.run()
-    defer {
-        process.terminate()
-        process.waitUntilExit()
-    }
+    let process = try startDaemon(ddexd, config: root + "/config/ddexd.toml")
+    defer { daemons.terminateAll() }
     let statusFile = root + "/spool/status/ddexd.json"
     try wait("ddexd to start", 30) { FileManager.default.fileExists(atPath: statusFile) }
     guard rename(report, reports + "/" + SyntheticDSRReport.fileName) == 0 else { throw BenchmarkError("rename failed") }
