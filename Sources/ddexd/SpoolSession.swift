@@ -12,10 +12,10 @@ final class SpoolSession {
     let store: StoreConnection
     /// This command as an instance of the cluster, on a shared store; nil on SQLite.
     let cluster: CommandInstance?
-    private let lock: SpoolLock?
+    private var lock: SpoolLock?
 
     /// Loads the configuration, takes the spool lock on SQLite (exit 2 when it is held), opens the store and, on a
-    /// shared store, joins the cluster.
+    /// shared store, joins the cluster and locks its own instance file.
     init(_ global: GlobalOptions, command: String) throws {
         configuration = try global.loadConfiguration()
         do {
@@ -25,13 +25,17 @@ final class SpoolSession {
             throw ExitCode(2)
         }
         store = try StoreConnection(configuration, logger: CommandLogging.logger(label: "ddexd." + command))
+        var joined: CommandInstance?
         do {
-            cluster = store.isShared
+            joined = store.isShared
                 ? try CommandInstance(cluster: store.repositories.cluster, leaseSeconds: configuration.daemon.leaseSeconds) : nil
+            if let joined { lock = try SpoolLock.taking(for: configuration, instance: joined.record.id) }
         } catch {
+            joined?.leave()
             store.close()
             throw error
         }
+        cluster = joined
     }
 
     /// The DSP profiles a `--dsp` option selects: that one (enabled or not), or every enabled one.

@@ -72,6 +72,10 @@ final class PostgresCLITests: PostgresStoreTestCase {
         let instances = try repositories.cluster.instances()
         XCTAssertEqual(instances.count, 1)
         XCTAssertNotNil(instances.first?.stoppedAt, "the command's instance is recorded as stopped")
+        let state = directory.path + "/cluster/spool/state"
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: state + "/instances"), [instances[0].id + ".lock"],
+                       "the command locked its own instance file")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: state + "/ddexd.lock"), "and not the whole spool")
         XCTAssertEqual(try repositories.cluster.leases().filter { !$0.isExpired(at: Date().timeIntervalSince1970) }, [])
 
         // Another instance holds the DSP's only session slot: the delivery waits for it.

@@ -27,11 +27,7 @@ struct RunCommand: AsyncParsableCommand {
         let instance = InstanceRecord.current(version: Daemon.version)
         let lock: SpoolLock
         do {
-            // Alone on SQLite, the spool is this process's; on PostgreSQL instances share it and each locks only
-            // its own file (leases in the database share the work).
-            lock = configuration.store.kind == .sqlite
-                ? try SpoolLock(stateFolder: configuration.spool.state)
-                : try SpoolLock(stateFolder: configuration.spool.state + "/instances", name: instance.id + ".lock")
+            lock = try SpoolLock.taking(for: configuration, instance: instance.id)
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode(2)
