@@ -124,13 +124,27 @@ enum StopCleanup {
     }
 }
 
-/// Starts `ddexd run --config <config>` (its log discarded) as one of `daemons`, which the signal handler stops too.
+/// Starts `ddexd run --config <config>` (its log discarded) as one of `daemons`, which the signal handler stops too;
+/// with `core`, on that CPU only (`taskset`, which sets the affinity and then runs ddexd itself).
 @discardableResult
-func startDaemon(_ ddexd: String, config: String) throws -> Process {
+func startDaemon(_ ddexd: String, config: String, core: Int? = nil) throws -> Process {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: ddexd)
-    process.arguments = ["run", "--config", config]
-    process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+    if let core {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/taskset")
+        process.arguments = ["--cpu-list", "\(core)", ddexd, "run", "--config", config]
+    } else {
+        process.executableURL = URL(fileURLWithPath: ddexd)
+        process.arguments = ["run", "--config", config]
+    }
+    // DDEXD_BENCH_LOGS=<folder> keeps each daemon's log there (DDEXD_LOG_LEVEL sets its level), to see where the
+    // time goes.
+    if let folder = ProcessInfo.processInfo.environment["DDEXD_BENCH_LOGS"] {
+        let path = folder + "/ddexd-\(daemons.count).log"
+        FileManager.default.createFile(atPath: path, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: path)
+    } else {
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+    }
     try process.run()
     daemons.add(process)
     return process
@@ -145,7 +159,12 @@ final class ChildProcesses: @unchecked Sendable {
     private let lock = NSLock()
     private var processes: [Process] = []
 
-    func add(_ process: Process) { lock.withLock { processes.append(process) } }
+    private var added = 0
+
+    func add(_ process: Process) { lock.withLock { processes.append(process); added += 1 } }
+
+    /// How many were added in all.
+    var count: Int { lock.withLock { added } }
 
     /// Sends SIGTERM to each and waits for it to end.
     func terminateAll() {
@@ -210,5 +229,31 @@ enum BenchmarkConfiguration {
         remote_root = "\(remoteRoot)"
         \(more)
         """
+    }
+}
+
+/// The host's CPU time from `/proc/stat`, to tell how many cores a run kept busy.
+struct HostCPU {
+    /// Clock ticks spent busy and in all, summed over every core.
+    let busy: Int
+    let total: Int
+
+    /// Reads the aggregate `cpu` line: user nice system idle iowait irq softirq steal.
+    static func now() throws -> HostCPU {
+        let text = try String(contentsOfFile: "/proc/stat", encoding: .utf8)
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") }) else {
+            throw BenchmarkError("no cpu line in /proc/stat")
+        }
+        let ticks = line.split(separator: " ").dropFirst().prefix(8).compactMap { Int($0) }
+        guard ticks.count == 8 else { throw BenchmarkError("cannot parse /proc/stat: \(line)") }
+        let total = ticks.reduce(0, +)
+        return HostCPU(busy: total - ticks[3] - ticks[4], total: total)
+    }
+
+    /// How many cores were busy on average since `earlier`.
+    func busyCores(since earlier: HostCPU) -> Double {
+        let total = total - earlier.total
+        guard total > 0 else { return 0 }
+        return Double(busy - earlier.busy) / Double(total) * Double(ProcessInfo.processInfo.activeProcessorCount)
     }
 }
