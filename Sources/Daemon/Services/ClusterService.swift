@@ -19,7 +19,7 @@ struct ClusterService: Service {
             do {
                 let lost = try await runtime.pool.run { try runtime.leases.heartbeat() }
                 if !lost.isEmpty {
-                    runtime.logger.warning("leases lost to another instance: their work stops here", metadata: [
+                    runtime.logger.warning("leases lost (they expired: the store was away, or another instance took them over): their work stops here", metadata: [
                         "code": "LEASE_LOST", "resources": "\(lost.joined(separator: ","))",
                     ])
                 }
