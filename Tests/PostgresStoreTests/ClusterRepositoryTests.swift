@@ -98,6 +98,24 @@ final class ClusterRepositoryTests: RepositoryContractTestCase {
         }
     }
 
+    func testLeasesADeadInstanceLeftThatNobodyTookOverAreDroppedALeaseLaterAndItsInstanceLeaseIsKept() throws {
+        onEachEngine { repositories in
+            let time = Locked<Double>(100)
+            let dead = LeaseKeeper(instance: "dead", cluster: repositories.cluster, duration: 10, clock: { time.current })
+            let alive = LeaseKeeper(instance: "alive", cluster: repositories.cluster, duration: 10, clock: { time.current })
+            XCTAssertTrue(try dead.acquire(dead.instanceResource))
+            XCTAssertTrue(try dead.acquire("inbound:label/release-1"))
+            XCTAssertTrue(try alive.acquire("delivery:1"))
+            time.withLock { $0 = 115 } // expired at 110, but not for a whole lease yet
+            XCTAssertEqual(try alive.heartbeat(), [])
+            XCTAssertEqual(try repositories.cluster.leases().map(\.resource), ["delivery:1", "inbound:label/release-1", "instance:dead"])
+            time.withLock { $0 = 121 }
+            XCTAssertEqual(try alive.heartbeat(), [])
+            XCTAssertEqual(try repositories.cluster.leases().map(\.resource), ["delivery:1", "instance:dead"],
+                           "the finished claim's lease is gone; the dead instance's own lease stays for status --cluster")
+        }
+    }
+
     func testALeaseGivenBackWhileTheStoreWasAwayIsGivenBackByTheNextHeartbeat() throws {
         onEachEngine { repositories in
             let away = AwayCluster(repositories.cluster)
@@ -170,6 +188,7 @@ private final class AwayCluster: ClusterRepository {
     }
 
     func releaseAll(holder: String, stoppedAt now: String) throws { try base.releaseAll(holder: holder, stoppedAt: now) }
+    func dropExpired(before cutoff: Double) throws { try base.dropExpired(before: cutoff) }
     func lease(_ resource: String) throws -> Lease? { try base.lease(resource) }
     func leases() throws -> [Lease] { try base.leases() }
     func register(_ instance: InstanceRecord) throws { try base.register(instance) }

@@ -52,6 +52,12 @@ public struct PostgresClusterStore: ClusterRepository {
         }
     }
 
+    public func dropExpired(before cutoff: Double) throws {
+        try database.write(isolation: .readCommitted) { session in
+            _ = try session.execute("DELETE FROM leases WHERE expires_at < $1 AND resource NOT LIKE 'instance:%'", [cutoff])
+        }
+    }
+
     public func releaseAll(holder: String, stoppedAt now: String) throws {
         try database.write(isolation: .readCommitted) { session in
             try session.execute("DELETE FROM leases WHERE holder = $1", [holder])

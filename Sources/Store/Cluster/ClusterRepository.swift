@@ -31,6 +31,11 @@ public protocol ClusterRepository: Sendable {
     /// Gives back every lease of `holder` (a clean shutdown), and marks the instance stopped at `now`.
     func releaseAll(holder: String, stoppedAt now: String) throws
 
+    /// Drops the work leases (not the `instance:` ones) that expired before `cutoff`: units a dead instance held
+    /// that nobody needed to take over (a claim it had finished), which would otherwise show it holding them for
+    /// good. Anyone may take an expired lease, so dropping one changes no claim.
+    func dropExpired(before cutoff: Double) throws
+
     /// The lease on `resource`, whoever holds it, expired or not.
     func lease(_ resource: String) throws -> Lease?
 

@@ -36,6 +36,12 @@ public struct ClusterStore: ClusterRepository {
         }
     }
 
+    public func dropExpired(before cutoff: Double) throws {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM leases WHERE expires_at < ? AND resource NOT LIKE 'instance:%'", arguments: [cutoff])
+        }
+    }
+
     public func releaseAll(holder: String, stoppedAt now: String) throws {
         try database.write { db in
             try db.execute(sql: "DELETE FROM leases WHERE holder = ?", arguments: [holder])

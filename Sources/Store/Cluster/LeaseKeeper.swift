@@ -121,7 +121,10 @@ public final class LeaseKeeper: Sendable {
     @discardableResult
     public func heartbeat() throws -> [String] {
         retryReleases()
-        let renewed = try cluster.renew(holder: instance, now: clock(), duration: duration)
+        let now = clock()
+        let renewed = try cluster.renew(holder: instance, now: now, duration: duration)
+        // Expired for a whole lease's life: nobody is coming back for it.
+        try? cluster.dropExpired(before: now - duration)
         let kept = Dictionary(uniqueKeysWithValues: renewed.map { ($0.resource, $0) })
         return held.withLock { held in
             let lost = held.keys.filter { resource in kept[resource]?.generation != held[resource]?.generation }
