@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import PostgresNIO
 import Store
 
@@ -37,9 +38,24 @@ public struct PostgresSession {
             if let argument { bindings.append(argument) } else { bindings.appendNull() }
         }
         do {
-            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
+            return try submit(PostgresQuery(unsafeSQL: sql, binds: bindings)).wait()
         } catch {
             throw StoreError(postgres: error, during: .step, sql: sql)
+        }
+    }
+
+    /// Sends one statement from the connection's event loop, unless the connection is closed (then
+    /// `STORE_UNREACHABLE`). postgres-nio 1.33.2 drops a statement written after the server closed the connection
+    /// and NIO removed its handlers: the future never completes, and a thread waiting for it waits for good. On the
+    /// event loop the check and the write are one step, so nothing can close the connection in between.
+    func submit(_ query: PostgresQuery) -> EventLoopFuture<PostgresQueryResult> {
+        let connection = connection, logger = logger
+        return connection.eventLoop.flatSubmit {
+            guard !connection.isClosed else {
+                return connection.eventLoop.makeFailedFuture(
+                    StoreError(.unreachable, message: "the database server closed the connection"))
+            }
+            return connection.query(query, logger: logger)
         }
     }
 }
