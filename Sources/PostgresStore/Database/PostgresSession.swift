@@ -39,21 +39,16 @@ public struct PostgresSession {
             if let argument { bindings.append(argument) } else { bindings.appendNull() }
         }
         do {
-            return try Self.answer(to: connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger),
-                                   on: connection).wait()
+            return try Self.answer(to: submit(PostgresQuery(unsafeSQL: sql, binds: bindings)), on: connection).wait()
         } catch {
             throw StoreError(postgres: error, during: .step, sql: sql)
         }
     }
 
-    /// The answer to a statement sent on `connection`, or `STORE_UNREACHABLE` once the connection closed.
-    ///
-    /// postgres-nio hands a statement to its channel with `write(_:promise: nil)`. When the channel closed in the
-    /// meantime (the server went away between the pool's check and the write), the handler that would fail the
-    /// statement is already gone from the pipeline, the write's error is dropped, and the statement's future never
-    /// completes: a thread waiting on it would wait for good (seen when PostgreSQL restarted under the daemon). The
-    /// connection's close ends the wait instead. Both complete on the connection's event loop, so an answer that
-    /// arrived before the close is never lost.
+    /// The answer to `statement`, or `STORE_UNREACHABLE` once the connection closed: the line behind `submit`, for a
+    /// statement postgres-nio never answers after the connection went away (a thread waiting for it would wait for
+    /// good, as seen when PostgreSQL restarted under the daemon). Both complete on the connection's event loop, so an
+    /// answer that arrived before the close is never lost.
     static func answer<T: Sendable>(to statement: EventLoopFuture<T>, on connection: PostgresConnection) -> EventLoopFuture<T> {
         let answer = statement.eventLoop.makePromise(of: T.self)
         let settled = Locked(false)
@@ -66,5 +61,20 @@ public struct PostgresSession {
             settle(.failure(StoreError(.unreachable, message: "the connection to the database server closed before it answered")))
         }
         return answer.futureResult
+    }
+
+    /// Sends one statement from the connection's event loop, unless the connection is closed (then
+    /// `STORE_UNREACHABLE`). postgres-nio 1.33.2 drops a statement written after the server closed the connection
+    /// and NIO removed its handlers: the future never completes, and a thread waiting for it waits for good. On the
+    /// event loop the check and the write are one step, so nothing can close the connection in between.
+    func submit(_ query: PostgresQuery) -> EventLoopFuture<PostgresQueryResult> {
+        let connection = connection, logger = logger
+        return connection.eventLoop.flatSubmit {
+            guard !connection.isClosed else {
+                return connection.eventLoop.makeFailedFuture(
+                    StoreError(.unreachable, message: "the database server closed the connection"))
+            }
+            return connection.query(query, logger: logger)
+        }
     }
 }

@@ -5,14 +5,19 @@ import Store
 extension StoreError {
     /// The error for a failed PostgreSQL call, its kind chosen from what failed: the server's SQLSTATE (a constraint
     /// is `STORE_CONSTRAINT`, a serialization failure or deadlock `STORE_BUSY`, a refused password `STORE_AUTH`, a
-    /// server shutting down `STORE_UNREACHABLE`), or the connection (refused, lost: `STORE_UNREACHABLE`; TLS:
-    /// `STORE_TLS`). Anything else is `kind`. `at` names the server in messages about the connection.
+    /// server shutting down `STORE_UNREACHABLE`), or the connection (refused, lost, postgres-nio's
+    /// `connectionClosed`: `STORE_UNREACHABLE`; TLS: `STORE_TLS`). Anything else is `kind`. `at` names the server in messages about the connection.
     init(postgres error: any Error, during kind: Kind, sql: String? = nil, at server: String? = nil) {
         if let error = error as? StoreError {
             self = error
             return
         }
         let prefix = server.map { "\($0): " } ?? ""
+        if case .connectionClosed = error as? PostgresError {
+            // What postgres-nio's COPY writer throws once the connection's handlers are gone.
+            self.init(.unreachable, message: prefix + "the database server closed the connection", sql: sql)
+            return
+        }
         guard let error = error as? PSQLError else {
             let resolved: Kind = error is NIOSSLError ? .tls : kind
             self.init(resolved, message: prefix + String(describing: error), sql: sql)

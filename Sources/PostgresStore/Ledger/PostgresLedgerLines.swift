@@ -111,7 +111,7 @@ struct LinePage {
 extension PostgresSession {
     /// Sends a statement without waiting for it: the connection runs it after the ones sent before.
     func send(_ sql: String) -> EventLoopFuture<PostgresQueryResult> {
-        connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        submit(PostgresQuery(unsafeSQL: sql))
     }
 
     /// The result of a statement `send` sent.

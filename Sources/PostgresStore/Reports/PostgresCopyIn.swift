@@ -6,7 +6,8 @@ import Store
 
 /// One `COPY table (columns) FROM STDIN` on a session's connection, fed from a blocking thread.
 ///
-/// postgres-nio copies in an `async` function; this runs it in a task of its own that takes buffers from a bounded
+/// postgres-nio copies in an `async` function; this runs it in a task of its own (on the connection's event loop,
+/// guarded by `PostgresCopyGuard` against a connection lost mid-copy) that takes buffers from a bounded
 /// queue (`COPYQueue`), while the calling thread fills them and waits only when `capacity` buffers are already on
 /// their way: the server parses one buffer while the caller encodes the next, and memory stays bounded whatever
 /// the number of rows. The caller must end every copy it starts, with `finish` or `abandon`, before it uses the
@@ -16,19 +17,33 @@ final class PostgresCopyIn {
     private let table: String
     private var ended = false
 
-    /// Starts the copy. The task runs on Swift's cooperative pool but never blocks it: it only awaits.
+    /// Starts the copy. Its task runs on the connection's event loop and never blocks it: it only awaits. Each call
+    /// into postgres-nio about the copy is made right after `PostgresCopyGuard.ensureOpen`, in the same event-loop
+    /// turn, so a connection lost mid-copy ends it with `STORE_UNREACHABLE` instead of stopping the process.
     init(session: PostgresSession, table: String, columns: [String], capacity: Int = 4) {
         let queue = COPYQueue(capacity: capacity)
         self.queue = queue
         self.table = table
         let connection = session.connection
         let logger = session.logger
-        Task {
+        let copyGuard = PostgresCopyGuard(connection: connection, table: table)
+        copyGuard.run {
+            let watchdog = copyGuard.watch(queue)
+            defer { watchdog.cancel() }
             do {
+                try await copyGuard.ensureOpen()
                 try await connection.copyFrom(table: table, columns: columns, format: .text(.init()), logger: logger) { writer in
-                    while let buffer = try await queue.next() {
-                        try await writer.write(buffer)
+                    do {
+                        while let buffer = try await queue.next() {
+                            try await copyGuard.write(buffer, to: writer)
+                        }
+                    } catch {
+                        // `copyFrom` answers a throw with `CopyFail`: the same check as before a write.
+                        try await copyGuard.ensureOpen()
+                        throw error
                     }
+                    // ... and a return with `CopyDone`.
+                    try await copyGuard.ensureOpen()
                 }
                 queue.end(.success(()))
             } catch {
@@ -143,10 +158,10 @@ final class COPYQueue: @unchecked Sendable {
         }
     }
 
-    /// The task's side: how the copy ended.
+    /// The task's side (or `PostgresCopyGuard.watch`'s): how the copy ended. The first end counts.
     func end(_ result: Result<Void, any Error>) {
         condition.lock()
-        outcome = result
+        if outcome == nil { outcome = result }
         condition.broadcast()
         condition.unlock()
     }
