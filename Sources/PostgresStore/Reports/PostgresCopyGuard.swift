@@ -17,7 +17,9 @@ import Store
 /// reach the state machine synchronously. Right before each of them `ensureOpen` reads `isClosed` (the channel
 /// not active) in the same event-loop turn, so the state cannot change between the check and the call; if the
 /// channel is closed it first waits for `closeFuture`, so that whatever postgres-nio does next meets removed
-/// handlers and throws, then throws `STORE_UNREACHABLE`.
+/// handlers and throws, then throws `STORE_UNREACHABLE`. "The same turn" rests on Swift running a call from one
+/// nonisolated async function to another inline when the task's executor stays the same (no `await` suspends in
+/// between); `ensureOpen` checks at least that it is on the event loop.
 ///
 /// **What stays uncovered** (faults of the library, not reachable from here):
 /// - `.closing` while the channel is still active: postgres-nio closes the channel itself after a second error
