@@ -20,8 +20,8 @@ final class CommandInstance {
     /// Registers this process with `cluster` and takes its instance lease, which lasts `leaseSeconds` between renewals.
     init(cluster: any ClusterRepository, leaseSeconds: Int) throws {
         record = InstanceRecord.current(version: Daemon.version)
-        try cluster.register(record)
         let leases = LeaseKeeper(instance: record.id, cluster: cluster, duration: Double(leaseSeconds))
+        try cluster.register(record.beating(at: try leases.clock.synchronizedNow(with: cluster)))
         _ = try leases.acquire(leases.instanceResource)
         self.leases = leases
         // Three renewals per lease, as the daemon does: one missed beat does not lose anything.

@@ -1,3 +1,4 @@
+import Daemon
 import Foundation
 import TestSupport
 import XCTest
@@ -93,6 +94,13 @@ final class ClusterChaosTests: XCTestCase {
             FileManager.default.fileExists(atPath: reports + "/processed/" + parts[1])
         }
         XCTAssertEqual(try query("SELECT count(*) FROM dsr_reports WHERE state = 'loaded'"), "1")
+        // Each living instance measured its clock against the server's (one host here: they agree).
+        let survivors = StatusWriter(folder: daemon.spool + "/status").readInstanceStatuses().filter { $0.instance?.id != victimId }
+        XCTAssertEqual(survivors.count, instances - 1, "one status file per living instance")
+        for status in survivors {
+            let offset = try XCTUnwrap(status.instance?.clockOffsetSeconds, "the status file shows the clock offset")
+            XCTAssertLessThan(abs(offset), 1, "one host, one clock")
+        }
         for n in 0..<instances where n != victim { XCTAssertEqual(daemon.stop(instance: n), 0, daemon.log(instance: n)) }
 
         // The statement on PostgreSQL, through the real CLI, against dsrgen's oracle.

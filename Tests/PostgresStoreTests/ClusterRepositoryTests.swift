@@ -137,6 +137,60 @@ final class ClusterRepositoryTests: RepositoryContractTestCase {
         }
     }
 
+    func testInstancesWhoseHostClocksAreOffReckonLeasesOnTheDatabaseServersClock() throws {
+        let database = try makePostgresDatabase(name: try createPostgresDatabase())
+        defer { database.close() }
+        let cluster = PostgresClusterStore(database: database)
+        func host(_ skew: Double) -> ClusterClock { ClusterClock(host: { Date().timeIntervalSince1970 + skew }) }
+        let onTime = LeaseKeeper(instance: "on-time", cluster: cluster, duration: 30, clock: host(0))
+        let ahead = LeaseKeeper(instance: "ahead", cluster: cluster, duration: 30, clock: host(600))
+        let behind = LeaseKeeper(instance: "behind", cluster: cluster, duration: 30, clock: host(-600))
+
+        XCTAssertTrue(try onTime.acquire("delivery:1"))
+        XCTAssertFalse(try ahead.acquire("delivery:1"), "ten minutes ahead, its own clock sees a live lease as long expired")
+        XCTAssertTrue(try behind.acquire("delivery:2"))
+        XCTAssertEqual(try XCTUnwrap(try cluster.lease("delivery:2")).expiresAt, try XCTUnwrap(try cluster.storeTime()) + 30, accuracy: 2)
+        XCTAssertFalse(try onTime.acquire("delivery:2"), "the lease runs from the server's time, not from ten minutes ago")
+
+        let dead = LeaseKeeper(instance: "dead", cluster: cluster, duration: 0.5, clock: host(0))
+        XCTAssertTrue(try dead.acquire("delivery:3"))
+        Thread.sleep(forTimeInterval: 1)
+        XCTAssertTrue(try behind.acquire("delivery:3"), "ten minutes behind, its own clock would leave expired work waiting")
+        XCTAssertTrue(try ahead.acquire("delivery:4"))
+        XCTAssertEqual(try ahead.heartbeat(), [], "its own leases renew on the server's clock too")
+
+        let offsets = try [onTime, ahead, behind].map { try XCTUnwrap($0.clock.reading) }
+        XCTAssertEqual(offsets[1].offset, -600, accuracy: 1)
+        XCTAssertEqual(offsets[2].offset, 600, accuracy: 1)
+        XCTAssertEqual(offsets.map(\.isSkewed), [false, true, true])
+    }
+
+    func testTheClusterClockFollowsTheStoresClockWithinHalfTheRoundTrip() throws {
+        let host = Locked<Double>(1_000)
+        let store = ScriptedClockCluster { () -> Double? in
+            // The store answers 2 s into a 4 s round trip, by a clock 50 s ahead of this host's.
+            host.withLock { $0 += 2 }
+            defer { host.withLock { $0 += 2 } }
+            return host.current + 50
+        }
+        let clock = ClusterClock(host: { host.current })
+        XCTAssertEqual(clock.now(), 1_000, "this host's time before the first reading")
+        XCTAssertEqual(try clock.synchronize(with: store), ClusterClock.Reading(offset: 50, uncertainty: 2))
+        XCTAssertEqual(clock.now(), 1_054)
+        XCTAssertTrue(try XCTUnwrap(clock.reading).isSkewed)
+
+        // A reading over a round trip too slow to trust does not replace a better one.
+        store.answer.withLock { $0 = { host.withLock { $0 += 10 }; defer { host.withLock { $0 += 10 } }; return host.current + 80 } }
+        XCTAssertEqual(try clock.synchronize(with: store), ClusterClock.Reading(offset: 50, uncertainty: 2))
+        store.answer.withLock { $0 = { host.current + 0.5 } }
+        XCTAssertEqual(try clock.synchronize(with: store), ClusterClock.Reading(offset: 0.5, uncertainty: 0))
+        XCTAssertFalse(try XCTUnwrap(clock.reading).isSkewed, "less than a second off is normal")
+
+        XCTAssertNil(try ClusterClock(fixed: { host.current }).synchronize(with: store), "a fixed clock never follows")
+        let sqlite = try makeRepositories(.sqlite)
+        XCTAssertNil(try ClusterClock().synchronize(with: sqlite.cluster), "SQLite: one host, its clock")
+    }
+
     func testTwoInstancesRacingForTheSameWorkOnPostgreSQLNeverBothGetIt() throws {
         let name = try createPostgresDatabase()
         let (firstDatabase, secondDatabase) = (try makePostgresDatabase(name: name), try makePostgresDatabase(name: name))
@@ -193,4 +247,24 @@ private final class AwayCluster: ClusterRepository {
     func leases() throws -> [Lease] { try base.leases() }
     func register(_ instance: InstanceRecord) throws { try base.register(instance) }
     func instances() throws -> [InstanceRecord] { try base.instances() }
+    func storeTime() throws -> Double? { try base.storeTime() }
+}
+
+/// A cluster repository whose store clock answers as scripted (`answer`), for `ClusterClock`; nothing else is used.
+private final class ScriptedClockCluster: ClusterRepository {
+    let answer: Locked<@Sendable () -> Double?>
+
+    init(_ answer: @escaping @Sendable () -> Double?) { self.answer = Locked(answer) }
+
+    func storeTime() throws -> Double? { try answer.current() }
+    func acquire(_ resource: String, holder: String, now: Double, duration: Double) throws -> Lease? { nil }
+    func acquire(_ resources: [String], holder: String, now: Double, duration: Double, limit: Int) throws -> [Lease] { [] }
+    func renew(holder: String, now: Double, duration: Double) throws -> [Lease] { [] }
+    func release(_ resource: String, holder: String) throws {}
+    func releaseAll(holder: String, stoppedAt now: String) throws {}
+    func dropExpired(before cutoff: Double) throws {}
+    func lease(_ resource: String) throws -> Lease? { nil }
+    func leases() throws -> [Lease] { [] }
+    func register(_ instance: InstanceRecord) throws {}
+    func instances() throws -> [InstanceRecord] { [] }
 }

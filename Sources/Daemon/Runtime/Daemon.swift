@@ -64,7 +64,7 @@ public struct Daemon: Sendable {
         let runtime = runtime
         let configuration = runtime.configuration
         let (claims, swept, resumed, removed) = try await runtime.pool.run {
-            try runtime.repositories.cluster.register(runtime.instance)
+            try runtime.repositories.cluster.register(runtime.instance.beating(at: try runtime.leases.clock.synchronizedNow(with: runtime.repositories.cluster)))
             if !runtime.sharesTheStore {
                 // Alone on the spool (its lock is ours), no earlier instance can be alive: what it held when it died
                 // is free now, not after its leases expire.

@@ -15,9 +15,11 @@ struct ClusterService: Service {
         let runtime = runtime
         let interval = Duration.milliseconds(Int64(max(0.05, runtime.leases.duration / 3) * 1000))
         var failing: String?
+        var skew = ClockSkewReport()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let lost = try await runtime.pool.run { try runtime.leases.heartbeat() }
+                skew.note(runtime.leases.clock.reading, logger: runtime.logger)
                 if !lost.isEmpty {
                     runtime.logger.warning("leases lost (they expired: the store was away, or another instance took them over): their work stops here", metadata: [
                         "code": "LEASE_LOST", "resources": "\(lost.joined(separator: ","))",

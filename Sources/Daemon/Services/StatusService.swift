@@ -45,7 +45,8 @@ struct StatusService: Service {
                                         deliveries: runtime.deliveries)
         let instance = DaemonStatus.InstanceStatus(id: runtime.instance.id, host: runtime.instance.host,
                                                    store: runtime.repositories.engine,
-                                                   leases: runtime.leases.heldLeases.map(\.resource), storeError: runtime.storeError)
+                                                   leases: runtime.leases.heldLeases.map(\.resource), storeError: runtime.storeError,
+                                                   clockOffsetSeconds: runtime.leases.clock.reading.map { ($0.offset * 1000).rounded() / 1000 })
         let base = DaemonStatus(version: Daemon.version, pid: getpid(), startedAt: runtime.startedAt, heartbeatAt: "", state: state,
                                 configFile: runtime.configPath, instance: instance)
         try writer.write(try publisher.daemonStatus(base: base, configuration: configuration, health: runtime.health))

@@ -34,8 +34,10 @@ public struct ClusterReport: Codable, Sendable, Equatable {
     public var queues: [String: [String: Int]]
     public var failures: [Failure]
 
-    /// Reads the report from `repositories` at `now` (Unix seconds).
-    public init(repositories: StoreRepositories, now: Double = Date().timeIntervalSince1970) throws {
+    /// Reads the report from `repositories` at `now` (Unix seconds; by default the store's clock, which the
+    /// instances' lease and heartbeat times follow, or this host's on SQLite).
+    public init(repositories: StoreRepositories, now: Double? = nil) throws {
+        let now = try now ?? repositories.cluster.storeTime() ?? Date().timeIntervalSince1970
         store = repositories.engine
         let leases = try repositories.cluster.leases()
         let held = Dictionary(grouping: leases.filter { !$0.isExpired(at: now) }, by: \.holder)

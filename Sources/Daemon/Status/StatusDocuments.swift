@@ -46,13 +46,19 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         public var leases: [String]
         /// The last error met renewing the leases (the store unreachable), while it lasts.
         public var storeError: StatusError?
+        /// Seconds to add to this host's clock to read the database server's, as the last heartbeat measured them
+        /// (lease times follow the server's clock); absent on SQLite.
+        public var clockOffsetSeconds: Double?
 
-        public init(id: String, host: String, store: String, leases: [String], storeError: StatusError? = nil) {
+        public init(id: String, host: String, store: String, leases: [String], storeError: StatusError? = nil,
+                    clockOffsetSeconds: Double? = nil)
+        {
             self.id = id
             self.host = host
             self.store = store
             self.leases = leases
             self.storeError = storeError
+            self.clockOffsetSeconds = clockOffsetSeconds
         }
     }
 

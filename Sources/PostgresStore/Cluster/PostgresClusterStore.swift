@@ -87,6 +87,13 @@ public struct PostgresClusterStore: ClusterRepository {
         }
     }
 
+    /// The server's clock: `clock_timestamp()`, the time of the call (not of the transaction).
+    public func storeTime() throws -> Double? {
+        try database.withSession { session in
+            try session.query("SELECT extract(epoch FROM clock_timestamp())::float8 AS now").first?.first(Double.self)
+        }
+    }
+
     public func instances() throws -> [InstanceRecord] {
         try database.read { session in
             try session.query("SELECT * FROM instances ORDER BY heartbeat_at DESC, id").map { try InstanceRecord(row: $0) }

@@ -6,7 +6,8 @@
 /// held by one instance until it expires. Its holder renews it with every heartbeat; once it has expired (the holder
 /// died, or lost the database for longer than a lease lasts) another instance may take it over, and its
 /// `generation` grows, so the old holder can tell that the work is no longer its own. Times are Unix seconds from
-/// the caller's clock (`now`): hosts sharing a database must keep their clocks in sync (NTP), as with any lease.
+/// the caller's clock (`now`), which every instance must read alike: `LeaseKeeper` reads the store's (`storeTime`,
+/// through `ClusterClock`), so a host whose clock is off neither takes live work over nor leaves dead work waiting.
 ///
 /// Errors: `StoreError` when the store fails. Thread-safety: implementations are `Sendable` and blocking (call them
 /// from the daemon's `BlockingPool`).
@@ -47,6 +48,10 @@ public protocol ClusterRepository: Sendable {
 
     /// Every instance known, newest heartbeat first.
     func instances() throws -> [InstanceRecord]
+
+    /// The store's own clock, Unix seconds, when instances on other hosts share it (PostgreSQL: the server's
+    /// `clock_timestamp()`); nil when the store has no clock of its own (SQLite: one host).
+    func storeTime() throws -> Double?
 }
 
 /// One unit of work held by one instance (`leases`).

@@ -72,6 +72,9 @@ public struct ClusterStore: ClusterRepository {
         }
     }
 
+    /// Nil: every instance of a SQLite store runs on this host and reads its clock.
+    public func storeTime() throws -> Double? { nil }
+
     public func instances() throws -> [InstanceRecord] {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM instances ORDER BY heartbeat_at DESC, id").map { try InstanceRecord(row: $0) }

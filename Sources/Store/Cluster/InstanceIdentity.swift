@@ -18,4 +18,11 @@ extension InstanceRecord {
         return InstanceRecord(id: id, host: safeHost, pid: pid, version: version, startedAt: Timestamp.format(now),
                               heartbeatAt: now.timeIntervalSince1970)
     }
+
+    /// The record with its heartbeat at `time` (Unix seconds on the cluster's clock).
+    public func beating(at time: Double) -> InstanceRecord {
+        var record = self
+        record.heartbeatAt = time
+        return record
+    }
 }

@@ -19,7 +19,8 @@ public final class LeaseKeeper: Sendable {
     public let cluster: any ClusterRepository
     /// How long a lease lasts without a heartbeat, in seconds.
     public let duration: Double
-    private let clock: @Sendable () -> Double
+    /// The time leases are reckoned in: the store's, followed from this host's clock.
+    public let clock: ClusterClock
     private let held = Locked<[String: Lease]>([:])
     /// Leases given back here whose row the store kept (it was away): the heartbeat renews every row of this
     /// holder, so without another try they would stay this instance's for as long as it lives.
@@ -28,14 +29,25 @@ public final class LeaseKeeper: Sendable {
     /// meanwhile is never given back under the new holder's feet.
     private let releaseGate = NSLock()
 
-    /// A keeper for `instance`; `clock` gives Unix seconds (tests move it).
-    public init(instance: String, cluster: any ClusterRepository, duration: Double,
-                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 })
-    {
+    /// A keeper for `instance`, reckoning in `clock` (by default the store's clock, followed from this host's).
+    public init(instance: String, cluster: any ClusterRepository, duration: Double, clock: ClusterClock = ClusterClock()) {
         self.instance = instance
         self.cluster = cluster
         self.duration = duration
         self.clock = clock
+    }
+
+    /// A keeper whose time is `clock` alone, Unix seconds, whatever the store's clock says (tests move it by hand).
+    public convenience init(instance: String, cluster: any ClusterRepository, duration: Double,
+                            clock: @escaping @Sendable () -> Double)
+    {
+        self.init(instance: instance, cluster: cluster, duration: duration, clock: ClusterClock(fixed: clock))
+    }
+
+    /// The time now, on the store's clock: read from the store first if it never was.
+    private func now() throws -> Double {
+        if clock.needsReading { try clock.synchronize(with: cluster) }
+        return clock.now()
     }
 
     /// The lease that names this instance itself: held as long as the instance lives, so others can tell a dead
@@ -45,7 +57,7 @@ public final class LeaseKeeper: Sendable {
     /// Takes `resource`; false when another instance holds it. Taking one this instance holds already renews it.
     public func acquire(_ resource: String) throws -> Bool {
         keep([resource])
-        guard let lease = try cluster.acquire(resource, holder: instance, now: clock(), duration: duration) else { return false }
+        guard let lease = try cluster.acquire(resource, holder: instance, now: try now(), duration: duration) else { return false }
         held.withLock { $0[resource] = lease }
         return true
     }
@@ -53,7 +65,7 @@ public final class LeaseKeeper: Sendable {
     /// Takes as many of `resources` as it can, in order, up to `limit`; returns those taken.
     public func acquire(_ resources: [String], limit: Int) throws -> [String] {
         keep(resources)
-        let leases = try cluster.acquire(resources, holder: instance, now: clock(), duration: duration, limit: limit)
+        let leases = try cluster.acquire(resources, holder: instance, now: try now(), duration: duration, limit: limit)
         held.withLock { for lease in leases { $0[lease.resource] = lease } }
         return leases.map(\.resource)
     }
@@ -109,7 +121,7 @@ public final class LeaseKeeper: Sendable {
     public func confirm(_ resource: String) throws {
         let mine = held.withLock { $0[resource] }
         guard let mine, let current = try cluster.lease(resource), current.holder == instance,
-              current.generation == mine.generation, !current.isExpired(at: clock())
+              current.generation == mine.generation, !current.isExpired(at: try now())
         else {
             held.withLock { _ = $0.removeValue(forKey: resource) }
             throw LeaseLost(resource: resource, instance: instance)
@@ -121,7 +133,9 @@ public final class LeaseKeeper: Sendable {
     @discardableResult
     public func heartbeat() throws -> [String] {
         retryReleases()
-        let now = clock()
+        // A heartbeat measures the clocks again: a host's clock drifts, and NTP may step it.
+        try clock.synchronize(with: cluster)
+        let now = clock.now()
         let renewed = try cluster.renew(holder: instance, now: now, duration: duration)
         // Expired for a whole lease's life: nobody is coming back for it.
         try? cluster.dropExpired(before: now - duration)
