@@ -14,7 +14,8 @@ import Store
 ///    `psql \copy` of the same report's usage lines into a plain table of text columns, no index (target ≤ 1.5);
 ///    the loader parses and checks every cell and writes four tables and their indexes, the ledger's ten-column one
 ///    among them. Peak RSS after it (bounded: it must not grow with N). A second reference isolates ddexd's share:
-///    `psql \copy` of the rows it stored back into `dsr_usage_lines` (its indexes) of a fresh store.
+///    `psql \copy` of the rows it stored back into `dsr_usage_lines` (its indexes) of a fresh store, and a third the
+///    floor for these rows: the same copy into a table of its columns with no index and no key.
 /// 2. The statement run (JSON totals) over the ledger benchmark's report of M lines (default 10,000,000; generated
 ///    into the ledger benchmark's folder if missing, which takes minutes), loaded into PostgreSQL and into SQLite:
 ///    the run over PostgreSQL beside the run over SQLite, both checked with `dsrgen.py --verify`, and the run over
@@ -107,6 +108,15 @@ private func benchmarkPostgresIngest(server: PostgresServer, lines: Int, directo
     let tableSeconds = seconds(since: clock)
     print(String(format: "  reference psql \\copy of the same rows into dsr_usage_lines with its indexes: %.2f s; ingest ÷ that = %.2f",
                  tableSeconds, ingestSeconds / tableSeconds))
+
+    // The floor for anyone storing these rows: the same copy into a table of dsr_usage_lines' columns with no index
+    // and no key at all, which no reader could use.
+    try server.psqlOverTCP("CREATE TABLE bare_usage_lines (LIKE dsr_usage_lines);", database: "reference_table")
+    clock = ContinuousClock.now
+    try server.psqlOverTCP("\\copy bare_usage_lines FROM '\(rows)'", database: "reference_table")
+    let bareSeconds = seconds(since: clock)
+    print(String(format: "  reference psql \\copy of the same rows into a table of dsr_usage_lines' columns, no index, no key: %.2f s = %.2f × the plain \\copy (the floor for these rows)",
+                 bareSeconds, bareSeconds / copySeconds))
 }
 
 private func benchmarkPostgresStatements(server: PostgresServer, lines: Int, dsrgen: String) throws {

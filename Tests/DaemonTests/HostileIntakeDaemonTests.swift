@@ -151,6 +151,28 @@ final class HostileIntakeDaemonTests: XCTestCase {
         XCTAssertEqual(daemon.stop(), 0)
     }
 
+    /// A package that reached its last state while its status file could not be written (the store or the status
+    /// folder away for a moment) gets the file at the daemon's next look, not never.
+    func testAStatusFileThatCouldNotBeWrittenIsWrittenAtTheNextLook() throws {
+        let daemon = try DaemonHarness()
+        try daemon.writeConfig(daemon: "lease_seconds = 1")
+        let packages = daemon.spool + "/status/packages"
+        try daemon.start()
+        try daemon.waitUntil("the daemon's status file is written") { FileManager.default.fileExists(atPath: daemon.spool + "/status/ddexd.json") }
+        // A file where the folder should be: every package status write fails.
+        try? FileManager.default.removeItem(atPath: packages)
+        FileManager.default.createFile(atPath: packages, contents: Data("in the way".utf8))
+        try daemon.dropZip(fixture: "hostile/zip-bomb-entry/package.zip", as: "bomb")
+        try daemon.waitUntil("the package is rejected") { daemon.log.contains("package rejected") }
+        Thread.sleep(forTimeInterval: 1.5) // a few looks while the folder is still blocked
+        XCTAssertNil(status(of: daemon, source: "bomb.zip"))
+        try FileManager.default.removeItem(atPath: packages)
+        try daemon.waitUntil("the rejected package's status file is written once the folder can be written again", timeout: 10) {
+            status(of: daemon, source: "bomb.zip")?["state"] as? String == "rejected"
+        }
+        XCTAssertEqual(daemon.stop(), 0)
+    }
+
     /// A DSP whose profile refuses the release gets nothing and says why, as `validate` does; the others deliver.
     func testOneDSPRefusingDoesNotStopTheOthers() throws {
         let daemon = try DaemonHarness()
