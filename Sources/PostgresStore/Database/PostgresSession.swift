@@ -1,4 +1,4 @@
-import DDEXRuntime
+import Dispatch
 import Logging
 import NIOCore
 import PostgresNIO
@@ -39,29 +39,38 @@ public struct PostgresSession {
             if let argument { bindings.append(argument) } else { bindings.appendNull() }
         }
         do {
-            return try Self.answer(to: submit(PostgresQuery(unsafeSQL: sql, binds: bindings)), on: connection).wait()
+            return try Self.wait(for: submit(PostgresQuery(unsafeSQL: sql, binds: bindings)), on: connection)
         } catch {
             throw StoreError(postgres: error, during: .step, sql: sql)
         }
     }
 
-    /// The answer to `statement`, or `STORE_UNREACHABLE` once the connection closed: the line behind `submit`, for a
-    /// statement postgres-nio never answers after the connection went away (a thread waiting for it would wait for
-    /// good, as seen when PostgreSQL restarted under the daemon). Both complete on the connection's event loop, so an
-    /// answer that arrived before the close is never lost.
-    static func answer<T: Sendable>(to statement: EventLoopFuture<T>, on connection: PostgresConnection) -> EventLoopFuture<T> {
-        let answer = statement.eventLoop.makePromise(of: T.self)
-        let settled = Locked(false)
-        let settle: @Sendable (Result<T, any Error>) -> Void = { result in
-            guard settled.withLock({ settled in defer { settled = true }; return !settled }) else { return }
-            answer.completeWith(result)
+    /// Waits for `statement`'s answer, or throws `STORE_UNREACHABLE` once the connection closed without one: the
+    /// line behind `submit`, for a statement postgres-nio never answers after the connection went away (a thread
+    /// waiting for it would wait for good, as seen when PostgreSQL restarted under the daemon).
+    ///
+    /// The waiting thread looks at the connection every `closeCheckInterval` instead of hanging a callback on its
+    /// `closeFuture`: such a callback stays on the connection for as long as it lives, with the answer it held, and
+    /// a pooled connection lives for as long as ddexd does (every statement's rows were kept: 200 bytes per line of
+    /// a statement run, measured, before this was a wait).
+    static func wait<T: Sendable>(for statement: EventLoopFuture<T>, on connection: PostgresConnection) throws -> T {
+        let answered = DispatchSemaphore(value: 0)
+        statement.whenComplete { _ in answered.signal() }
+        while answered.wait(timeout: .now() + closeCheckInterval) == .timedOut {
+            guard connection.isClosed else { continue }
+            // postgres-nio fails the statements it knows of in the event-loop turn that handles the close; one turn
+            // later, a statement still unanswered is one it dropped.
+            _ = try? connection.eventLoop.submit {}.wait()
+            guard answered.wait(timeout: .now()) == .success else {
+                throw StoreError(.unreachable, message: "the connection to the database server closed before it answered")
+            }
+            break
         }
-        statement.whenComplete(settle)
-        connection.closeFuture.whenComplete { _ in
-            settle(.failure(StoreError(.unreachable, message: "the connection to the database server closed before it answered")))
-        }
-        return answer.futureResult
+        return try statement.wait()
     }
+
+    /// How often a thread waiting for an answer looks whether the connection closed.
+    static let closeCheckInterval = DispatchTimeInterval.milliseconds(200)
 
     /// Sends one statement from the connection's event loop, unless the connection is closed (then
     /// `STORE_UNREACHABLE`). postgres-nio 1.33.2 drops a statement written after the server closed the connection

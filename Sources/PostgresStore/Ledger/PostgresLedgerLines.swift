@@ -117,7 +117,7 @@ extension PostgresSession {
     /// The result of a statement `send` sent.
     func wait(for result: EventLoopFuture<PostgresQueryResult>, sql: String) throws(StoreError) -> PostgresQueryResult {
         do {
-            return try Self.answer(to: result, on: connection).wait()
+            return try Self.wait(for: result, on: connection)
         } catch {
             throw StoreError(postgres: error, during: .step, sql: sql)
         }
