@@ -77,6 +77,22 @@ final class PostgresDSRLoaderTests: PostgresStoreTestCase {
         XCTAssertEqual(try StoredDSRRows.postgres(database), before)
     }
 
+    /// A load leaves its pages marked all-visible (VACUUM after the commit), so a statement run reads the lines
+    /// from the ledger's covering index alone right away, instead of once autovacuum came by. The test server runs
+    /// with `synchronous_commit = off`, where a VACUUM right after the commit could mark nothing: the load's own
+    /// transaction commits synchronously.
+    func testALoadLeavesItsLinesReadableFromTheIndexAlone() throws {
+        let database = try makeDatabase()
+        _ = try PostgresDSRReportLoader(database: database).load(try report(try golden(.seed2ThreeFiles).files))
+        let pages = try database.withSession { session in
+            try session.query("SELECT relpages::BIGINT AS pages, relallvisible::BIGINT AS visible FROM pg_class WHERE relname = 'dsr_usage_lines'")
+                .first.map { (try $0.value("pages", in: "pg_class") as Int64, try $0.value("visible", in: "pg_class") as Int64) }
+        }
+        let (filled, visible) = try XCTUnwrap(pages)
+        XCTAssertGreaterThan(filled, 0)
+        XCTAssertEqual(visible, filled, "every page of the lines is all-visible")
+    }
+
     /// Files 1 and 2 are copied before file 3's FOOT fails the report: nothing of it stays.
     func testAFailureMidReportLeavesNothingBehind() throws {
         let database = try makeDatabase()
