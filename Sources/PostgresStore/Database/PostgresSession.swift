@@ -34,12 +34,8 @@ public struct PostgresSession {
     /// Runs one statement and returns its whole result (the rows postgres-nio decoded, for readers that take their
     /// cells without `PostgresStoredRow`).
     func run(_ sql: String, _ arguments: [(any PostgresDynamicTypeEncodable)?]) throws(StoreError) -> PostgresQueryResult {
-        var bindings = PostgresBindings(capacity: arguments.count)
-        for argument in arguments {
-            if let argument { bindings.append(argument) } else { bindings.appendNull() }
-        }
         do {
-            return try Self.wait(for: submit(PostgresQuery(unsafeSQL: sql, binds: bindings)), on: connection)
+            return try Self.wait(for: submit(PostgresQuery(unsafeSQL: sql, binds: PostgresBindings(arguments))), on: connection)
         } catch {
             throw StoreError(postgres: error, during: .step, sql: sql)
         }
@@ -84,6 +80,16 @@ public struct PostgresSession {
                     StoreError(.unreachable, message: "the database server closed the connection"))
             }
             return connection.query(query, logger: logger)
+        }
+    }
+}
+
+extension PostgresBindings {
+    /// The bindings of `arguments`, `$1` first; nil is SQL NULL.
+    init(_ arguments: [(any PostgresDynamicTypeEncodable)?]) {
+        self.init(capacity: arguments.count)
+        for argument in arguments {
+            if let argument { append(argument) } else { appendNull() }
         }
     }
 }
