@@ -92,17 +92,22 @@ struct LinePage {
     /// must all come after `previous`, in order. A NULL text is empty, as SQLite's reader gives it; no row, or
     /// NULL arrays (no line left), is an empty page.
     mutating func fill(_ row: PostgresRow?, after previous: Key) throws {
+        let columns = try row.map { row in try row.map { cell in try PostgresBinaryArray(cell) } } ?? []
+        try fill(columns: columns, after: previous)
+    }
+
+    /// Replaces the page with the lines of `columns`: file numbers, line numbers, ISRCs, ICPNs, DSP resource ids,
+    /// usages, own amounts, use types (the arrays of `PostgresLedgerLines.pageSQL`); none is an empty page.
+    mutating func fill(columns: [PostgresBinaryArray], after previous: Key) throws {
         arena.removeAll(keepingCapacity: true)
         lines.removeAll(keepingCapacity: true)
         lastKey = nil
-        guard let row else { return }
-        var cells = row.makeIterator()
-        func column() throws -> PostgresBinaryArray {
-            guard let cell = cells.next() else { throw StoreError(.decode, message: "dsr_usage_lines: a page has too few columns") }
-            return try PostgresBinaryArray(cell)
+        guard !columns.isEmpty else { return }
+        guard columns.count == 8 else {
+            throw StoreError(.decode, message: "dsr_usage_lines: a page has \(columns.count) columns, not 8")
         }
-        let files = try column(), lineNumbers = try column(), isrcs = try column(), icpns = try column()
-        let resources = try column(), usages = try column(), owns = try column(), useTypes = try column()
+        let (files, lineNumbers, isrcs, icpns) = (columns[0], columns[1], columns[2], columns[3])
+        let (resources, usages, owns, useTypes) = (columns[4], columns[5], columns[6], columns[7])
         let count = files.count
         guard [lineNumbers, isrcs, icpns, resources, usages, owns, useTypes].allSatisfy({ $0.count == count }) else {
             throw StoreError(.decode, message: "dsr_usage_lines: a page's columns hold different numbers of lines")
