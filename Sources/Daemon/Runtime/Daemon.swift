@@ -64,12 +64,13 @@ public struct Daemon: Sendable {
         let runtime = runtime
         let configuration = runtime.configuration
         let (claims, swept, resumed, removed) = try await runtime.pool.run {
-            try runtime.repositories.cluster.register(runtime.instance.beating(at: try runtime.leases.clock.synchronizedNow(with: runtime.repositories.cluster)))
+            let cluster = runtime.repositories.cluster
+            try cluster.register(runtime.instance.beating(at: try runtime.leases.clock.synchronizedNow(with: cluster)))
             if !runtime.sharesTheStore {
                 // Alone on the spool (its lock is ours), no earlier instance can be alive: what it held when it died
                 // is free now, not after its leases expire.
-                for other in try runtime.repositories.cluster.instances() where other.id != runtime.instance.id && other.stoppedAt == nil {
-                    try runtime.repositories.cluster.releaseAll(holder: other.id, stoppedAt: Timestamp.format())
+                for other in try cluster.instances() where other.id != runtime.instance.id && other.stoppedAt == nil {
+                    try cluster.releaseAll(holder: other.id, stoppedAt: Timestamp.format())
                 }
             }
             _ = try runtime.leases.acquire(runtime.leases.instanceResource)
